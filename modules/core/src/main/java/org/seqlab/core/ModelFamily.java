@@ -1,0 +1,28 @@
+package org.seqlab.core;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A model family: builds fresh models from a config and loads saved ones. The experiments module
+ * keeps one registry of families; adding a family is one module plus one registry line.
+ */
+public interface ModelFamily {
+    /** The YAML {@code family:} value. */
+    String key();
+
+    /** One-line description for {@code seqlab families} and the docs. */
+    String description();
+
+    /** The record type that holds this family's options (bound strictly from YAML). */
+    Class<? extends ModelConfig> configType();
+
+    /** Output kinds this family supports. */
+    default boolean supports(OutputKind kind) {
+        return kind == OutputKind.TOKENS;
+    }
+
+    SequenceModel create(ModelConfig config, ModelShape shape, TrainingOptions options, long seed);
+
+    SequenceModel load(Path dir) throws IOException;
+}

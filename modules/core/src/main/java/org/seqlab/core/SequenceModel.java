@@ -1,0 +1,53 @@
+package org.seqlab.core;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The one contract every model family implements: a hand-rolled network, a DL4J
+ * MultiLayerNetwork and a SameDiff graph all sit behind it. Nothing backend-specific crosses it:
+ * batches and outputs are plain arrays, losses are plain sums.
+ *
+ * <p>Losses are in nats, summed over real (unmasked) steps, so that {@link Metrics} derives
+ * loss/token, perplexity, bits/token and accuracy in one place.
+ */
+public interface SequenceModel {
+    /** The run label from the config (e.g. "rnn-128"). */
+    String name();
+
+    /** The family key from the registry (e.g. "rnn"). */
+    String family();
+
+    ModelConfig config();
+
+    ModelShape shape();
+
+    long seed();
+
+    long parameterCount();
+
+    /**
+     * One optimisation step: forward, backward (with the configured gradient clipping) and update
+     * at {@code learningRate}. Returns the loss of the batch before the update.
+     */
+    EvalStats trainStep(Batch batch, double learningRate);
+
+    /** Forward only, no dropout, no update. */
+    EvalStats evaluate(Batch batch);
+
+    /**
+     * Raw output logits for every step of a batch, row-major {@code [rows * length * width]}: used
+     * by tests (save/load identity, generator consistency) and by analysis tools.
+     */
+    float[] logits(Batch batch);
+
+    /** A fresh stateful stepper that shares this model's weights. */
+    Generator generator();
+
+    /**
+     * Write everything needed to rebuild this model, weights and optimiser state included, into
+     * {@code dir} (which exists and is empty). {@link ModelFamily#load} must give bit-identical
+     * outputs.
+     */
+    void save(Path dir) throws IOException;
+}

@@ -1,0 +1,37 @@
+package org.seqlab.core.sample;
+
+import org.seqlab.core.Generator;
+import org.seqlab.core.SequenceModel;
+import org.seqlab.core.data.CharTokenizer;
+
+import java.util.SplittableRandom;
+
+/** Generates text from a token model through a {@link Sampler}. */
+public final class TextSampling {
+    private TextSampling() {}
+
+    /**
+     * Feeds {@code prime} (the end-of-sequence symbol when empty and the vocabulary has one, so a
+     * names model starts a fresh name), then samples up to {@code maxTokens} tokens, stopping after
+     * the end-of-sequence token. The returned text excludes the prime and the final end symbol.
+     */
+    public static String generate(SequenceModel model, CharTokenizer tokenizer, String prime, int maxTokens,
+                                  Sampler sampler, SplittableRandom random) {
+        Generator g = model.generator();
+        int eos = tokenizer.vocabulary().eosIndex();
+        int[] start = prime == null || prime.isEmpty()
+                ? (eos >= 0 ? new int[]{eos} : new int[]{random.nextInt(tokenizer.vocabulary().size())})
+                : tokenizer.encode(prime, "prime");
+        float[] logits = null;
+        for (int t : start) logits = g.next(t);
+        int[] out = new int[maxTokens];
+        int n = 0;
+        while (n < maxTokens) {
+            int next = sampler.sample(logits, random);
+            if (next == eos) break;
+            out[n++] = next;
+            logits = g.next(next);
+        }
+        return tokenizer.decode(java.util.Arrays.copyOf(out, n));
+    }
+}

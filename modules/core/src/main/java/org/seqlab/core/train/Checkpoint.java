@@ -1,0 +1,66 @@
+package org.seqlab.core.train;
+
+import org.seqlab.core.AtomicFiles;
+import org.seqlab.core.Json;
+import org.seqlab.core.ModelFamily;
+import org.seqlab.core.ModelShape;
+import org.seqlab.core.SequenceModel;
+import org.seqlab.core.UserException;
+import org.seqlab.core.data.Vocabulary;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Function;
+
+/**
+ * A self-contained checkpoint directory: {@code checkpoint.json} (family, run name, shape,
+ * vocabulary, progress) and {@code model/} (the family's own files). Like char-rnn's, sampling
+ * needs nothing else. Written atomically: a crash never leaves a half checkpoint.
+ */
+public final class Checkpoint {
+    public static final String INFO_FILE = "checkpoint.json";
+
+    /** What is stored beside the weights. */
+    public record Info(String family, String name, ModelShape shape, Vocabulary vocabulary, int epoch, long step,
+                       double validLoss) {}
+
+    private Checkpoint() {}
+
+    public static void write(Path dir, SequenceModel model, Vocabulary vocabulary, int epoch, long step,
+                             double validLoss) throws IOException {
+        Path staging = AtomicFiles.stagingDirectory(dir);
+        try {
+            Path modelDir = Files.createDirectories(staging.resolve("model"));
+            model.save(modelDir);
+            Info info = new Info(model.family(), model.name(), model.shape(), vocabulary, epoch, step, validLoss);
+            Files.writeString(staging.resolve(INFO_FILE), Json.write(info));
+            AtomicFiles.replaceDirectory(staging, dir);
+        } finally {
+            AtomicFiles.deleteTree(staging);
+        }
+    }
+
+    public static Info info(Path dir) {
+        Path d = AtomicFiles.resolveDirectory(dir);
+        Path file = d.resolve(INFO_FILE);
+        if (!Files.isRegularFile(file))
+            throw new UserException(dir + ": not a seqlab checkpoint (no " + INFO_FILE + ")");
+        try {
+            return Json.read(file, Info.class);
+        } catch (IOException e) {
+            throw new UserException(file + ": unreadable checkpoint info: " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads the model with the family named in the checkpoint. */
+    public static SequenceModel load(Path dir, Function<String, ModelFamily> families) {
+        Info info = info(dir);
+        ModelFamily family = families.apply(info.family());
+        try {
+            return family.load(AtomicFiles.resolveDirectory(dir).resolve("model"));
+        } catch (IOException e) {
+            throw new UserException(dir + ": cannot load " + info.family() + " model: " + e.getMessage(), e);
+        }
+    }
+}

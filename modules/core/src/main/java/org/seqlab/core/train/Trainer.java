@@ -1,0 +1,95 @@
+package org.seqlab.core.train;
+
+import org.seqlab.core.Batch;
+import org.seqlab.core.EvalStats;
+import org.seqlab.core.Evaluation;
+import org.seqlab.core.Metrics;
+import org.seqlab.core.SequenceModel;
+import org.seqlab.core.data.BatchSource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The training loop shared by every family: scheduled learning rate, per-epoch validation, a
+ * checkpoint whenever validation improves, and a divergence guard that stops the run (keeping the
+ * last good checkpoint) with a clear message.
+ */
+public final class Trainer {
+    /** Receives the model whenever validation loss reaches a new best. */
+    @FunctionalInterface
+    public interface BestModelSink {
+        void save(SequenceModel model, int epoch, long step, double validLoss) throws IOException;
+    }
+
+    private final TrainingConfig config;
+    private final TrainingListener listener;
+    private final BestModelSink sink;
+
+    public Trainer(TrainingConfig config, TrainingListener listener, BestModelSink sink) {
+        this.config = config;
+        this.listener = listener;
+        this.sink = sink;
+    }
+
+    public TrainingResult train(SequenceModel model, BatchSource train, List<? extends Batch> valid) {
+        int perEpoch = train.batchesPerEpoch();
+        long totalSteps = (long) perEpoch * config.epochs();
+        DivergenceGuard stepGuard = new DivergenceGuard("smoothed training loss", config.divergenceFactor(), 0.05, 20);
+        DivergenceGuard validGuard = new DivergenceGuard("validation loss", config.divergenceFactor(), 1.0, 0);
+        List<EpochRecord> history = new ArrayList<>();
+        long start = System.nanoTime();
+        long stepNanos = 0, tokens = 0, step = 0;
+        int bestEpoch = 0;
+        double bestValid = Double.POSITIVE_INFINITY;
+        String stop = null;
+        listener.onStart(model.name(), totalSteps);
+        epochs:
+        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+            EvalStats epochStats = EvalStats.ZERO;
+            double lr = config.lr();
+            for (int i = 0; i < perEpoch; i++, step++) {
+                lr = config.schedule().at(config.lr(), step, totalSteps);
+                Batch batch = train.next();
+                long t0 = System.nanoTime();
+                EvalStats s = model.trainStep(batch, lr);
+                stepNanos += System.nanoTime() - t0;
+                tokens += s.count();
+                epochStats = epochStats.plus(s);
+                String diverged = stepGuard.observe(s.meanLoss());
+                listener.onStep(step + 1, stepGuard.smoothed(), lr);
+                if (diverged != null) {
+                    stop = "diverged at step " + (step + 1) + ": " + diverged;
+                    break epochs;
+                }
+            }
+            Metrics v = Metrics.of(Evaluation.run(model, valid));
+            EpochRecord rec = new EpochRecord(epoch, step, tokens, (System.nanoTime() - start) / 1e9,
+                    epochStats.meanLoss(), v.loss(), v.accuracy(), lr);
+            history.add(rec);
+            listener.onEpoch(rec);
+            String diverged = validGuard.observe(v.loss());
+            if (diverged != null) {
+                stop = "diverged after epoch " + epoch + ": " + diverged;
+                break;
+            }
+            if (v.loss() < bestValid) {
+                bestValid = v.loss();
+                bestEpoch = epoch;
+                try {
+                    sink.save(model, epoch, step, v.loss());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write checkpoint: " + e.getMessage(), e);
+                }
+            }
+        }
+        if (stop != null) listener.onMessage(model.name() + ": " + stop
+                + (bestEpoch > 0 ? "; keeping the checkpoint of epoch " + bestEpoch : "; no checkpoint was good")
+                + " (try a lower training.lr or a tighter training.clip)");
+        listener.onEnd();
+        return new TrainingResult(List.copyOf(history), bestEpoch, bestValid, stop,
+                (System.nanoTime() - start) / 1e9, stepNanos / 1e9, tokens);
+    }
+}

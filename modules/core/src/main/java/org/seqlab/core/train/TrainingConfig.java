@@ -1,0 +1,52 @@
+package org.seqlab.core.train;
+
+import org.seqlab.core.Check;
+import org.seqlab.core.ClipSpec;
+import org.seqlab.core.OptimizerSpec;
+import org.seqlab.core.TrainingOptions;
+
+/**
+ * The {@code training:} section: the same budget and optimisation settings for every model of an
+ * experiment, so that comparisons are fair.
+ *
+ * @param epochs            passes over the training split (one pass = as many random windows as
+ *                          cover it once)
+ * @param batchSize         sequences per batch
+ * @param seqLen            steps per training window (backpropagation-through-time length)
+ * @param lr                base learning rate
+ * @param schedule          learning-rate schedule
+ * @param optimizer         optimiser
+ * @param clip              gradient clipping
+ * @param evalBatchSize     lanes of the sequential evaluation pass
+ * @param divergenceFactor  stop when the smoothed training loss exceeds this many times its best
+ */
+public record TrainingConfig(Integer epochs, Integer batchSize, Integer seqLen, Double lr,
+                             LearningRateSchedule schedule, OptimizerSpec optimizer, ClipSpec clip,
+                             Integer evalBatchSize, Double divergenceFactor) {
+    public TrainingConfig {
+        if (epochs == null) epochs = 10;
+        if (batchSize == null) batchSize = 32;
+        if (seqLen == null) seqLen = 32;
+        if (lr == null) lr = 2e-3;
+        if (schedule == null) schedule = LearningRateSchedule.CONSTANT;
+        if (optimizer == null) optimizer = OptimizerSpec.DEFAULT;
+        if (clip == null) clip = ClipSpec.DEFAULT;
+        if (evalBatchSize == null) evalBatchSize = 32;
+        if (divergenceFactor == null) divergenceFactor = 3.0;
+        Check.atLeast("epochs", epochs, 1);
+        Check.atLeast("batch_size", batchSize, 1);
+        Check.atLeast("seq_len", seqLen, 1);
+        Check.positive("lr", lr);
+        Check.atLeast("eval_batch_size", evalBatchSize, 1);
+        if (!(divergenceFactor > 1)) throw new org.seqlab.core.FieldException("divergence_factor",
+                "must be > 1, got " + divergenceFactor);
+    }
+
+    public static TrainingConfig defaults() {
+        return new TrainingConfig(null, null, null, null, null, null, null, null, null);
+    }
+
+    public TrainingOptions options() {
+        return new TrainingOptions(optimizer, clip);
+    }
+}

@@ -1,0 +1,197 @@
+package org.seqlab.core.testkit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.seqlab.core.ClipSpec;
+import org.seqlab.core.EvalStats;
+import org.seqlab.core.FrameBatch;
+import org.seqlab.core.Generator;
+import org.seqlab.core.ModelConfig;
+import org.seqlab.core.ModelFamily;
+import org.seqlab.core.ModelShape;
+import org.seqlab.core.OptimizerSpec;
+import org.seqlab.core.OutputKind;
+import org.seqlab.core.SequenceModel;
+import org.seqlab.core.TokenBatch;
+import org.seqlab.core.TrainingOptions;
+
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The behaviour every {@link SequenceModel} must show. A family's test extends this class and
+ * supplies a small config; see {@code HandRolledContractTest}.
+ */
+public abstract class SequenceModelContract {
+    protected static final int VOCAB = 20;
+    protected static final int KEYS = 12;
+
+    protected abstract ModelFamily family();
+
+    /** A small model config (tens of hidden units) that trains in seconds. */
+    protected abstract ModelConfig smallConfig();
+
+    protected TrainingOptions options() {
+        return new TrainingOptions(OptimizerSpec.DEFAULT, new ClipSpec(ClipSpec.Mode.NORM, 5.0));
+    }
+
+    /** Learning rate and steps for the overfitting test. */
+    protected double overfitLearningRate() {
+        return 1e-2;
+    }
+
+    protected int overfitSteps() {
+        return 300;
+    }
+
+    protected SequenceModel tokenModel(long seed) {
+        return family().create(smallConfig(), ModelShape.tokens(VOCAB), options(), seed);
+    }
+
+    protected static TokenBatch randomTokens(int rows, int length, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int[] in = new int[rows * length], out = new int[rows * length];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = r.nextInt(VOCAB);
+            out[i] = r.nextInt(VOCAB);
+        }
+        return new TokenBatch(rows, length, in, out);
+    }
+
+    /** A 21-token sequence as a 20-step next-token batch. */
+    protected static TokenBatch twentyTokenSequence() {
+        SplittableRandom r = new SplittableRandom(7);
+        int[] seq = new int[21];
+        for (int i = 0; i < seq.length; i++) seq[i] = r.nextInt(VOCAB);
+        return new TokenBatch(1, 20, java.util.Arrays.copyOf(seq, 20), java.util.Arrays.copyOfRange(seq, 1, 21));
+    }
+
+    @Test
+    void initialLossIsAboutLnV() {
+        SequenceModel m = tokenModel(1);
+        double loss = m.evaluate(randomTokens(8, 16, 3)).meanLoss();
+        assertEquals(Math.log(VOCAB), loss, 0.05 * Math.log(VOCAB), "initial loss per token should be ~ln V");
+    }
+
+    @Test
+    void overfitsATwentyTokenSequence() {
+        SequenceModel m = tokenModel(2);
+        TokenBatch b = twentyTokenSequence();
+        double first = m.evaluate(b).meanLoss();
+        for (int i = 0; i < overfitSteps(); i++) m.trainStep(b, overfitLearningRate());
+        EvalStats end = m.evaluate(b);
+        assertTrue(end.meanLoss() < 0.05, "loss after overfitting should be near 0, was " + end.meanLoss()
+                + " (started at " + first + ")");
+        assertEquals(20, end.correct(), "every token of the memorised sequence should be predicted");
+    }
+
+    @Test
+    void saveAndLoadGiveIdenticalOutputs(@TempDir Path dir) throws Exception {
+        SequenceModel m = tokenModel(3);
+        TokenBatch b = randomTokens(4, 10, 5);
+        for (int i = 0; i < 3; i++) m.trainStep(b, 1e-2);
+        m.save(dir);
+        SequenceModel loaded = family().load(dir);
+        TokenBatch probe = randomTokens(3, 7, 11);
+        assertArrayEquals(m.logits(probe), loaded.logits(probe), "logits must be bit-identical after reload");
+        assertEquals(m.parameterCount(), loaded.parameterCount());
+        assertEquals(m.seed(), loaded.seed());
+        assertEquals(m.config(), loaded.config());
+        // the optimiser state comes back too: the next step is the same
+        assertEquals(m.trainStep(b, 1e-2).lossSum(), loaded.trainStep(b, 1e-2).lossSum());
+        assertArrayEquals(m.logits(probe), loaded.logits(probe), "identical after one more step");
+    }
+
+    @Test
+    void sameSeedGivesTheSameLossCurve() {
+        double[] a = curve(tokenModel(42)), b = curve(tokenModel(42)), c = curve(tokenModel(43));
+        assertArrayEquals(a, b, "same seed, same data: identical loss curve");
+        assertNotEquals(a[0], c[0], "a different seed should give different initial weights");
+    }
+
+    private static double[] curve(SequenceModel m) {
+        double[] losses = new double[5];
+        for (int i = 0; i < losses.length; i++) losses[i] = m.trainStep(randomTokens(4, 12, 100 + i), 5e-3).lossSum();
+        return losses;
+    }
+
+    @Test
+    void maskedPositionsDoNotChangeTheLoss() {
+        SequenceModel m = tokenModel(4);
+        TokenBatch b = randomTokens(3, 10, 9);
+        float[] mask = new float[30];
+        int[] lengths = {10, 6, 3};
+        for (int r = 0; r < 3; r++) for (int t = 0; t < lengths[r]; t++) mask[r * 10 + t] = 1;
+        TokenBatch masked = new TokenBatch(3, 10, b.inputs(), b.targets(), mask, false);
+        int[] in2 = b.inputs().clone(), out2 = b.targets().clone();
+        for (int i = 0; i < 30; i++) if (mask[i] == 0) { in2[i] = (in2[i] + 1) % VOCAB; out2[i] = (out2[i] + 3) % VOCAB; }
+        TokenBatch changed = new TokenBatch(3, 10, in2, out2, mask, false);
+        EvalStats s1 = m.evaluate(masked), s2 = m.evaluate(changed);
+        assertEquals(19, s1.count(), "only real steps are counted");
+        assertEquals(s1.lossSum(), s2.lossSum(), 1e-9, "padding must not affect the loss");
+    }
+
+    @Test
+    void generatorMatchesTheBatchForwardPass() {
+        SequenceModel m = tokenModel(5);
+        TokenBatch b = randomTokens(1, 12, 13);
+        float[] batchLogits = m.logits(b);
+        Generator g = m.generator();
+        for (int t = 0; t < 12; t++) {
+            float[] step = g.next(b.inputs()[t]);
+            float[] expected = java.util.Arrays.copyOfRange(batchLogits, t * VOCAB, (t + 1) * VOCAB);
+            assertArrayEquals(expected, step, 1e-4f, "step " + t);
+        }
+        g.reset();
+        assertArrayEquals(java.util.Arrays.copyOfRange(batchLogits, 0, VOCAB), g.next(b.inputs()[0]), 1e-4f,
+                "reset starts a fresh sequence");
+    }
+
+    @Test
+    void continuedBatchesCarryTheState() {
+        SequenceModel m = tokenModel(6);
+        TokenBatch whole = randomTokens(2, 12, 17);
+        int[] in1 = new int[12], out1 = new int[12], in2 = new int[12], out2 = new int[12];
+        for (int r = 0; r < 2; r++) {
+            System.arraycopy(whole.inputs(), r * 12, in1, r * 6, 6);
+            System.arraycopy(whole.targets(), r * 12, out1, r * 6, 6);
+            System.arraycopy(whole.inputs(), r * 12 + 6, in2, r * 6, 6);
+            System.arraycopy(whole.targets(), r * 12 + 6, out2, r * 6, 6);
+        }
+        EvalStats full = m.evaluate(whole);
+        EvalStats first = m.evaluate(new TokenBatch(2, 6, in1, out1, new float[]{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, false));
+        EvalStats second = m.evaluate(new TokenBatch(2, 6, in2, out2, new float[]{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, true));
+        assertEquals(full.lossSum(), first.plus(second).lossSum(), 1e-3, "two continued halves = one whole pass");
+        EvalStats fresh = m.evaluate(new TokenBatch(2, 6, in2, out2, new float[]{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, false));
+        assertNotEquals(second.lossSum(), fresh.lossSum(), 1e-6, "without continues the state starts from zero");
+    }
+
+    @Test
+    void frameModelsStartAtLn2PerUnitAndLearn() {
+        if (!family().supports(OutputKind.FRAMES)) return;
+        SequenceModel m = family().create(smallConfig(), ModelShape.frames(KEYS), options(), 8);
+        int rows = 2, len = 10;
+        float[] in = new float[rows * len * KEYS], out = new float[rows * len * KEYS];
+        for (int row = 0; row < rows; row++)
+            for (int t = 0; t < len; t++)
+                for (int k = 0; k < KEYS; k++) {
+                    // a repeating chord pattern: frame t has keys t%3, (t%3)+4, (t%3)+7
+                    int idx = (row * len + t) * KEYS + k;
+                    in[idx] = (k == t % 3 || k == t % 3 + 4 || k == t % 3 + 7) ? 1 : 0;
+                    int n = t + 1;
+                    out[idx] = (k == n % 3 || k == n % 3 + 4 || k == n % 3 + 7) ? 1 : 0;
+                }
+        FrameBatch b = new FrameBatch(rows, len, KEYS, in, out, org.seqlab.core.Batch.fullMask(rows, len), false);
+        double initial = m.evaluate(b).meanLoss();
+        assertEquals(KEYS * Math.log(2), initial, 0.05 * KEYS * Math.log(2), "sum of BCEs starts near K ln 2");
+        for (int i = 0; i < overfitSteps(); i++) m.trainStep(b, overfitLearningRate());
+        EvalStats end = m.evaluate(b);
+        assertTrue(end.meanLoss() < 0.1, "frame loss after training " + end.meanLoss());
+        assertEquals(end.total(), end.correct(), "all notes predicted: TP = TP + FP + FN");
+    }
+}

@@ -1,0 +1,85 @@
+package org.seqlab.rnn;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * All weights of a network in one flat array, with named matrix views into it, and a gradient
+ * array of the same layout. One flat buffer means one optimiser call, one norm and one file per
+ * step instead of one per tensor (ND4J's per-op overhead dominates at these sizes).
+ */
+final class Parameters {
+    final DataType dtype;
+    final INDArray flat;
+    final INDArray gradient;
+    private final Map<String, INDArray> params = new LinkedHashMap<>();
+    private final Map<String, INDArray> grads = new LinkedHashMap<>();
+
+    /** A tensor to allocate: name, shape and the standard deviation of its Gaussian init (0 = zeros). */
+    record Spec(String name, int rows, int cols, double initStd) {}
+
+    Parameters(DataType dtype, Spec... specs) {
+        this.dtype = dtype;
+        long total = 0;
+        for (Spec s : specs) total += (long) s.rows() * s.cols();
+        flat = Nd4j.zeros(dtype, total);
+        gradient = Nd4j.zeros(dtype, total);
+        long off = 0;
+        for (Spec s : specs) {
+            long n = (long) s.rows() * s.cols();
+            params.put(s.name(), view(flat, off, n, s));
+            grads.put(s.name(), view(gradient, off, n, s));
+            off += n;
+        }
+    }
+
+    private static INDArray view(INDArray flat, long off, long n, Spec s) {
+        INDArray v = flat.get(NDArrayIndex.interval(off, off + n)).reshape('c', s.rows(), s.cols());
+        if (!v.isView() && flat.length() != n)
+            throw new IllegalStateException("parameter " + s.name() + " is not a view of the flat buffer");
+        return v;
+    }
+
+    /** Gaussian init from a seeded Java RNG, so initial weights are the same on every backend. */
+    void initialise(long seed, Spec... specs) {
+        SplittableRandom random = new SplittableRandom(seed);
+        for (Spec s : specs) {
+            if (s.initStd() == 0) continue;
+            double[] w = new double[s.rows() * s.cols()];
+            for (int i = 0; i < w.length; i++) w[i] = gaussian(random) * s.initStd();
+            params.get(s.name()).assign(Nd4j.create(w, new long[]{s.rows(), s.cols()}, DataType.DOUBLE).castTo(dtype));
+        }
+    }
+
+    private static double gaussian(SplittableRandom r) {
+        // Box-Muller: SplittableRandom has no nextGaussian on Java 17
+        double u = 1 - r.nextDouble(), v = r.nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    }
+
+    INDArray param(String name) {
+        return params.get(name);
+    }
+
+    INDArray grad(String name) {
+        return grads.get(name);
+    }
+
+    Map<String, INDArray> params() {
+        return params;
+    }
+
+    Map<String, INDArray> grads() {
+        return grads;
+    }
+
+    long count() {
+        return flat.length();
+    }
+}

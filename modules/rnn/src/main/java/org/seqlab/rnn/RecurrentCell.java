@@ -1,0 +1,35 @@
+package org.seqlab.rnn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One recurrent layer with explicit forward and backward passes over a whole sequence. Inputs and
+ * outputs are time-major matrices: row {@code t * B + b} is step t of sequence b.
+ */
+interface RecurrentCell {
+    int inputSize();
+
+    int hiddenSize();
+
+    /** Number of state arrays carried between steps (1 for h, 2 for LSTM's h and c). */
+    int stateCount();
+
+    /**
+     * Runs {@code T} steps over {@code x} [T*B, in] from {@code state} (each [B, H]; null = zeros)
+     * and returns the hidden outputs [T*B, H]. Keeps what backward needs.
+     */
+    INDArray forward(INDArray x, int steps, int batch, INDArray[] state);
+
+    /** The state after the last forward step (copies, safe to keep). */
+    INDArray[] finalState();
+
+    /**
+     * Backpropagates {@code dOut} [T*B, H] (the loss gradient w.r.t. the outputs; may be
+     * overwritten) through time, writes this cell's parameter gradients, and returns the gradient
+     * w.r.t. the input when {@code needInputGradient}, else null.
+     */
+    INDArray backward(INDArray dOut, boolean needInputGradient);
+
+    /** One generation step for {@code x} [B, in]; updates {@code state} in place and returns h [B, H]. */
+    INDArray step(INDArray x, INDArray[] state);
+}

@@ -1,0 +1,17 @@
+package org.seqlab.rnn;
+
+import org.seqlab.core.ModelConfig;
+import org.seqlab.core.ModelFamily;
+import org.seqlab.core.testkit.SequenceModelContract;
+
+class HandRolledContractTest extends SequenceModelContract {
+    @Override
+    protected ModelFamily family() {
+        return new HandRolledFamily();
+    }
+
+    @Override
+    protected ModelConfig smallConfig() {
+        return HandRolledConfig.of("rnn-test", 32);
+    }
+}
