@@ -9,15 +9,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Where a result came from, written as {@code provenance.json} beside it (after Tribuo): enough to
- * trace and rerun any number in a report.
+ * trace and rerun any number in a report. Times are ISO-8601 UTC.
  */
 public record Provenance(String experiment, String gitCommit, Boolean gitDirty, Object config, String datasetName,
                          String datasetSha256, String datasetSource, long seed, String jvm, String os,
-                         String backend, Instant startTime, Instant endTime, String command) {
+                         String backend, String startTime, String endTime, String command) {
 
     public Provenance finished(Instant end) {
+        String endTime = end.toString();
         return new Provenance(experiment, gitCommit, gitDirty, config, datasetName, datasetSha256, datasetSource,
-                seed, jvm, os, backend, startTime, end, command);
+                seed, jvm, os, backend, startTime, endTime, command);
     }
 
     public static String jvmDescription() {

@@ -1,0 +1,259 @@
+package org.seqlab.experiments;
+
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.jsontype.NamedType;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.seqlab.core.FieldException;
+import org.seqlab.core.Json;
+import org.seqlab.core.ModelConfig;
+import org.seqlab.core.ModelFamily;
+import org.seqlab.core.UserException;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Loads an experiment YAML strictly: unknown or misspelt keys, wrong types and out-of-range values
+ * are one-line errors naming file, line and column. {@code --set a.b[0].c=value} overrides go
+ * through the same binding and checks.
+ *
+ * <p>The YAML is composed with SnakeYAML (which keeps line/column marks), turned into a Jackson
+ * tree while recording each key's mark, and bound to the config records with Jackson.
+ */
+public final class ConfigLoader {
+    /** The loaded config with the locations of its keys. */
+    public record Loaded(ExperimentConfig config, Path file, ConfigLocations locations) {}
+
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "family")
+    private interface ModelConfigMixin {}
+
+    /** The mapper that binds configs: seqlab's JSON conventions plus the family registry. */
+    public static final ObjectMapper MAPPER = Json.configure(JsonMapper.builder()
+            .addMixIn(ModelConfig.class, ModelConfigMixin.class)
+            .registerSubtypes(Families.ALL.stream().map(f -> new NamedType(f.configType(), f.key())).toArray(NamedType[]::new)));
+
+    private ConfigLoader() {}
+
+    public static Loaded load(Path file, List<String> overrides) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new UserException(file + ": experiment file not found");
+        } catch (IOException e) {
+            throw new UserException(file + ": cannot read: " + e.getMessage());
+        }
+        ConfigLocations where = new ConfigLocations(file.toString());
+        JsonNode tree = parse(new StringReader(text), file.toString(), where, "");
+        if (tree == null || tree.isNull()) tree = JsonNodeFactory.instance.objectNode();
+        if (!tree.isObject()) throw where.error("", "expected a mapping of keys (data, models, training, ...)");
+        for (String o : overrides) applyOverride((ObjectNode) tree, o, where);
+        ExperimentConfig cfg = bind(tree, where);
+        if (cfg.name() == null) cfg = cfg.withName(file.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
+        return new Loaded(cfg, file, where);
+    }
+
+    static ExperimentConfig bind(JsonNode tree, ConfigLocations where) {
+        try {
+            return MAPPER.treeToValue(tree, ExperimentConfig.class);
+        } catch (JsonMappingException e) {
+            throw explain(e, where);
+        } catch (IOException e) {
+            throw new UserException(where.file() + ": " + e.getMessage());
+        }
+    }
+
+    private static UserException explain(JsonMappingException e, ConfigLocations where) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+            else if (r.getIndex() >= 0) path.append('[').append(r.getIndex()).append(']');
+        }
+        String p = path.toString();
+        if (e instanceof UnrecognizedPropertyException u) {
+            return where.error(p, "unknown key (expected one of: " + known(u.getKnownPropertyIds()) + ")");
+        }
+        if (e instanceof InvalidTypeIdException t) {
+            String fam = p.isEmpty() ? "family" : p + ".family";
+            return t.getTypeId() == null
+                    ? where.error(p, "missing key 'family' (one of: " + Families.keys() + ")")
+                    : where.error(fam, "unknown family '" + t.getTypeId() + "' (known: " + Families.keys() + ")");
+        }
+        Throwable cause = e instanceof ValueInstantiationException ? e.getCause() : null;
+        if (cause instanceof FieldException f) return where.error(p.isEmpty() ? f.field() : p + "." + f.field(), f.reason());
+        if (cause instanceof IllegalArgumentException iae) return where.error(p, iae.getMessage());
+        if (e instanceof InvalidFormatException f) {
+            return where.error(p, "expected " + describe(f.getTargetType()) + ", got '" + f.getValue() + "'");
+        }
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            return where.error(p, "expected " + describe(m.getTargetType()));
+        }
+        return where.error(p, e.getOriginalMessage());
+    }
+
+    private static String known(Collection<Object> ids) {
+        TreeSet<String> s = new TreeSet<>();
+        for (Object o : ids) s.add(o.toString());
+        return String.join(", ", s);
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) return "an integer";
+        if (type == Double.class || type == double.class) return "a number";
+        if (type == Boolean.class || type == boolean.class) return "true or false";
+        if (type == String.class) return "a string";
+        if (type.isEnum()) {
+            List<String> v = new ArrayList<>();
+            for (Object c : type.getEnumConstants()) v.add(c.toString().toLowerCase(java.util.Locale.ROOT));
+            return "one of " + String.join(", ", v);
+        }
+        if (List.class.isAssignableFrom(type)) return "a list";
+        return "a mapping (" + type.getSimpleName() + ")";
+    }
+
+    // ---- YAML -> Jackson tree, keeping marks ------------------------------------------------
+
+    private static JsonNode parse(Reader reader, String source, ConfigLocations where, String prefix) {
+        Node root;
+        try {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).compose(reader);
+        } catch (MarkedYAMLException e) {
+            Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String at = m == null ? source : source + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
+            throw new UserException(at + ": YAML syntax error: " + e.getProblem());
+        }
+        return root == null ? null : convert(root, source, prefix, where);
+    }
+
+    private static JsonNode convert(Node node, String source, String path, ConfigLocations where) {
+        where.put(path, source + ":" + (node.getStartMark().getLine() + 1) + ":" + (node.getStartMark().getColumn() + 1));
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        if (node instanceof MappingNode m) {
+            ObjectNode o = f.objectNode();
+            for (NodeTuple t : m.getValue()) {
+                if (!(t.getKeyNode() instanceof ScalarNode k)) throw new UserException(at(source, t.getKeyNode()) + ": keys must be plain words");
+                String key = k.getValue();
+                String child = path.isEmpty() ? key : path + "." + key;
+                if (o.has(key)) throw new UserException(at(source, k) + ": " + child + ": duplicate key");
+                where.put(child, at(source, k));
+                JsonNode value = convert(t.getValueNode(), source, child, where);
+                where.put(child, at(source, k));   // errors about a key point at the key
+                o.set(key, value);
+            }
+            return o;
+        }
+        if (node instanceof SequenceNode s) {
+            ArrayNode a = f.arrayNode();
+            int i = 0;
+            for (Node item : s.getValue()) a.add(convert(item, source, path + "[" + i++ + "]", where));
+            return a;
+        }
+        return scalar((ScalarNode) node);
+    }
+
+    private static String at(String source, Node n) {
+        return source + ":" + (n.getStartMark().getLine() + 1) + ":" + (n.getStartMark().getColumn() + 1);
+    }
+
+    private static JsonNode scalar(ScalarNode s) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        String v = s.getValue();
+        Tag tag = s.getTag();
+        try {
+            if (Tag.NULL.equals(tag)) return f.nullNode();
+            if (Tag.BOOL.equals(tag)) return f.booleanNode(List.of("true", "yes", "on").contains(v.toLowerCase(java.util.Locale.ROOT)));
+            if (Tag.INT.equals(tag)) {
+                BigInteger b = new BigInteger(v.replace("_", "").replaceFirst("^\\+", ""));
+                return b.bitLength() < 32 ? f.numberNode(b.intValue()) : b.bitLength() < 64 ? f.numberNode(b.longValue()) : f.numberNode(b);
+            }
+            if (Tag.FLOAT.equals(tag)) {
+                String x = v.replace("_", "").toLowerCase(java.util.Locale.ROOT);
+                if (x.endsWith(".inf")) return f.numberNode(x.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
+                if (x.equals(".nan")) return f.numberNode(Double.NaN);
+                return f.numberNode(Double.parseDouble(x));
+            }
+        } catch (NumberFormatException e) {
+            return f.textNode(v);
+        }
+        return f.textNode(v);
+    }
+
+    // ---- --set overrides -------------------------------------------------------------------
+
+    static void applyOverride(ObjectNode root, String override, ConfigLocations where) {
+        int eq = override.indexOf('=');
+        if (eq <= 0) throw new UserException("--set " + override + ": expected key.path=value");
+        String path = override.substring(0, eq).trim();
+        String place = "--set " + override;
+        JsonNode value = parse(new StringReader(override.substring(eq + 1)), place, new ConfigLocations(place), "");
+        if (value == null) value = JsonNodeFactory.instance.nullNode();
+        List<Object> steps = new ArrayList<>();
+        for (String part : path.split("\\.")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)((\\[\\d+])*)").matcher(part);
+            if (!m.matches()) throw new UserException(place + ": bad key path '" + path + "' (expected e.g. training.lr or models[0].hidden)");
+            steps.add(m.group(1));
+            java.util.regex.Matcher idx = java.util.regex.Pattern.compile("\\[(\\d+)]").matcher(m.group(2));
+            while (idx.find()) steps.add(Integer.parseInt(idx.group(1)));
+        }
+        JsonNode node = root;
+        StringBuilder walked = new StringBuilder();
+        for (int i = 0; i < steps.size(); i++) {
+            Object s = steps.get(i);
+            boolean last = i == steps.size() - 1;
+            if (s instanceof String key) {
+                if (!node.isObject()) throw new UserException(place + ": " + walked + " is not a mapping");
+                walked.append(walked.length() == 0 ? "" : ".").append(key);
+                if (last) ((ObjectNode) node).set(key, value);
+                else {
+                    JsonNode next = node.get(key);
+                    if (next == null || next.isNull()) {
+                        next = steps.get(i + 1) instanceof Integer ? JsonNodeFactory.instance.arrayNode() : JsonNodeFactory.instance.objectNode();
+                        ((ObjectNode) node).set(key, next);
+                    }
+                    node = next;
+                }
+            } else {
+                int index = (Integer) s;
+                if (!node.isArray() || index >= node.size())
+                    throw new UserException(place + ": " + walked + " has no element [" + index + "]"
+                            + (node.isArray() ? " (it has " + node.size() + ")" : ""));
+                walked.append('[').append(index).append(']');
+                if (last) ((ArrayNode) node).set(index, value);
+                else node = node.get(index);
+            }
+        }
+        where.put(walked.toString(), place);
+    }
+}

@@ -1,0 +1,40 @@
+package org.seqlab.experiments;
+
+import org.seqlab.core.FieldException;
+import org.seqlab.core.ModelConfig;
+import org.seqlab.core.train.TrainingConfig;
+import org.seqlab.data.DataConfig;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An experiment file: data, the models to compare, one training budget for all of them, a seed and
+ * what to sample. Bound strictly from YAML by {@link ConfigLoader}.
+ *
+ * @param name        output folder name under reports/ (default: the file name)
+ * @param description one paragraph shown at the top of the report
+ * @param seed        seed of model initialisation, batch order and sampling
+ */
+public record ExperimentConfig(String name, String description, DataConfig data, List<ModelConfig> models,
+                               TrainingConfig training, Long seed, SampleConfig samples) {
+    public ExperimentConfig {
+        if (data == null) data = new DataConfig(null, null, null, null, null, null, null, null);
+        if (training == null) training = TrainingConfig.defaults();
+        if (seed == null) seed = 1234L;
+        if (samples == null) samples = SampleConfig.defaults();
+        if (models == null || models.isEmpty()) throw new FieldException("models", "list at least one model");
+        Set<String> names = new HashSet<>();
+        for (ModelConfig m : models)
+            if (!names.add(m.name())) throw new FieldException("models", "two models are named '" + m.name()
+                    + "'; give each a distinct name");
+        if (name != null && !name.matches("[A-Za-z0-9._-]+"))
+            throw new FieldException("name", "use letters, digits, '.', '_' and '-' only (it names a folder), got '" + name + "'");
+        models = List.copyOf(models);
+    }
+
+    public ExperimentConfig withName(String n) {
+        return new ExperimentConfig(n, description, data, models, training, seed, samples);
+    }
+}

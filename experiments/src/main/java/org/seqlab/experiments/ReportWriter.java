@@ -1,0 +1,189 @@
+package org.seqlab.experiments;
+
+import org.commonmark.ext.gfm.tables.TablesExtension;
+import org.commonmark.parser.Parser;
+import org.commonmark.renderer.html.HtmlRenderer;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.seqlab.core.AtomicFiles;
+import org.seqlab.core.Provenance;
+import org.seqlab.core.train.EpochRecord;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Writes {@code report.md}, a self-contained {@code report.html} (images inlined) and the curve
+ * images from {@link Results}: the comparison table with the optimum and baseline beside every
+ * model, learning curves against tokens seen and against time, samples and provenance.
+ */
+public final class ReportWriter {
+    private final ExperimentConfig cfg;
+    private final Results r;
+    private final Provenance prov;
+
+    public ReportWriter(ExperimentConfig cfg, Results results, Provenance prov) {
+        this.cfg = cfg;
+        this.r = results;
+        this.prov = prov;
+    }
+
+    public void write(Path dir) throws IOException {
+        Map<String, byte[]> images = new LinkedHashMap<>();
+        images.put("curves-tokens.png", chart("Validation loss vs training tokens", "training tokens seen", EpochRecord::tokensSeen));
+        images.put("curves-time.png", chart("Validation loss vs wall-clock time", "seconds of training", EpochRecord::seconds));
+        for (var e : images.entrySet()) AtomicFiles.writeBytes(dir.resolve(e.getKey()), e.getValue());
+        String md = markdown();
+        AtomicFiles.writeString(dir.resolve("report.md"), md);
+        AtomicFiles.writeString(dir.resolve("report.html"), html(md, images));
+        AtomicFiles.writeString(dir.resolve("samples.txt"), samplesText());
+    }
+
+    String markdown() {
+        StringBuilder s = new StringBuilder();
+        s.append("# ").append(r.experiment()).append("\n\n");
+        if (cfg.description() != null) s.append(cfg.description().strip()).append("\n\n");
+        var d = r.dataset();
+        s.append(String.format(Locale.ROOT, "Dataset **%s** (`%s`): %,d / %,d / %,d train / valid / test tokens, vocabulary %d, sha256 `%s`.%n%n",
+                d.name(), d.source(), d.tokens().train(), d.tokens().valid(), d.tokens().test(), d.vocabularySize(),
+                d.sha256().substring(0, 16)));
+        s.append("## Results\n\n");
+        s.append("Losses in nats per token on the test split, from each model's best validation checkpoint; "
+                + "*gap* is how far a model is above the best possible loss.\n\n");
+        s.append("| model | family | params | valid loss | test loss | test perplexity | bits/token | test accuracy | gap to optimum | train s | tokens/s | status |\n");
+        s.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        Double opt = r.optimumLoss();
+        if (opt != null)
+            s.append(String.format(Locale.ROOT, "| **optimum** (entropy rate of the generating process) | — | — | — | %.4f | %.3f | %.4f | — | 0 | — | — | |%n",
+                    opt, Math.exp(opt), opt / Math.log(2)));
+        Results.Baseline uni = r.baselines().get("unigram");
+        s.append(String.format(Locale.ROOT, "| unigram baseline | — | %d | — | %s | %s | %s | %s | %s | — | — | |%n",
+                d.vocabularySize(), f4(uni.testLoss()), f3(uni.testPerplexity()), f4(bits(uni.testLoss())),
+                pct(uni.testAccuracy()), gap(uni.testLoss(), opt)));
+        for (Results.Run run : r.runs()) {
+            var m = run.metrics();
+            String status = run.status() + (run.message() != null ? ": " + run.message().replace("|", "/") : "");
+            if (m == null) {
+                s.append(String.format(Locale.ROOT, "| %s | %s | %,d | — | — | — | — | — | — | — | — | %s |%n",
+                        run.model(), run.family(), run.params(), status));
+                continue;
+            }
+            s.append(String.format(Locale.ROOT, "| **%s** | %s | %,d | %s | %s | %s | %s | %s | %s | %.1f | %,.0f | %s |%n",
+                    run.model(), run.family(), run.params(), f4(m.validLoss()), f4(m.testLoss()), f3(m.testPerplexity()),
+                    f4(m.testBitsPerToken()), pct(m.testAccuracy()), gap(m.testLoss(), opt), m.trainSeconds(),
+                    m.trainTokensPerS() == null ? 0 : m.trainTokensPerS(), status));
+        }
+        if (d.trueModelTestLoss() != null)
+            s.append(String.format(Locale.ROOT, "%nThe true generating process scores %.4f nats/token on this test split "
+                    + "(the entropy rate is its expectation).%n", d.trueModelTestLoss()));
+        s.append("\n## Learning curves\n\n![validation loss vs tokens](curves-tokens.png)\n\n![validation loss vs time](curves-time.png)\n\n");
+        s.append("## Samples\n\n");
+        for (Results.Run run : r.runs()) {
+            if (run.samples().isEmpty()) continue;
+            s.append("### ").append(run.model()).append("\n\n");
+            for (Results.SampleSet set : run.samples()) {
+                s.append("- **").append(set.label()).append("**: ");
+                s.append(String.join(", ", set.texts().stream().map(ReportWriter::shown).toList())).append("\n");
+            }
+            s.append("\n");
+        }
+        s.append("## Training settings\n\n");
+        var t = cfg.training();
+        s.append(String.format(Locale.ROOT, "%d epochs, batch %d × %d steps, %s lr %s (%s schedule), clip %s %s, seed %d.%n%n",
+                t.epochs(), t.batchSize(), t.seqLen(), t.optimizer().type().name().toLowerCase(Locale.ROOT), t.lr(),
+                t.schedule().type().name().toLowerCase(Locale.ROOT), t.clip().mode().name().toLowerCase(Locale.ROOT),
+                t.clip().threshold(), cfg.seed()));
+        s.append("## Provenance\n\n");
+        s.append("- commit: `").append(prov.gitCommit() == null ? "none (not a git work tree)" : prov.gitCommit()
+                + (Boolean.TRUE.equals(prov.gitDirty()) ? " (with uncommitted changes)" : "")).append("`\n");
+        s.append("- JVM: ").append(prov.jvm()).append("\n- OS: ").append(prov.os()).append("\n- ND4J: ").append(prov.backend()).append("\n");
+        s.append("- started: ").append(prov.startTime()).append("\n- full record: `provenance.json`, numbers: `results.json`\n");
+        return s.toString();
+    }
+
+    private static String shown(String sample) {
+        return sample.isEmpty() ? "∅" : "`" + sample.replace("`", "'").replace("\n", "⏎") + "`";
+    }
+
+    private static Double bits(Double nats) {
+        return nats == null ? null : nats / Math.log(2);
+    }
+
+    private static String f4(Double v) {
+        return v == null ? "—" : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static String f3(Double v) {
+        return v == null ? "—" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static String pct(Double v) {
+        return v == null ? "—" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
+    }
+
+    private static String gap(Double loss, Double opt) {
+        return loss == null || opt == null ? "—" : String.format(Locale.ROOT, "+%.4f", loss - opt);
+    }
+
+    private byte[] chart(String title, String xLabel, ToDoubleFunction<EpochRecord> x) throws IOException {
+        XYChart c = new XYChartBuilder().width(800).height(420).title(title).xAxisTitle(xLabel)
+                .yAxisTitle("validation loss (nats/token)").build();
+        c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        double maxX = 1;
+        for (Results.Run run : r.runs()) {
+            if (run.curve().isEmpty()) continue;
+            double[] xs = run.curve().stream().mapToDouble(x).toArray();
+            double[] ys = run.curve().stream().mapToDouble(EpochRecord::validLoss).map(v -> Double.isFinite(v) ? v : Double.NaN).toArray();
+            maxX = Math.max(maxX, xs[xs.length - 1]);
+            c.addSeries(run.model(), xs, ys).setMarker(SeriesMarkers.CIRCLE);
+        }
+        if (r.optimumLoss() != null) flat(c, "optimum", r.optimumLoss(), maxX);
+        Double uni = r.baselines().get("unigram").testLoss();
+        if (uni != null) flat(c, "unigram", uni, maxX);
+        if (c.getSeriesMap().isEmpty()) c.addSeries("no data", new double[]{0}, new double[]{0});
+        return BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static void flat(XYChart c, String name, double y, double maxX) {
+        XYSeries s = c.addSeries(name, new double[]{0, maxX}, new double[]{y, y});
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineStyle(SeriesLines.DASH_DASH);
+    }
+
+    static String html(String markdown, Map<String, byte[]> images) {
+        List<org.commonmark.Extension> ext = List.of(TablesExtension.create());
+        String body = HtmlRenderer.builder().extensions(ext).build()
+                .render(Parser.builder().extensions(ext).build().parse(markdown));
+        for (var e : images.entrySet())
+            body = body.replace("src=\"" + e.getKey() + "\"",
+                    "src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(e.getValue()) + "\"");
+        return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>seqlab report</title><style>"
+                + "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
+                + "table{border-collapse:collapse;font-size:0.9em}th,td{border:1px solid #ccc;padding:4px 8px}"
+                + "th{background:#f3f3f3}tr:nth-child(even){background:#fafafa}code{background:#f3f3f3;padding:1px 3px}"
+                + "img{max-width:100%}</style></head><body>\n" + body + "</body></html>\n";
+    }
+
+    private String samplesText() {
+        StringBuilder s = new StringBuilder();
+        for (Results.Run run : r.runs())
+            for (Results.SampleSet set : run.samples()) {
+                s.append("# ").append(run.model()).append(", ").append(set.label()).append('\n');
+                for (String t : set.texts()) s.append(t).append('\n');
+                s.append('\n');
+            }
+        return s.toString();
+    }
+
+}

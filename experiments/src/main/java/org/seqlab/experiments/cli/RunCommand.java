@@ -1,0 +1,63 @@
+package org.seqlab.experiments.cli;
+
+import org.seqlab.core.train.TrainingListener;
+import org.seqlab.experiments.ConfigLoader;
+import org.seqlab.experiments.ExperimentRunner;
+import org.seqlab.experiments.Results;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "run", description = "Train every model of an experiment and write its report.")
+final class RunCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "EXPERIMENT.yaml", description = "experiment file, e.g. experiments/quickstart.yaml")
+    Path file;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a field, e.g. --set training.lr=0.01 --set models[0].hidden=64")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: reports/<experiment name>)")
+    Path out;
+
+    @Option(names = "--fresh", description = "retrain every model even if an earlier run finished it")
+    boolean fresh;
+
+    @Option(names = "--debug", description = "print stack traces")
+    boolean debug;
+
+    @Override
+    public Integer call() throws Exception {
+        ConfigLoader.Loaded loaded = ConfigLoader.load(file, overrides);
+        Path dir = out != null ? out : Path.of("reports", loaded.config().name());
+        ConsoleProgress progress = new ConsoleProgress(System.err);
+        ExperimentRunner.Console console = new ExperimentRunner.Console() {
+            @Override
+            public void info(String line) {
+                System.out.println(line);
+            }
+
+            @Override
+            public TrainingListener listener() {
+                return progress;
+            }
+        };
+        String command = "seqlab run " + file + (overrides.isEmpty() ? "" : " --set " + String.join(" --set ", overrides));
+        Results r = new ExperimentRunner(loaded, dir, console, fresh, command).run();
+        System.out.println();
+        if (r.optimumLoss() != null)
+            System.out.printf("optimum (entropy rate)   %.4f nats/token%n", r.optimumLoss());
+        System.out.printf("unigram baseline         %.4f nats/token%n", r.baselines().get("unigram").testLoss());
+        for (Results.Run run : r.runs())
+            System.out.printf("%-24s %s%n", run.model(), run.metrics() == null ? run.status()
+                    : String.format("%.4f nats/token, perplexity %.3f, accuracy %.1f%%%s", run.metrics().testLoss(),
+                    run.metrics().testPerplexity(), 100 * run.metrics().testAccuracy(),
+                    run.status().equals("ok") ? "" : " (" + run.status() + ")"));
+        System.out.println("report: " + dir.resolve("report.html") + " (also report.md, results.json)");
+        return 0;
+    }
+}

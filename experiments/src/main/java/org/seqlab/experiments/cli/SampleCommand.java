@@ -1,0 +1,58 @@
+package org.seqlab.experiments.cli;
+
+import org.seqlab.core.SequenceModel;
+import org.seqlab.core.data.CharTokenizer;
+import org.seqlab.core.sample.Sampler;
+import org.seqlab.core.sample.TextSampling;
+import org.seqlab.core.train.Checkpoint;
+import org.seqlab.experiments.Families;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+@Command(name = "sample", description = "Generate from a checkpoint (it holds the vocabulary and config: nothing else is needed).")
+final class SampleCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "CHECKPOINT", description = "a checkpoint directory, e.g. reports/quickstart/checkpoints/rnn-seed1234")
+    Path checkpoint;
+
+    @Option(names = {"-n", "--count"}, defaultValue = "10", description = "samples to draw (default ${DEFAULT-VALUE})")
+    int count;
+
+    @Option(names = {"-t", "--temperature"}, defaultValue = "1.0", description = "softmax temperature (default ${DEFAULT-VALUE})")
+    double temperature;
+
+    @Option(names = "--top-k", defaultValue = "0", description = "keep the k most likely tokens (0 = off)")
+    int topK;
+
+    @Option(names = "--top-p", defaultValue = "1.0", description = "nucleus sampling mass (1 = off)")
+    double topP;
+
+    @Option(names = "--prime", defaultValue = "", description = "text to start from")
+    String prime;
+
+    @Option(names = "--max-length", defaultValue = "200", description = "tokens per sample at most")
+    int maxLength;
+
+    @Option(names = "--seed", defaultValue = "1", description = "sampling seed")
+    long seed;
+
+    @Option(names = "--debug", description = "print stack traces")
+    boolean debug;
+
+    @Override
+    public Integer call() {
+        Sampler sampler = new Sampler(temperature, topK, topP);
+        Checkpoint.Info info = Checkpoint.info(checkpoint);
+        if (info.vocabulary() == null) throw new org.seqlab.core.UserException(checkpoint + ": not a token model");
+        SequenceModel model = Checkpoint.load(checkpoint, Families::get);
+        CharTokenizer tok = new CharTokenizer(info.vocabulary());
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < count; i++)
+            System.out.println(prime + TextSampling.generate(model, tok, prime, maxLength, sampler, random));
+        return 0;
+    }
+}
