@@ -140,6 +140,7 @@ public final class ReportWriter {
         XYChart c = new XYChartBuilder().width(800).height(420).title(title).xAxisTitle(xLabel)
                 .yAxisTitle("validation loss (nats/token)").build();
         c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        c.getStyler().setXAxisDecimalPattern("#,###");
         double maxX = 1;
         for (Results.Run run : r.runs()) {
             if (run.curve().isEmpty()) continue;

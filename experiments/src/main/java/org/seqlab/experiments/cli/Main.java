@@ -25,8 +25,14 @@ public final class Main implements Runnable {
     }
 
     public static int execute(String... args) {
+        return execute(new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the CLI with errors going to {@code err}; returns the exit code. */
+    public static int execute(java.io.PrintWriter err, String... args) {
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
         CommandLine cl = new CommandLine(new Main());
+        cl.setErr(err);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof UserException || e instanceof FieldException) {
                 cmd.getErr().println("seqlab: error: " + e.getMessage());

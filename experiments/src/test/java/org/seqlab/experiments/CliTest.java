@@ -1,0 +1,143 @@
+package org.seqlab.experiments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.seqlab.core.Json;
+import org.seqlab.experiments.cli.Main;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Runs the CLI end to end on tiny experiments and checks what a user gets. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    private static final String TINY = """
+            name: tiny
+            data:
+              source: builtin:markov-names
+              names: 300
+            models:
+              - family: handrolled
+                name: rnn-small
+                hidden: 24
+              - family: handrolled
+                name: rnn-smaller
+                hidden: 8
+            training:
+              epochs: 2
+              batch_size: 8
+              seq_len: 16
+              lr: 0.01
+            samples:
+              count: 3
+              temperatures: [0.5, 1.0]
+            """;
+
+    record Outcome(int code, String out, String err) {}
+
+    private Outcome run(String... args) {
+        StringWriter err = new StringWriter();
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.execute(new PrintWriter(err, true), args);
+            return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    @Test
+    void runWritesAReportAndResultsThatFollowTheSchema() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("tiny.yaml"), TINY);
+        Path out = dir.resolve("out");
+        Outcome o = run("run", yaml.toString(), "--out", out.toString());
+        assertEquals(0, o.code(), o.err() + o.out());
+        for (String f : List.of("report.md", "report.html", "results.json", "provenance.json", "samples.txt", "curves-tokens.png"))
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        assertTrue(Files.readString(out.resolve("report.html")).contains("src=\"data:image/png;base64,"), "self-contained html");
+
+        JsonNode r = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        assertEquals("tiny", r.get("experiment").asText());
+        JsonNode ds = r.get("dataset");
+        assertEquals(64, ds.get("sha256").asText().length());
+        for (String split : List.of("train", "valid", "test")) assertTrue(ds.get("tokens").get(split).asLong() > 0, split);
+        double optimum = r.get("optimum_loss").asDouble();
+        assertTrue(optimum > 0.5 && optimum < Math.log(27), "optimum " + optimum);
+        assertEquals(2, r.get("runs").size());
+        for (JsonNode run : r.get("runs")) {
+            assertTrue(run.get("model").isTextual() && run.get("family").asText().equals("handrolled"));
+            assertTrue(run.get("params").asLong() > 0);
+            assertEquals(1234, run.get("seed").asLong());
+            assertEquals("handrolled", run.get("config").get("family").asText());
+            JsonNode m = run.get("metrics");
+            for (String k : List.of("valid_loss", "valid_perplexity", "valid_accuracy", "test_loss", "test_perplexity",
+                    "test_accuracy", "train_tokens_per_s", "train_seconds"))
+                assertTrue(m.get(k).isNumber(), k + " in " + m);
+            assertEquals(Math.exp(m.get("test_loss").asDouble()), m.get("test_perplexity").asDouble(), 1e-9);
+            assertTrue(m.get("test_loss").asDouble() > optimum, "no model beats the entropy rate on average");
+            assertTrue(Files.exists(out.resolve(run.get("checkpoint").asText()).resolve("checkpoint.json")));
+        }
+        JsonNode prov = Json.MAPPER.readTree(out.resolve("provenance.json").toFile());
+        for (String k : List.of("config", "dataset_sha256", "seed", "jvm", "backend", "start_time", "end_time"))
+            assertFalse(prov.get(k).isNull(), k);
+        assertTrue(o.out().contains("optimum (entropy rate)") && o.out().contains("unigram baseline"), o.out());
+
+        // rerunning resumes: finished models are reused, not retrained
+        Outcome again = run("run", yaml.toString(), "--out", out.toString());
+        assertEquals(0, again.code());
+        assertTrue(again.out().contains("rnn-small: finished in an earlier run"), again.out());
+
+        // the checkpoint alone is enough to sample
+        String ckpt = r.get("runs").get(0).get("checkpoint").asText();
+        Outcome s = run("sample", out.resolve(ckpt).toString(), "-n", "4", "-t", "0.8");
+        assertEquals(0, s.code(), s.err());
+        assertEquals(4, s.out().lines().count(), s.out());
+    }
+
+    private void assertUserError(String yaml, String expected, String... extra) throws Exception {
+        Path f = Files.writeString(dir.resolve("bad.yaml"), yaml);
+        Path out = dir.resolve("bad-out");
+        String[] args = new String[extra.length + 4];
+        args[0] = "run";
+        args[1] = f.toString();
+        args[2] = "--out";
+        args[3] = out.toString();
+        System.arraycopy(extra, 0, args, 4, extra.length);
+        Outcome o = run(args);
+        assertEquals(2, o.code(), o.err());
+        assertEquals(1, o.err().lines().count(), "one line: " + o.err());
+        assertTrue(o.err().startsWith("seqlab: error: "), o.err());
+        assertTrue(o.err().contains(expected), o.err());
+        assertFalse(Files.exists(out), "nothing is written for bad input");
+    }
+
+    @Test
+    void badInputGetsOneLineAndExitCode2() throws Exception {
+        assertUserError(TINY.replace("hidden: 24", "hiden: 24"), "bad.yaml:8:5: models[0].hiden: unknown key");
+        assertUserError(TINY.replace("epochs: 2", "epochs: [2]"), "training.epochs: expected an integer");
+        assertUserError(TINY.replace("lr: 0.01", "lr: -1"), "training.lr: must be > 0");
+        assertUserError(TINY.replace("hidden: 24", "hidden: 0"), "models[0].hidden: must be >= 1, got 0");
+        assertUserError(TINY.replace("source: builtin:markov-names", "source: no/such/file.txt"),
+                "data.source: file not found");
+        Path one = Files.writeString(dir.resolve("one.txt"), "aaa\naa\naaaa\na\naa\n");
+        assertUserError(TINY.replace("source: builtin:markov-names", "source: " + one), "1 distinct character(s)");
+        Path empty = Files.writeString(dir.resolve("empty.txt"), "");
+        assertUserError(TINY.replace("source: builtin:markov-names", "source: " + empty), "is empty");
+        assertUserError(TINY, "training.seq_len: is 100000 but the training split has only", "--set", "training.seq_len=100000");
+    }
+}

@@ -1,0 +1,116 @@
+package org.seqlab.experiments;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.seqlab.core.UserException;
+import org.seqlab.rnn.HandRolledConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private static final String GOOD = """
+            name: tiny
+            data:
+              source: builtin:markov-names
+              names: 200
+            models:
+              - family: handrolled
+                name: rnn
+                hidden: 16
+            training:
+              epochs: 2
+              lr: 0.01
+            """;
+
+    private Path write(String yaml) throws Exception {
+        return Files.writeString(dir.resolve("exp.yaml"), yaml);
+    }
+
+    private String error(String yaml, String... overrides) throws Exception {
+        Path f = write(yaml);
+        UserException e = assertThrows(UserException.class, () -> ConfigLoader.load(f, List.of(overrides)));
+        assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+        return e.getMessage().replace(f.toString(), "FILE");
+    }
+
+    @Test
+    void bindsAGoodFileWithDefaults() throws Exception {
+        ConfigLoader.Loaded l = ConfigLoader.load(write(GOOD), List.of());
+        ExperimentConfig c = l.config();
+        assertEquals("tiny", c.name());
+        assertEquals(200, c.data().names());
+        assertEquals(16, ((HandRolledConfig) c.models().get(0)).hidden());
+        assertEquals(0.01, c.training().lr());
+        assertEquals(32, c.training().batchSize(), "default batch size");
+        assertEquals(1234L, c.seed(), "documented default seed");
+    }
+
+    @Test
+    void unknownKeyNamesFileLineColumnAndTheKnownKeys() throws Exception {
+        String msg = error(GOOD.replace("    hidden: 16", "    hiden: 16"));
+        assertTrue(msg.startsWith("FILE:8:5: models[0].hiden: unknown key"), msg);
+        assertTrue(msg.contains("hidden"), "suggests the known keys: " + msg);
+    }
+
+    @Test
+    void wrongTypesAndRangesNameTheField() throws Exception {
+        assertTrue(error(GOOD.replace("epochs: 2", "epochs: two")).startsWith("FILE:10:3: training.epochs: expected an integer, got 'two'"),
+                error(GOOD.replace("epochs: 2", "epochs: two")));
+        String lr = error(GOOD.replace("lr: 0.01", "lr: -0.1"));
+        assertTrue(lr.contains("training.lr: must be > 0, got -0.1") && lr.startsWith("FILE:11:3:"), lr);
+        String hidden = error(GOOD.replace("hidden: 16", "hidden: 0"));
+        assertTrue(hidden.contains("models[0].hidden: must be >= 1, got 0") && hidden.startsWith("FILE:8:"), hidden);
+        String e = error(GOOD.replace("lr: 0.01", "lr: 0.01\n  optimizer: {type: adamm}"));
+        assertTrue(e.contains("training.optimizer.type: expected one of sgd, momentum, adagrad, rmsprop, adam, adamw"), e);
+    }
+
+    @Test
+    void familyProblemsAreExplained() throws Exception {
+        String missing = error(GOOD.replace("  - family: handrolled\n    name: rnn", "  - name: rnn"));
+        assertTrue(missing.contains("models[0]: missing key 'family' (one of: handrolled)"), missing);
+        String unknown = error(GOOD.replace("family: handrolled", "family: transformer9"));
+        assertTrue(unknown.contains("models[0].family: unknown family 'transformer9'"), unknown);
+    }
+
+    @Test
+    void syntaxErrorsAndDuplicatesArePlaced() throws Exception {
+        assertTrue(error("name: [unclosed\n").startsWith("FILE:2:1: YAML syntax error"), error("name: [unclosed\n"));
+        String dup = error(GOOD + "seed: 1\nseed: 2\n");
+        assertTrue(dup.endsWith("FILE:13:1: seed: duplicate key"), dup);
+    }
+
+    @Test
+    void setOverridesGoThroughTheSameChecks() throws Exception {
+        Path f = write(GOOD);
+        ExperimentConfig c = ConfigLoader.load(f, List.of("models[0].hidden=64", "training.lr=0.5", "seed=7")).config();
+        assertEquals(64, ((HandRolledConfig) c.models().get(0)).hidden());
+        assertEquals(0.5, c.training().lr());
+        assertEquals(7L, c.seed());
+        String bad = error(GOOD, "training.lrr=0.1");
+        assertTrue(bad.startsWith("--set training.lrr=0.1: training.lrr: unknown key"), bad);
+        String range = error(GOOD, "models[0].hidden=-3");
+        assertTrue(range.startsWith("--set models[0].hidden=-3: models[0].hidden: must be >= 1"), range);
+        assertTrue(error(GOOD, "models[4].hidden=3").contains("models has no element [4] (it has 1)"));
+    }
+
+    @Test
+    void missingFileIsAUserError() {
+        UserException e = assertThrows(UserException.class, () -> ConfigLoader.load(dir.resolve("none.yaml"), List.of()));
+        assertTrue(e.getMessage().endsWith("none.yaml: experiment file not found"), e.getMessage());
+    }
+
+    @Test
+    void shippedExperimentsLoad() {
+        for (String name : List.of("quickstart.yaml"))
+            assertEquals(name.replace(".yaml", ""), ConfigLoader.load(Path.of(name), List.of()).config().name());
+    }
+}
