@@ -1,0 +1,85 @@
+package org.seqlab.core;
+
+import org.junit.jupiter.api.Test;
+import org.seqlab.core.data.CharTokenizer;
+import org.seqlab.core.data.RandomWindows;
+import org.seqlab.core.data.SequentialPass;
+import org.seqlab.core.data.UnknownPolicy;
+import org.seqlab.core.data.Vocabulary;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DataPipelineTest {
+    @Test
+    void vocabularyIsSortedWithEosFirstAndRoundTrips() {
+        Vocabulary v = Vocabulary.ofCharacters("\nbca\nab\n", UnknownPolicy.ERROR, "\n");
+        assertEquals(List.of("\n", "a", "b", "c"), v.symbols());
+        CharTokenizer t = new CharTokenizer(v);
+        assertArrayEquals(new int[]{2, 1, 0, 3}, t.encode("ba\nc", "x"));
+        assertEquals("ba\nc", t.decode(t.encode("ba\nc", "x")));
+        assertEquals(v, Json.MAPPER.convertValue(Json.MAPPER.valueToTree(v), Vocabulary.class), "JSON round trip");
+    }
+
+    @Test
+    void unknownCharactersFollowThePolicy() {
+        String train = "abc\n";
+        UserException e = assertThrows(UserException.class,
+                () -> new CharTokenizer(Vocabulary.ofCharacters(train, UnknownPolicy.ERROR, null)).encode("ab\ncz", "valid.txt"));
+        assertTrue(e.getMessage().startsWith("valid.txt:2:2: character 'z' (U+007A) is not in the vocabulary"), e.getMessage());
+        Vocabulary unk = Vocabulary.ofCharacters(train, UnknownPolicy.UNK, null);
+        assertEquals("a\uFFFDc", new CharTokenizer(unk).decode(new CharTokenizer(unk).encode("azc", "x")));
+        assertArrayEquals(new int[]{1, 3}, new CharTokenizer(Vocabulary.ofCharacters(train, UnknownPolicy.SKIP, null)).encode("azc", "x"));
+    }
+
+    @Test
+    void sequentialPassPredictsEveryTokenExactlyOnceInOrder() {
+        int[] stream = new int[103];
+        for (int i = 0; i < stream.length; i++) stream[i] = i;
+        List<TokenBatch> batches = SequentialPass.of(stream, 4, 10);
+        int[] seen = new int[stream.length];
+        for (int bi = 0; bi < batches.size(); bi++) {
+            TokenBatch b = batches.get(bi);
+            assertEquals(bi > 0, b.continues());
+            for (int i = 0; i < b.rows() * b.length(); i++)
+                if (b.mask()[i] == 1) {
+                    assertEquals(b.inputs()[i] + 1, b.targets()[i]);
+                    seen[b.targets()[i]]++;
+                }
+        }
+        for (int i = 1; i < stream.length; i++) assertEquals(1, seen[i], "token " + i);
+        assertEquals(0, seen[0], "the first token is context only");
+    }
+
+    @Test
+    void randomWindowsAreSeededNextTokenPairs() {
+        int[] stream = new int[50];
+        for (int i = 0; i < 50; i++) stream[i] = i;
+        RandomWindows a = new RandomWindows(stream, 3, 7, new SplittableRandom(1));
+        RandomWindows b = new RandomWindows(stream, 3, 7, new SplittableRandom(1));
+        TokenBatch x = a.next(), y = b.next();
+        assertArrayEquals(x.inputs(), y.inputs());
+        for (int i = 0; i < 21; i++) assertEquals(x.inputs()[i] + 1, x.targets()[i]);
+        assertFalse(x.continues());
+        assertEquals(3, a.batchesPerEpoch(), "49 predictions / 21 per batch, rounded up");
+    }
+
+    @Test
+    void unigramBaselineIsTheSmoothedFrequencyCrossEntropy() {
+        int[] train = {0, 0, 0, 1};           // targets 0,0,1 -> counts+1: 3, 2 of 5
+        int[] test = {0, 1, 0};               // targets 1, 0
+        EvalStats s = UnigramBaseline.evaluate(train, test, 2);
+        assertEquals(-(Math.log(2 / 5.0) + Math.log(3 / 5.0)), s.lossSum(), 1e-12);
+        assertEquals(1, s.correct());
+        Metrics m = Metrics.of(s);
+        assertEquals(Math.exp(m.loss()), m.perplexity(), 1e-12);
+        assertEquals(m.loss() / Math.log(2), m.bitsPerToken(), 1e-12);
+        assertEquals(0.5, m.accuracy());
+    }
+}

@@ -1,0 +1,136 @@
+package org.seqlab.core.train;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.seqlab.core.AtomicFiles;
+import org.seqlab.core.Batch;
+import org.seqlab.core.EvalStats;
+import org.seqlab.core.Generator;
+import org.seqlab.core.ModelConfig;
+import org.seqlab.core.ModelShape;
+import org.seqlab.core.SequenceModel;
+import org.seqlab.core.TokenBatch;
+import org.seqlab.core.data.BatchSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainerTest {
+    /** A model whose loss follows a script: lets the loop's decisions be tested exactly. */
+    static final class ScriptedModel implements SequenceModel {
+        final double[] trainLoss;
+        final double[] validLoss;
+        int steps, evals;
+
+        ScriptedModel(double[] trainLoss, double[] validLoss) {
+            this.trainLoss = trainLoss;
+            this.validLoss = validLoss;
+        }
+
+        public String name() { return "scripted"; }
+        public String family() { return "test"; }
+        public ModelConfig config() { return () -> "scripted"; }
+        public ModelShape shape() { return ModelShape.tokens(2); }
+        public long seed() { return 0; }
+        public long parameterCount() { return 1; }
+        public EvalStats trainStep(Batch b, double lr) { return new EvalStats(trainLoss[steps++] * 10, 10, 0, 10); }
+        public EvalStats evaluate(Batch b) { return new EvalStats(validLoss[evals++] * 10, 10, 0, 10); }
+        public float[] logits(Batch b) { return new float[0]; }
+        public Generator generator() { return null; }
+        public void save(Path dir) {}
+    }
+
+    private static BatchSource source(int perEpoch) {
+        return new BatchSource() {
+            public int batchesPerEpoch() { return perEpoch; }
+            public Batch next() { return new TokenBatch(1, 1, new int[]{0}, new int[]{1}); }
+        };
+    }
+
+    private static TrainingConfig config(int epochs) {
+        return new TrainingConfig(epochs, 1, 1, 0.1, null, null, null, null, 3.0);
+    }
+
+    private static final List<TokenBatch> VALID = List.of(new TokenBatch(1, 1, new int[]{0}, new int[]{1}));
+
+    @Test
+    void checkpointsEveryNewBestAndReportsTheBestEpoch() {
+        double[] train = new double[40];
+        java.util.Arrays.fill(train, 1.0);
+        List<Integer> saved = new ArrayList<>();
+        TrainingResult r = new Trainer(config(4), TrainingListener.SILENT, (m, e, s, l) -> saved.add(e))
+                .train(new ScriptedModel(train, new double[]{2.0, 1.5, 1.7, 1.4}), source(10), VALID);
+        assertEquals(List.of(1, 2, 4), saved);
+        assertEquals(4, r.bestEpoch());
+        assertEquals(1.4, r.bestValidLoss(), 1e-12);
+        assertNull(r.stopReason());
+        assertEquals(400, r.tokensSeen());
+        assertEquals(4, r.history().size());
+        assertEquals(40, r.history().get(3).step());
+    }
+
+    @Test
+    void nanStopsTheRunAndKeepsTheLastGoodCheckpoint() {
+        double[] train = new double[40];
+        java.util.Arrays.fill(train, 1.0);
+        train[25] = Double.NaN;
+        List<Integer> saved = new ArrayList<>();
+        List<String> messages = new ArrayList<>();
+        TrainingListener l = new TrainingListener() {
+            @Override public void onMessage(String m) { messages.add(m); }
+        };
+        TrainingResult r = new Trainer(config(4), l, (m, e, s, loss) -> saved.add(e))
+                .train(new ScriptedModel(train, new double[]{2.0, 1.5, 1.7, 1.4}), source(10), VALID);
+        assertTrue(r.diverged());
+        assertTrue(r.stopReason().startsWith("diverged at step 26: smoothed training loss is NaN"), r.stopReason());
+        assertEquals(List.of(1, 2), saved, "epochs after the blow-up are never checkpointed");
+        assertEquals(2, r.bestEpoch());
+        assertTrue(messages.get(0).contains("keeping the checkpoint of epoch 2"), messages.toString());
+    }
+
+    @Test
+    void aLossAboveThreeTimesItsBestIsDivergence() {
+        DivergenceGuard g = new DivergenceGuard("loss", 3.0, 1.0, 0);
+        assertNull(g.observe(2.0));
+        assertNull(g.observe(1.0));
+        assertNull(g.observe(2.9));
+        assertTrue(g.observe(3.1).contains("more than 3.0× its best 1.0000"));
+    }
+
+    @Test
+    void schedules() {
+        LearningRateSchedule cos = new LearningRateSchedule(LearningRateSchedule.Type.COSINE, 10, 0.1, null, null);
+        assertEquals(0.1, cos.at(1.0, 0, 110), 1e-12, "warmup starts at lr/warmup");
+        assertEquals(1.0, cos.at(1.0, 10, 110), 1e-12);
+        assertEquals(0.55, cos.at(1.0, 60, 110), 1e-12, "half way: midpoint of 1 and min_factor");
+        assertEquals(0.1, cos.at(1.0, 110, 110), 1e-12);
+        LearningRateSchedule step = new LearningRateSchedule(LearningRateSchedule.Type.STEP, null, null, 100, 0.5);
+        assertEquals(0.25, step.at(1.0, 250, 1000), 1e-12);
+        assertEquals(0.5, LearningRateSchedule.CONSTANT.at(0.5, 99, 100));
+    }
+
+    @Test
+    void directoriesAreSwappedAtomically(@TempDir Path dir) throws Exception {
+        Path target = dir.resolve("ckpt");
+        for (String content : List.of("one", "two")) {
+            Path staging = AtomicFiles.stagingDirectory(target);
+            Files.writeString(staging.resolve("f"), content);
+            AtomicFiles.replaceDirectory(staging, target);
+        }
+        assertEquals("two", Files.readString(target.resolve("f")));
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of("ckpt"), s.map(p -> p.getFileName().toString()).toList(), "no staging or .old left");
+        }
+        // a swap interrupted between its renames leaves only ckpt.old: readers find it
+        Files.move(target, dir.resolve("ckpt.old"));
+        assertEquals(dir.resolve("ckpt.old"), AtomicFiles.resolveDirectory(target));
+        assertFalse(Files.exists(target));
+    }
+}
