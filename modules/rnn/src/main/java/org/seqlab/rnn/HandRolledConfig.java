@@ -1,18 +1,23 @@
 package org.seqlab.rnn;
 
 import org.seqlab.core.Check;
+import org.seqlab.core.FieldException;
 import org.seqlab.core.ModelConfig;
 
 /**
  * Options of the hand-rolled family ({@code family: handrolled}).
  *
- * @param name      run label in reports (default: the cell name)
- * @param cell      recurrent cell: rnn (tanh)
- * @param hidden    hidden units
- * @param precision float for training, double for exact gradient checks
+ * @param name       run label in reports (default: the cell name)
+ * @param cell       recurrent cell: rnn (tanh), lstm or gru
+ * @param hidden     hidden units per layer
+ * @param layers     stacked recurrent layers
+ * @param dropout    inverted dropout on every layer's output during training (drop probability)
+ * @param forgetBias LSTM only: initial forget-gate bias (1 keeps memory open early on)
+ * @param precision  float for training, double for exact gradient checks
  */
-public record HandRolledConfig(String name, Cell cell, Integer hidden, Precision precision) implements ModelConfig {
-    public enum Cell { RNN }
+public record HandRolledConfig(String name, Cell cell, Integer hidden, Integer layers, Double dropout,
+                               Double forgetBias, Precision precision) implements ModelConfig {
+    public enum Cell { RNN, LSTM, GRU }
 
     public enum Precision { FLOAT, DOUBLE }
 
@@ -20,11 +25,18 @@ public record HandRolledConfig(String name, Cell cell, Integer hidden, Precision
         if (cell == null) cell = Cell.RNN;
         if (name == null) name = cell.name().toLowerCase(java.util.Locale.ROOT);
         if (hidden == null) hidden = 128;
+        if (layers == null) layers = 1;
+        if (dropout == null) dropout = 0.0;
+        if (forgetBias == null) forgetBias = 1.0;
         if (precision == null) precision = Precision.FLOAT;
         Check.atLeast("hidden", hidden, 1);
+        Check.atLeast("layers", layers, 1);
+        Check.range("dropout", dropout, 0, 1, false);
+        if (cell != Cell.LSTM && forgetBias != 1.0)
+            throw new FieldException("forget_bias", "applies to cell: lstm only");
     }
 
-    public static HandRolledConfig of(String name, int hidden) {
-        return new HandRolledConfig(name, Cell.RNN, hidden, null);
+    public static HandRolledConfig of(String name, Cell cell, int hidden) {
+        return new HandRolledConfig(name, cell, hidden, null, null, null, null);
     }
 }

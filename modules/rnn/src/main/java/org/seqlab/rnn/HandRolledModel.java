@@ -7,6 +7,7 @@ import org.seqlab.core.Batch;
 import org.seqlab.core.EvalStats;
 import org.seqlab.core.FrameBatch;
 import org.seqlab.core.Generator;
+import org.seqlab.core.Inspectable;
 import org.seqlab.core.Json;
 import org.seqlab.core.ModelConfig;
 import org.seqlab.core.ModelShape;
@@ -22,16 +23,22 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
- * The hand-rolled network: one-hot (or multi-hot frame) input, a recurrent cell with explicit
- * BPTT, and a linear output layer with softmax (tokens) or sigmoid (frames):
+ * The hand-rolled network: one-hot (or multi-hot frame) input, a stack of recurrent cells with
+ * explicit BPTT and inverted dropout after each, and a linear output layer with softmax (tokens)
+ * or sigmoid (frames):
  * <pre>
- *   h_t = cell(x_t, h_{t-1});   logits_t = h_t Why + by
+ *   h^1_t = cell_1(x_t, h^1_{t-1});  h^l_t = cell_l(drop(h^{l-1}_t), h^l_{t-1});  logits_t = drop(h^L_t) Why + by
  * </pre>
  * The loss being minimised is the mean over real steps of the per-step loss.
  */
-public final class HandRolledModel implements SequenceModel {
+public final class HandRolledModel implements SequenceModel, Inspectable {
     static final String FAMILY = "handrolled";
 
     private final HandRolledConfig config;
@@ -39,10 +46,11 @@ public final class HandRolledModel implements SequenceModel {
     private final TrainingOptions options;
     private final long seed;
     private final Parameters params;
-    private final RecurrentCell cell;
+    private final List<RecurrentCell> cells = new ArrayList<>();
     private final INDArray why, by, gWhy, gBy;
     private final ParameterUpdater updater;
-    private INDArray[] trainState, evalState;
+    private final SplittableRandom dropoutRandom;
+    private INDArray[][] trainState, evalState;
 
     HandRolledModel(HandRolledConfig config, ModelShape shape, TrainingOptions options, long seed) {
         this.config = config;
@@ -51,25 +59,42 @@ public final class HandRolledModel implements SequenceModel {
         this.seed = seed;
         int v = shape.width(), h = config.hidden();
         DataType dtype = config.precision() == HandRolledConfig.Precision.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
-        Parameters.Spec[] cellSpecs = VanillaRnnCell.specs("l0.", v, h);
-        Parameters.Spec[] outSpecs = {
-                new Parameters.Spec("Why", h, v, 0.1 / Math.sqrt(h)),  // small: initial loss ~ ln V
-                new Parameters.Spec("by", 1, v, 0)};
-        Parameters.Spec[] all = concat(cellSpecs, outSpecs);
+        List<Parameters.Spec> specs = new ArrayList<>();
+        for (int l = 0; l < config.layers(); l++) specs.addAll(List.of(cellSpecs(l, l == 0 ? v : h)));
+        specs.add(new Parameters.Spec("Why", h, v, 0.1 / Math.sqrt(h)));  // small: initial loss ~ ln V
+        specs.add(new Parameters.Spec("by", 1, v, 0));
+        Parameters.Spec[] all = specs.toArray(Parameters.Spec[]::new);
         params = new Parameters(dtype, all);
         params.initialise(seed, all);
-        cell = new VanillaRnnCell(params, "l0.", v, h);
+        for (int l = 0; l < config.layers(); l++) cells.add(newCell(l, l == 0 ? v : h));
         why = params.param("Why");
         by = params.param("by");
         gWhy = params.grad("Why");
         gBy = params.grad("by");
         updater = new ParameterUpdater(options.optimizer(), options.clip(), params);
+        dropoutRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
     }
 
-    private static Parameters.Spec[] concat(Parameters.Spec[] a, Parameters.Spec[] b) {
-        Parameters.Spec[] r = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
+    private Parameters.Spec[] cellSpecs(int layer, int in) {
+        String prefix = "l" + layer + ".";
+        return switch (config.cell()) {
+            case RNN -> VanillaRnnCell.specs(prefix, in, config.hidden());
+            case LSTM -> LstmCell.specs(prefix, in, config.hidden());
+            case GRU -> GruCell.specs(prefix, in, config.hidden());
+        };
+    }
+
+    private RecurrentCell newCell(int layer, int in) {
+        String prefix = "l" + layer + ".";
+        return switch (config.cell()) {
+            case RNN -> new VanillaRnnCell(params, prefix, in, config.hidden());
+            case LSTM -> {
+                LstmCell c = new LstmCell(params, prefix, in, config.hidden());
+                c.initForgetBias(config.forgetBias());
+                yield c;
+            }
+            case GRU -> new GruCell(params, prefix, in, config.hidden());
+        };
     }
 
     @Override public String name() { return config.name(); }
@@ -125,14 +150,41 @@ public final class HandRolledModel implements SequenceModel {
             x = matrix(xs, n, width);
         }
 
-        void forward(INDArray[] state) {
-            hs = cell.forward(x, steps, rows, state);
+        INDArray[] dropoutMasks;
+
+        /** Runs every layer; with {@code training}, inverted dropout follows each layer. */
+        void forward(INDArray[][] state, boolean training) {
+            INDArray input = x;
+            dropoutMasks = new INDArray[cells.size()];
+            for (int l = 0; l < cells.size(); l++) {
+                INDArray out = cells.get(l).forward(input, steps, rows, state == null ? null : state[l]);
+                if (training && config.dropout() > 0) {
+                    dropoutMasks[l] = dropoutMask(out.rows(), out.columns());
+                    out = out.mul(dropoutMasks[l]);
+                }
+                input = out;
+            }
+            hs = input;
             logits = hs.mmul(why).addiRowVector(by).data().asDouble();
         }
 
         EvalStats loss(double[] grad) {
             return OutputHead.lossAndGradient(shape.kind(), logits, width, tokenTargets, frameTargets, mask, grad);
         }
+    }
+
+    /** Keep each unit with probability 1-p and scale it by 1/(1-p), so evaluation needs no change. */
+    private INDArray dropoutMask(long rows, long cols) {
+        double keep = 1 - config.dropout();
+        double[] m = new double[(int) (rows * cols)];
+        for (int i = 0; i < m.length; i++) m[i] = dropoutRandom.nextDouble() < keep ? 1 / keep : 0;
+        return matrix(m, (int) rows, (int) cols);
+    }
+
+    private INDArray[][] finalStates() {
+        INDArray[][] s = new INDArray[cells.size()][];
+        for (int l = 0; l < cells.size(); l++) s[l] = cells.get(l).finalState();
+        return s;
     }
 
     private INDArray matrix(double[] data, int rows, int cols) {
@@ -142,16 +194,19 @@ public final class HandRolledModel implements SequenceModel {
     /** Forward and backward on {@code batch}: fills the gradient array, returns the summed loss. */
     EvalStats computeGradient(Batch batch) {
         Pass p = new Pass(batch);
-        p.forward(batch.continues() ? trainState : null);
+        p.forward(batch.continues() ? trainState : null, true);
         double[] grad = new double[p.n * p.width];
         EvalStats stats = p.loss(grad);
         double scale = stats.count() == 0 ? 0 : 1.0 / stats.count();   // gradient of the mean loss
         INDArray dLogits = matrix(grad, p.n, p.width).muli(scale);
         Nd4j.gemm(p.hs, dLogits, gWhy, true, false, 1.0, 0.0);          // dWhy = sum_t h_t^T dlogits_t
         gBy.assign(dLogits.sum(true, 0));                                 // dby  = sum_t dlogits_t
-        INDArray dHs = dLogits.mmul(why.transpose());                     // dL/dh_t from the output layer
-        cell.backward(dHs, false);
-        trainState = cell.finalState();
+        INDArray d = dLogits.mmul(why.transpose());                       // dL/dh_t from the output layer
+        for (int l = cells.size() - 1; l >= 0; l--) {
+            if (p.dropoutMasks[l] != null) d.muli(p.dropoutMasks[l]);     // through the dropout mask
+            d = cells.get(l).backward(d, l > 0);                           // BPTT; returns dL/dinput for l > 0
+        }
+        trainState = finalStates();
         return stats;
     }
 
@@ -166,15 +221,15 @@ public final class HandRolledModel implements SequenceModel {
     @Override
     public EvalStats evaluate(Batch batch) {
         Pass p = new Pass(batch);
-        p.forward(batch.continues() ? evalState : null);
-        evalState = cell.finalState();
+        p.forward(batch.continues() ? evalState : null, false);
+        evalState = finalStates();
         return p.loss(null);
     }
 
     @Override
     public float[] logits(Batch batch) {
         Pass p = new Pass(batch);
-        p.forward(null);
+        p.forward(null, false);
         float[] out = new float[p.n * p.width];
         for (int r = 0; r < p.rows; r++)
             for (int t = 0; t < p.steps; t++)
@@ -185,37 +240,65 @@ public final class HandRolledModel implements SequenceModel {
 
     @Override
     public Generator generator() {
-        return new Generator() {
-            private INDArray[] state = zeros();
+        return new Stepper();
+    }
 
-            private INDArray[] zeros() {
-                INDArray[] s = new INDArray[cell.stateCount()];
-                for (int i = 0; i < s.length; i++) s[i] = Nd4j.zeros(params.dtype, 1, cell.hiddenSize());
-                return s;
-            }
+    /** Stateful one-step inference; also records activations for the hidden-state pictures. */
+    final class Stepper implements Generator {
+        private INDArray[][] state = zeros();
 
-            @Override
-            public float[] next(int token) {
-                INDArray x = Nd4j.zeros(params.dtype, 1, shape.width());
-                x.putScalar(0, token, 1.0);
-                return run(x);
+        private INDArray[][] zeros() {
+            INDArray[][] s = new INDArray[cells.size()][];
+            for (int l = 0; l < cells.size(); l++) {
+                s[l] = new INDArray[cells.get(l).stateCount()];
+                for (int i = 0; i < s[l].length; i++) s[l][i] = Nd4j.zeros(params.dtype, 1, config.hidden());
             }
+            return s;
+        }
 
-            @Override
-            public float[] nextFrame(float[] frame) {
-                return run(Nd4j.create(frame, new long[]{1, frame.length}, 'c').castTo(params.dtype));
-            }
+        @Override
+        public float[] next(int token) {
+            INDArray x = Nd4j.zeros(params.dtype, 1, shape.width());
+            x.putScalar(0, token, 1.0);
+            return run(x);
+        }
 
-            private float[] run(INDArray x) {
-                INDArray h = cell.step(x, state);
-                return h.mmul(why).addiRowVector(by).toFloatVector();
-            }
+        @Override
+        public float[] nextFrame(float[] frame) {
+            return run(Nd4j.create(frame, new long[]{1, frame.length}, 'c').castTo(params.dtype));
+        }
 
-            @Override
-            public void reset() {
-                state = zeros();
-            }
-        };
+        private float[] run(INDArray x) {
+            INDArray h = x;
+            for (int l = 0; l < cells.size(); l++) h = cells.get(l).step(h, state[l]);
+            return h.mmul(why).addiRowVector(by).toFloatVector();
+        }
+
+        /** Activations of the last step: "layer L hidden", "layer L forget gate", ... */
+        Map<String, float[]> activations() {
+            Map<String, float[]> m = new LinkedHashMap<>();
+            for (int l = 0; l < cells.size(); l++)
+                for (var e : cells.get(l).lastActivations().entrySet())
+                    m.put("layer " + l + " " + e.getKey(), e.getValue().toFloatVector());
+            return m;
+        }
+
+        @Override
+        public void reset() {
+            state = zeros();
+        }
+    }
+
+    @Override
+    public Map<String, float[][]> activations(int[] tokens) {
+        Stepper g = new Stepper();
+        Map<String, float[][]> out = new LinkedHashMap<>();
+        for (int t = 0; t < tokens.length; t++) {
+            g.next(tokens[t]);
+            for (var e : g.activations().entrySet())
+                out.computeIfAbsent(e.getKey(), k -> new float[tokens.length][])[t] = e.getValue();
+        }
+        return out;
     }
 
     /** What {@code config.json} in a saved model holds. */

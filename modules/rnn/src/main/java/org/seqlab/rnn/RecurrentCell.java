@@ -2,6 +2,8 @@ package org.seqlab.rnn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.Map;
+
 /**
  * One recurrent layer with explicit forward and backward passes over a whole sequence. Inputs and
  * outputs are time-major matrices: row {@code t * B + b} is step t of sequence b.
@@ -32,4 +34,10 @@ interface RecurrentCell {
 
     /** One generation step for {@code x} [B, in]; updates {@code state} in place and returns h [B, H]. */
     INDArray step(INDArray x, INDArray[] state);
+
+    /**
+     * The activations of the last {@link #step}, by name ("hidden", and gates such as "forget"),
+     * for the hidden-state pictures.
+     */
+    Map<String, INDArray> lastActivations();
 }

@@ -104,7 +104,15 @@ final class VanillaRnnCell implements RecurrentCell {
         INDArray a = xt.mmul(wxh).addiRowVector(bh);
         Nd4j.gemm(state[0], whh, a, false, false, 1.0, 1.0);
         Nd4j.exec(new Tanh(a, state[0]));
+        last = state[0];
         return state[0];
+    }
+
+    private INDArray last;
+
+    @Override
+    public java.util.Map<String, INDArray> lastActivations() {
+        return java.util.Map.of("hidden", last);
     }
 
     private INDArray rows(INDArray m, int t) {

@@ -1,6 +1,8 @@
 package org.seqlab.rnn;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.seqlab.core.Batch;
 import org.seqlab.core.ClipSpec;
@@ -16,20 +18,23 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Central-difference gradient checks in double precision for every parameter tensor of the
- * hand-rolled network, with ragged masks, on tokens and on frames.
+ * Central-difference gradient checks in double precision for every parameter tensor of every
+ * hand-rolled cell, single and stacked (dropout off), with ragged masks, on tokens and on frames:
+ * relative error below 1e-5 per tensor.
  */
 class GradientCheckTest {
     private static final double EPS = 1e-6;
 
-    private static HandRolledModel model(ModelShape shape) {
-        HandRolledConfig cfg = new HandRolledConfig("gc", HandRolledConfig.Cell.RNN, 6, HandRolledConfig.Precision.DOUBLE);
+    private static HandRolledModel model(ModelShape shape, HandRolledConfig.Cell cell, int layers) {
+        HandRolledConfig cfg = new HandRolledConfig("gc", cell, 6, layers, 0.0, cell == HandRolledConfig.Cell.LSTM ? 0.5 : null,
+                HandRolledConfig.Precision.DOUBLE);
         return new HandRolledModel(cfg, shape, new TrainingOptions(OptimizerSpec.DEFAULT,
                 new ClipSpec(ClipSpec.Mode.NONE, null)), 11);
     }
 
-    @Test
-    void tokenGradientsMatchFiniteDifferences() {
+    @ParameterizedTest(name = "{0} x {1} layers")
+    @CsvSource({"RNN,1", "LSTM,1", "GRU,1", "RNN,2", "LSTM,2", "GRU,3"})
+    void tokenGradientsMatchFiniteDifferences(HandRolledConfig.Cell cell, int layers) {
         SplittableRandom r = new SplittableRandom(1);
         int rows = 3, len = 5, v = 7;
         int[] in = new int[rows * len], out = new int[rows * len];
@@ -37,18 +42,19 @@ class GradientCheckTest {
         float[] mask = Batch.fullMask(rows, len);
         mask[len - 1] = 0;             // row 0 one shorter, row 2 two shorter
         mask[3 * len - 1] = mask[3 * len - 2] = 0;
-        check(model(ModelShape.tokens(v)), new TokenBatch(rows, len, in, out, mask, false));
+        check(model(ModelShape.tokens(v), cell, layers), new TokenBatch(rows, len, in, out, mask, false));
     }
 
-    @Test
-    void frameGradientsMatchFiniteDifferences() {
+    @ParameterizedTest
+    @EnumSource(HandRolledConfig.Cell.class)
+    void frameGradientsMatchFiniteDifferences(HandRolledConfig.Cell cell) {
         SplittableRandom r = new SplittableRandom(2);
         int rows = 2, len = 4, k = 5;
         float[] in = new float[rows * len * k], out = new float[rows * len * k];
         for (int i = 0; i < in.length; i++) { in[i] = r.nextInt(3) == 0 ? 1 : 0; out[i] = r.nextInt(3) == 0 ? 1 : 0; }
         float[] mask = Batch.fullMask(rows, len);
         mask[rows * len - 1] = 0;
-        check(model(ModelShape.frames(k)), new FrameBatch(rows, len, k, in, out, mask, false));
+        check(model(ModelShape.frames(k), cell, 1), new FrameBatch(rows, len, k, in, out, mask, false));
     }
 
     private static void check(HandRolledModel m, Batch batch) {

@@ -4,7 +4,8 @@ import org.seqlab.core.ModelConfig;
 import org.seqlab.core.ModelFamily;
 import org.seqlab.core.testkit.SequenceModelContract;
 
-class HandRolledContractTest extends SequenceModelContract {
+/** The testkit contract for the hand-rolled RNN cell. */
+class RnnContractTest extends SequenceModelContract {
     @Override
     protected ModelFamily family() {
         return new HandRolledFamily();
@@ -12,6 +13,6 @@ class HandRolledContractTest extends SequenceModelContract {
 
     @Override
     protected ModelConfig smallConfig() {
-        return HandRolledConfig.of("rnn-test", 32);
+        return HandRolledConfig.of("rnn-test", HandRolledConfig.Cell.RNN, 32);
     }
 }
