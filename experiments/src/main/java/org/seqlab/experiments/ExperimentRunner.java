@@ -19,7 +19,10 @@ import org.seqlab.core.Sha256;
 import org.seqlab.core.UnigramBaseline;
 import org.seqlab.core.UserException;
 import org.seqlab.core.data.CharTokenizer;
+import org.seqlab.core.data.BatchSource;
+import org.seqlab.core.data.ExampleBatches;
 import org.seqlab.core.data.RandomWindows;
+import org.seqlab.core.data.SequentialWindows;
 import org.seqlab.core.data.SequentialPass;
 import org.seqlab.core.data.Vocabulary;
 import org.seqlab.core.sample.Sampler;
@@ -97,6 +100,12 @@ public final class ExperimentRunner {
         if (train.length < t.seqLen() + 1)
             throw where.error("training.seq_len", "is " + t.seqLen() + " but the training split has only "
                     + train.length + " tokens; use at most " + (train.length - 1));
+        if (t.batching() == TrainingConfig.Batching.EXAMPLES && ds.eos() == null)
+            throw where.error("training.batching", "examples needs one example per line (data.mode: lines)");
+        if (t.batching() == TrainingConfig.Batching.SEQUENTIAL && (train.length - 1) / t.batchSize() < t.seqLen())
+            throw where.error("training.seq_len", "sequential batching cuts the " + (train.length - 1)
+                    + " training predictions into " + t.batchSize() + " lanes of " + (train.length - 1) / t.batchSize()
+                    + " steps, shorter than seq_len " + t.seqLen() + "; lower training.batch_size or training.seq_len");
         if (valid.length < 2 || test.length < 2)
             throw where.error("data.split", "the valid and test splits need at least 2 tokens each (got "
                     + valid.length + " and " + test.length + "); use more data or larger fractions");
@@ -159,13 +168,13 @@ public final class ExperimentRunner {
         console.info(String.format("%s: %s, %,d parameters, %d epochs", mc.name(), family, model.parameterCount(), t.epochs()));
         Path ckpt = out.resolve("checkpoints").resolve(key);
         Vocabulary vocab = p.tokenizer().vocabulary();
-        List<? extends Batch> valid = SequentialPass.of(p.valid(), t.evalBatchSize(), Math.max(64, t.seqLen()));
+        List<? extends Batch> valid = evaluationPass(p.valid(), vocab);
         Trainer trainer = new Trainer(t, console.listener(),
                 (m, epoch, step, loss) -> Checkpoint.write(ckpt, m, vocab, epoch, step, loss));
         TrainingResult tr;
         String status = "ok", message = null;
         try {
-            tr = trainer.train(model, new RandomWindows(p.train(), t.batchSize(), t.seqLen(), random.split()), valid);
+            tr = trainer.train(model, trainingBatches(p.train(), vocab, random.split()), valid);
         } catch (RuntimeException e) {
             if (e instanceof UserException) throw e;
             console.info(mc.name() + ": failed: " + e);
@@ -181,7 +190,7 @@ public final class ExperimentRunner {
         if (tr.bestEpoch() > 0) {
             SequenceModel best = Checkpoint.load(ckpt, Families::get);
             Metrics v = Metrics.of(Evaluation.run(best, valid));
-            EvalStats testStats = Evaluation.run(best, SequentialPass.of(p.test(), t.evalBatchSize(), Math.max(64, t.seqLen())));
+            EvalStats testStats = Evaluation.run(best, evaluationPass(p.test(), vocab));
             Metrics te = Metrics.of(testStats);
             metrics = new Results.RunMetrics(Results.finite(v.loss()), Results.finite(v.perplexity()), Results.finite(v.accuracy()),
                     Results.finite(te.loss()), Results.finite(te.perplexity()), Results.finite(te.accuracy()),
@@ -195,6 +204,23 @@ public final class ExperimentRunner {
                 message, tr.history(), samples, out.relativize(ckpt).toString(), hash);
         Json.writeFile(runFile, run);
         return run;
+    }
+
+    private BatchSource trainingBatches(int[] stream, Vocabulary vocab, SplittableRandom random) {
+        TrainingConfig t = cfg.training();
+        return switch (t.batching()) {
+            case WINDOWS -> new RandomWindows(stream, t.batchSize(), t.seqLen(), random);
+            case SEQUENTIAL -> new SequentialWindows(stream, t.batchSize(), t.seqLen());
+            case EXAMPLES -> new ExampleBatches(stream, vocab.eosIndex(), t.batchSize(), random);
+        };
+    }
+
+    /** Every token of a split predicted once: lanes with carried state, or example by example. */
+    private List<? extends Batch> evaluationPass(int[] stream, Vocabulary vocab) {
+        TrainingConfig t = cfg.training();
+        return t.batching() == TrainingConfig.Batching.EXAMPLES
+                ? ExampleBatches.pass(stream, vocab.eosIndex(), t.evalBatchSize())
+                : SequentialPass.of(stream, t.evalBatchSize(), Math.max(64, t.seqLen()));
     }
 
     private List<Results.SampleSet> sample(SequenceModel m, CharTokenizer tok, SplittableRandom random) {

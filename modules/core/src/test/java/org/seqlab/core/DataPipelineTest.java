@@ -2,6 +2,8 @@ package org.seqlab.core;
 
 import org.junit.jupiter.api.Test;
 import org.seqlab.core.data.CharTokenizer;
+import org.seqlab.core.data.ExampleBatches;
+import org.seqlab.core.data.SequentialWindows;
 import org.seqlab.core.data.RandomWindows;
 import org.seqlab.core.data.SequentialPass;
 import org.seqlab.core.data.UnknownPolicy;
@@ -68,6 +70,42 @@ class DataPipelineTest {
         for (int i = 0; i < 21; i++) assertEquals(x.inputs()[i] + 1, x.targets()[i]);
         assertFalse(x.continues());
         assertEquals(3, a.batchesPerEpoch(), "49 predictions / 21 per batch, rounded up");
+    }
+
+    @Test
+    void sequentialWindowsWalkLanesAndCarryState() {
+        int[] stream = new int[41];
+        for (int i = 0; i < stream.length; i++) stream[i] = i;
+        SequentialWindows w = new SequentialWindows(stream, 2, 5);   // lanes of 20 steps: 4 windows
+        assertEquals(4, w.batchesPerEpoch());
+        TokenBatch first = w.next(), second = w.next();
+        assertFalse(first.continues());
+        assertTrue(second.continues());
+        assertArrayEquals(new int[]{0, 1, 2, 3, 4, 20, 21, 22, 23, 24}, first.inputs());
+        assertArrayEquals(new int[]{5, 6, 7, 8, 9, 25, 26, 27, 28, 29}, second.inputs());
+        w.next();
+        w.next();
+        assertFalse(w.next().continues(), "a new epoch starts from fresh state");
+        assertThrows(IllegalArgumentException.class, () -> new SequentialWindows(stream, 8, 10));
+    }
+
+    @Test
+    void exampleBatchesPutOneExamplePerRowWithMasks() {
+        int eos = 0;
+        int[] stream = {0, 5, 6, 0, 7, 0, 8, 9, 9, 0};    // examples: [5 6], [7], [8 9 9]
+        List<TokenBatch> pass = ExampleBatches.pass(stream, eos, 2);
+        assertEquals(2, pass.size());
+        TokenBatch b = pass.get(0);
+        assertEquals(3, b.length(), "padded to the longest example in the batch");
+        assertArrayEquals(new int[]{0, 5, 6, 0, 7, 0}, b.inputs());
+        assertArrayEquals(new int[]{5, 6, 0, 7, 0, 0}, b.targets());
+        assertArrayEquals(new float[]{1, 1, 1, 1, 1, 0}, b.mask());
+        long predictions = pass.stream().mapToLong(TokenBatch::steps).sum();
+        assertEquals(stream.length - 1, predictions, "the same predictions as a sequential pass");
+        ExampleBatches train = new ExampleBatches(stream, eos, 2, new SplittableRandom(1));
+        assertEquals(2, train.batchesPerEpoch());
+        long seen = train.next().steps() + train.next().steps();
+        assertEquals(9, seen, "an epoch visits every example once");
     }
 
     @Test

@@ -64,14 +64,13 @@ final class GruCell implements RecurrentCell {
         int n = steps * batch;
         INDArray zx = x.mmul(wx).addiRowVector(bx);                          // x_t Wx + bx, all steps
         act = Nd4j.create(x.dataType(), n, 3L * hidden);                      // r, z, n
-        zh = Nd4j.create(x.dataType(), n, 3L * hidden);                       // h_{t-1} Wh + bh, kept for backward
+        zh = Nd4j.zeros(x.dataType(), n, 3L * hidden).addiRowVector(bh);      // bh + h_{t-1} Wh, kept for backward
         hAll = Nd4j.create(x.dataType(), (long) (steps + 1) * batch, hidden);
         if (state != null) at(hAll, 0, batch).assign(state[0]);
         for (int t = 0; t < steps; t++) {
             INDArray zxt = at(zx, t, batch), zht = at(zh, t, batch), at = at(act, t, batch);
             INDArray hPrev = at(hAll, t, batch), hNew = at(hAll, t + 1, batch);
-            Nd4j.gemm(hPrev, wh, zht, false, false, 1.0, 0.0);
-            zht.addiRowVector(bh);
+            Nd4j.gemm(hPrev, wh, zht, false, false, 1.0, 1.0);
             Nd4j.exec(new Sigmoid(gates(zxt, R, 2, hidden).add(gates(zht, R, 2, hidden)), gates(at, R, 2, hidden)));
             INDArray nPre = gate(at, R, hidden).mul(gate(zht, N, hidden)).addi(gate(zxt, N, hidden));
             INDArray nt = gate(at, N, hidden);

@@ -45,13 +45,15 @@ public final class Trainer {
         int bestEpoch = 0;
         double bestValid = Double.POSITIVE_INFINITY;
         String stop = null;
+        double plateauScale = 1;    // reduce-on-plateau multiplier
+        int sinceBest = 0;
         listener.onStart(model.name(), totalSteps);
         epochs:
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
             EvalStats epochStats = EvalStats.ZERO;
             double lr = config.lr();
             for (int i = 0; i < perEpoch; i++, step++) {
-                lr = config.schedule().at(config.lr(), step, totalSteps);
+                lr = config.schedule().at(config.lr(), step, totalSteps) * plateauScale;
                 Batch batch = train.next();
                 long t0 = System.nanoTime();
                 EvalStats s = model.trainStep(batch, lr);
@@ -78,11 +80,18 @@ public final class Trainer {
             if (v.loss() < bestValid) {
                 bestValid = v.loss();
                 bestEpoch = epoch;
+                sinceBest = 0;
                 try {
                     sink.save(model, epoch, step, v.loss());
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot write checkpoint: " + e.getMessage(), e);
                 }
+            } else if (config.schedule().type() == LearningRateSchedule.Type.PLATEAU
+                    && ++sinceBest >= config.schedule().patience()) {
+                plateauScale *= config.schedule().factor();
+                sinceBest = 0;
+                listener.onMessage(String.format("%s: validation loss has not improved for %d epochs; learning rate x%.3g",
+                        model.name(), config.schedule().patience(), plateauScale));
             }
         }
         if (stop != null) listener.onMessage(model.name() + ": " + stop

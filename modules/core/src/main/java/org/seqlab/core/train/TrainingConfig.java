@@ -19,10 +19,16 @@ import org.seqlab.core.TrainingOptions;
  * @param clip              gradient clipping
  * @param evalBatchSize     lanes of the sequential evaluation pass
  * @param divergenceFactor  stop when the smoothed training loss exceeds this many times its best
+ * @param batching          windows: random windows of seq_len, full BPTT in each (default);
+ *                          sequential: contiguous lanes walked window by window with the hidden
+ *                          state carried over (truncated BPTT); examples: one example (line) per
+ *                          row, padded and masked (lines mode only; seq_len unused)
  */
 public record TrainingConfig(Integer epochs, Integer batchSize, Integer seqLen, Double lr,
                              LearningRateSchedule schedule, OptimizerSpec optimizer, ClipSpec clip,
-                             Integer evalBatchSize, Double divergenceFactor) {
+                             Integer evalBatchSize, Double divergenceFactor, Batching batching) {
+    public enum Batching { WINDOWS, SEQUENTIAL, EXAMPLES }
+
     public TrainingConfig {
         if (epochs == null) epochs = 10;
         if (batchSize == null) batchSize = 32;
@@ -33,6 +39,7 @@ public record TrainingConfig(Integer epochs, Integer batchSize, Integer seqLen, 
         if (clip == null) clip = ClipSpec.DEFAULT;
         if (evalBatchSize == null) evalBatchSize = 32;
         if (divergenceFactor == null) divergenceFactor = 3.0;
+        if (batching == null) batching = Batching.WINDOWS;
         Check.atLeast("epochs", epochs, 1);
         Check.atLeast("batch_size", batchSize, 1);
         Check.atLeast("seq_len", seqLen, 1);
@@ -43,7 +50,7 @@ public record TrainingConfig(Integer epochs, Integer batchSize, Integer seqLen, 
     }
 
     public static TrainingConfig defaults() {
-        return new TrainingConfig(null, null, null, null, null, null, null, null, null);
+        return new TrainingConfig(null, null, null, null, null, null, null, null, null, null);
     }
 
     public TrainingOptions options() {

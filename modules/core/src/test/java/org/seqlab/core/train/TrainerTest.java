@@ -55,7 +55,7 @@ class TrainerTest {
     }
 
     private static TrainingConfig config(int epochs) {
-        return new TrainingConfig(epochs, 1, 1, 0.1, null, null, null, null, 3.0);
+        return new TrainingConfig(epochs, 1, 1, 0.1, null, null, null, null, 3.0, null);
     }
 
     private static final List<TokenBatch> VALID = List.of(new TokenBatch(1, 1, new int[]{0}, new int[]{1}));
@@ -96,6 +96,20 @@ class TrainerTest {
     }
 
     @Test
+    void reduceOnPlateauCutsTheRateAfterPatienceEpochs() {
+        double[] train = new double[50];
+        java.util.Arrays.fill(train, 1.0);
+        List<Double> rates = new ArrayList<>();
+        TrainingConfig cfg = new TrainingConfig(5, 1, 1, 0.1,
+                new LearningRateSchedule(LearningRateSchedule.Type.PLATEAU, null, null, null, 0.5, 2), null, null, null, 3.0, null);
+        new Trainer(cfg, new TrainingListener() {
+            @Override public void onEpoch(EpochRecord r) { rates.add(r.lr()); }
+        }, (m, e, s, l) -> {}).train(new ScriptedModel(train, new double[]{1.0, 1.1, 1.2, 1.0, 1.3}), source(10), VALID);
+        // epochs 2 and 3 do not improve on 1.0: from epoch 4 on the rate is halved
+        assertEquals(List.of(0.1, 0.1, 0.1, 0.05, 0.05), rates);
+    }
+
+    @Test
     void aLossAboveThreeTimesItsBestIsDivergence() {
         DivergenceGuard g = new DivergenceGuard("loss", 3.0, 1.0, 0);
         assertNull(g.observe(2.0));
@@ -106,12 +120,12 @@ class TrainerTest {
 
     @Test
     void schedules() {
-        LearningRateSchedule cos = new LearningRateSchedule(LearningRateSchedule.Type.COSINE, 10, 0.1, null, null);
+        LearningRateSchedule cos = new LearningRateSchedule(LearningRateSchedule.Type.COSINE, 10, 0.1, null, null, null);
         assertEquals(0.1, cos.at(1.0, 0, 110), 1e-12, "warmup starts at lr/warmup");
         assertEquals(1.0, cos.at(1.0, 10, 110), 1e-12);
         assertEquals(0.55, cos.at(1.0, 60, 110), 1e-12, "half way: midpoint of 1 and min_factor");
         assertEquals(0.1, cos.at(1.0, 110, 110), 1e-12);
-        LearningRateSchedule step = new LearningRateSchedule(LearningRateSchedule.Type.STEP, null, null, 100, 0.5);
+        LearningRateSchedule step = new LearningRateSchedule(LearningRateSchedule.Type.STEP, null, null, 100, 0.5, null);
         assertEquals(0.25, step.at(1.0, 250, 1000), 1e-12);
         assertEquals(0.5, LearningRateSchedule.CONSTANT.at(0.5, 99, 100));
     }

@@ -1,0 +1,86 @@
+package org.seqlab.experiments.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A peer benchmark script from {@code ../shared/bench/}, run as a child process after seqlab's own
+ * measurement (never at the same time). A missing interpreter or package is reported, never
+ * papered over with an invented number.
+ */
+public final class Peer {
+    /** What a peer run gave: its last output line and the number we compare against, or why not. */
+    public record Outcome(Double value, String line, String problem) {}
+
+    private Peer() {}
+
+    /** The project root: set by the launcher, else the working directory. */
+    public static Path projectRoot() {
+        String home = System.getenv("SEQLAB_HOME");
+        return home != null ? Path.of(home) : Path.of("").toAbsolutePath();
+    }
+
+    public static Path sharedDir() {
+        return projectRoot().toAbsolutePath().getParent().resolve("shared");
+    }
+
+    /** Checks that python3 can import {@code modules}; returns null when it can, else why not. */
+    public static String missingPython(String... modules) {
+        List<String> cmd = List.of("python3", "-c", "import " + String.join(", ", modules));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) { p.destroyForcibly(); return "python3 did not answer"; }
+            return p.exitValue() == 0 ? null : "python3 cannot import " + String.join(", ", modules) + ": "
+                    + out.lines().reduce((a, b) -> b).orElse("");
+        } catch (IOException e) {
+            return "python3 not found";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    /**
+     * Runs {@code python3 script args...} and extracts {@code key=<number>} from its output. The
+     * OpenBLAS core-type overrides of this machine are removed for the peer alone (they slow a
+     * current NumPy).
+     */
+    public static Outcome run(Path script, List<String> args, String key, long timeoutSeconds) {
+        if (!Files.isRegularFile(script)) return new Outcome(null, null, "peer script " + script + " not found");
+        List<String> cmd = new ArrayList<>(List.of("python3", script.toString()));
+        cmd.addAll(args);
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            Map<String, String> env = pb.environment();
+            env.remove("OPENBLAS_CORETYPE");
+            env.remove("OPENBLAS_L2_SIZE");
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Outcome(null, null, "peer timed out");
+            }
+            String last = out.strip().lines().reduce((a, b) -> b).orElse("");
+            Matcher m = Pattern.compile(Pattern.quote(key) + "=([0-9.eE+-]+)").matcher(out);
+            Double v = null;
+            while (m.find()) v = Double.parseDouble(m.group(1));
+            if (p.exitValue() != 0 || v == null)
+                return new Outcome(null, last, "peer failed (exit " + p.exitValue() + "): " + last);
+            return new Outcome(v, last, null);
+        } catch (IOException e) {
+            return new Outcome(null, null, "cannot start python3: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(null, null, "interrupted");
+        }
+    }
+}

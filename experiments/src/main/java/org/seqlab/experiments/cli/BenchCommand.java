@@ -1,0 +1,36 @@
+package org.seqlab.experiments.cli;
+
+import org.seqlab.experiments.bench.HandRolledBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", description = "Speed benchmarks against the peer scripts in ../shared/bench (run one after the other).",
+        subcommands = {BenchCommand.HandRolled.class})
+final class BenchCommand implements Runnable {
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: handrolled");
+    }
+
+    @Command(name = "handrolled", description = "Hand-rolled vanilla RNN (hidden 100, seq 25) vs NumPy min_char_rnn.py; prints handrolled_vs_numpy_chars_per_s_ratio last.")
+    static final class HandRolled implements Callable<Integer> {
+        @Option(names = "--file", description = "char corpus (default ../shared/datasets/dinos.txt, else the embedded names)")
+        Path file;
+
+        @Option(names = "--seconds", defaultValue = "30", description = "wall time of each measurement (default ${DEFAULT-VALUE})")
+        double seconds;
+
+        @Option(names = "--batch", defaultValue = "128", description = "sequences per batch for seqlab (default ${DEFAULT-VALUE})")
+        int batch;
+
+        @Override
+        public Integer call() throws Exception {
+            Path f = file != null ? file : HandRolledBench.defaultCorpus();
+            new HandRolledBench(f, seconds, batch, System.out).run();
+            return 0;
+        }
+    }
+}
