@@ -1,5 +1,6 @@
 package org.seqlab.rnn;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
@@ -8,9 +9,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import static org.seqlab.rnn.Slices.at;
 import static org.seqlab.rnn.Slices.gate;
 import static org.seqlab.rnn.Slices.gates;
-import static org.seqlab.rnn.Slices.at;
 import static org.seqlab.rnn.Slices.span;
 
 /**
@@ -26,10 +27,70 @@ final class GruCell implements RecurrentCell {
     private static final int R = 0, Z = 1, N = 2;
     private final int in, hidden;
     private final INDArray wx, wh, bx, bh, gWx, gWh, gBx, gBh;
+    private final NativeArrays.ShapeCache<Buffers> cache = new NativeArrays.ShapeCache<>();
 
-    private INDArray x, act, zh, hAll;
-    private int steps, batch;
+    private INDArray x;
+    private Buffers buf;
     private Map<String, INDArray> last = Map.of();
+
+    /** Scratch arrays and their per-step, per-gate views for one (steps, batch) shape. */
+    private final class Buffers {
+        final int steps, batch;
+        final INDArray zx, zh, act, hAll, pn, pz, pr, dzx, dzh, dOut, dhNext, rzSum, nPre, tmp, hs, hPrev;
+        final INDArray[] hT, dOutT, dzhT, zxRZ, zhRZ, actRZ, dzxRZ, dzhRZ, zhT;
+        final INDArray[][] zxG, zhG, actG, dzxG, dzhG;
+        final INDArray[] pnT, pzT, prT;
+
+        Buffers(DataType dt, int steps, int batch) {
+            this.steps = steps;
+            this.batch = batch;
+            long n = (long) steps * batch;
+            zx = Nd4j.create(dt, n, 3L * hidden);
+            zh = Nd4j.create(dt, n, 3L * hidden);
+            act = Nd4j.create(dt, n, 3L * hidden);
+            hAll = Nd4j.create(dt, (long) (steps + 1) * batch, hidden);
+            pn = Nd4j.create(dt, n, hidden);
+            pz = Nd4j.create(dt, n, hidden);
+            pr = Nd4j.create(dt, n, hidden);
+            tmp = Nd4j.create(dt, n, hidden);
+            dzx = Nd4j.create(dt, n, 3L * hidden);
+            dzh = Nd4j.create(dt, n, 3L * hidden);
+            dOut = Nd4j.create(dt, n, hidden);
+            dhNext = Nd4j.create(dt, batch, hidden);
+            rzSum = Nd4j.create(dt, batch, 2L * hidden);
+            nPre = Nd4j.create(dt, batch, hidden);
+            hs = span(hAll, 1, steps + 1, batch);
+            hPrev = span(hAll, 0, steps, batch);
+            hT = new INDArray[steps + 1];
+            for (int t = 0; t <= steps; t++) hT[t] = at(hAll, t, batch);
+            dOutT = new INDArray[steps]; dzhT = new INDArray[steps]; zhT = new INDArray[steps];
+            zxRZ = new INDArray[steps]; zhRZ = new INDArray[steps]; actRZ = new INDArray[steps];
+            dzxRZ = new INDArray[steps]; dzhRZ = new INDArray[steps];
+            pnT = new INDArray[steps]; pzT = new INDArray[steps]; prT = new INDArray[steps];
+            zxG = new INDArray[steps][3]; zhG = new INDArray[steps][3]; actG = new INDArray[steps][3];
+            dzxG = new INDArray[steps][3]; dzhG = new INDArray[steps][3];
+            for (int t = 0; t < steps; t++) {
+                INDArray zxt = at(zx, t, batch), zht = zhT[t] = at(zh, t, batch), at = at(act, t, batch);
+                INDArray dzxt = at(dzx, t, batch), dzht = dzhT[t] = at(dzh, t, batch);
+                dOutT[t] = at(dOut, t, batch);
+                pnT[t] = at(pn, t, batch);
+                pzT[t] = at(pz, t, batch);
+                prT[t] = at(pr, t, batch);
+                zxRZ[t] = gates(zxt, R, 2, hidden);
+                zhRZ[t] = gates(zht, R, 2, hidden);
+                actRZ[t] = gates(at, R, 2, hidden);
+                dzxRZ[t] = gates(dzxt, R, 2, hidden);
+                dzhRZ[t] = gates(dzht, R, 2, hidden);
+                for (int k = 0; k < 3; k++) {
+                    zxG[t][k] = gate(zxt, k, hidden);
+                    zhG[t][k] = gate(zht, k, hidden);
+                    actG[t][k] = gate(at, k, hidden);
+                    dzxG[t][k] = gate(dzxt, k, hidden);
+                    dzhG[t][k] = gate(dzht, k, hidden);
+                }
+            }
+        }
+    }
 
     GruCell(Parameters p, String prefix, int in, int hidden) {
         this.in = in;
@@ -59,63 +120,59 @@ final class GruCell implements RecurrentCell {
     @Override
     public INDArray forward(INDArray x, int steps, int batch, INDArray[] state) {
         this.x = x;
-        this.steps = steps;
-        this.batch = batch;
-        int n = steps * batch;
-        INDArray zx = x.mmul(wx).addiRowVector(bx);                          // x_t Wx + bx, all steps
-        act = Nd4j.create(x.dataType(), n, 3L * hidden);                      // r, z, n
-        zh = Nd4j.zeros(x.dataType(), n, 3L * hidden).addiRowVector(bh);      // bh + h_{t-1} Wh, kept for backward
-        hAll = Nd4j.create(x.dataType(), (long) (steps + 1) * batch, hidden);
-        if (state != null) at(hAll, 0, batch).assign(state[0]);
+        Buffers s = buf = cache.get(steps, batch, () -> new Buffers(x.dataType(), steps, batch));
+        Nd4j.gemm(x, wx, s.zx, false, false, 1.0, 0.0);                     // x_t Wx + bx, all steps
+        s.zx.addiRowVector(bx);
+        s.zh.assign(0).addiRowVector(bh);                                    // bh + h_{t-1} Wh, kept for backward
+        if (state != null) s.hT[0].assign(state[0]); else s.hT[0].assign(0);
         for (int t = 0; t < steps; t++) {
-            INDArray zxt = at(zx, t, batch), zht = at(zh, t, batch), at = at(act, t, batch);
-            INDArray hPrev = at(hAll, t, batch), hNew = at(hAll, t + 1, batch);
-            Nd4j.gemm(hPrev, wh, zht, false, false, 1.0, 1.0);
-            Nd4j.exec(new Sigmoid(gates(zxt, R, 2, hidden).add(gates(zht, R, 2, hidden)), gates(at, R, 2, hidden)));
-            INDArray nPre = gate(at, R, hidden).mul(gate(zht, N, hidden)).addi(gate(zxt, N, hidden));
-            INDArray nt = gate(at, N, hidden);
-            Nd4j.exec(new Tanh(nPre, nt));                                    // n = tanh(xn + r ⊙ hn)
-            hPrev.sub(nt, hNew).muli(gate(at, Z, hidden)).addi(nt);           // h = n + z ⊙ (h_{t-1} - n)
+            INDArray[] a = s.actG[t];
+            Nd4j.gemm(s.hT[t], wh, s.zhT[t], false, false, 1.0, 1.0);
+            s.zxRZ[t].add(s.zhRZ[t], s.rzSum);
+            Nd4j.exec(new Sigmoid(s.rzSum, s.actRZ[t]));                      // r, z
+            a[R].mul(s.zhG[t][N], s.nPre).addi(s.zxG[t][N]);
+            Nd4j.exec(new Tanh(s.nPre, a[N]));                                // n = tanh(xn + r ⊙ hn)
+            s.hT[t].sub(a[N], s.hT[t + 1]).muli(a[Z]).addi(a[N]);             // h = n + z ⊙ (h_{t-1} - n)
         }
-        return span(hAll, 1, steps + 1, batch);
+        return s.hs;
     }
 
     @Override
     public INDArray[] finalState() {
-        return new INDArray[]{at(hAll, steps, batch).dup()};
+        return new INDArray[]{buf.hT[buf.steps].dup()};
     }
 
     @Override
-    public INDArray backward(INDArray dOut, boolean needInputGradient) {
-        int n = steps * batch;
-        INDArray r = gate(act, R, hidden), z = gate(act, Z, hidden), nn = gate(act, N, hidden);
-        INDArray hPrev = span(hAll, 0, steps, batch);
-        INDArray pn = nn.mul(nn).rsubi(1.0).muli(z.rsub(1.0));               // dan = dh ⊙ (1-z) ⊙ (1-n²)
-        INDArray pz = hPrev.sub(nn).muli(z).muli(z.rsub(1.0));                // daz = dh ⊙ (h_{t-1}-n) ⊙ z(1-z)
-        INDArray pr = gate(zh, N, hidden).mul(r).muli(r.rsub(1.0));           // dar = dan ⊙ hn ⊙ r(1-r)
-        INDArray dzx = Nd4j.create(dOut.dataType(), n, 3L * hidden);
-        INDArray dzh = Nd4j.create(dOut.dataType(), n, 3L * hidden);
-        INDArray dhNext = Nd4j.create(dOut.dataType(), batch, hidden);
-        for (int t = steps - 1; t >= 0; t--) {
-            INDArray dh = at(dOut, t, batch);
-            if (t < steps - 1) dh.addi(dhNext);
-            INDArray dzxt = at(dzx, t, batch), dzht = at(dzh, t, batch);
-            INDArray dan = gate(dzxt, N, hidden);
-            dh.mul(at(pn, t, batch), dan);
-            dh.mul(at(pz, t, batch), gate(dzxt, Z, hidden));
-            dan.mul(at(pr, t, batch), gate(dzxt, R, hidden));
-            gates(dzht, R, 2, hidden).assign(gates(dzxt, R, 2, hidden));      // r and z see x and h alike
-            dan.mul(gate(at(act, t, batch), R, hidden), gate(dzht, N, hidden)); // hn is scaled by r
+    public INDArray outputGradient() {
+        return buf.dOut;
+    }
+
+    @Override
+    public void backward(INDArray inputGradient) {
+        Buffers s = buf;
+        INDArray r = gate(s.act, R, hidden), z = gate(s.act, Z, hidden), nn = gate(s.act, N, hidden);
+        nn.mul(nn, s.pn).rsubi(1.0).muli(z.rsub(1.0, s.tmp));                // dan = dh ⊙ (1-z) ⊙ (1-n²)
+        s.hPrev.sub(nn, s.pz).muli(z).muli(z.rsub(1.0, s.tmp));              // daz = dh ⊙ (h_{t-1}-n) ⊙ z(1-z)
+        gate(s.zh, N, hidden).mul(r, s.pr).muli(r.rsub(1.0, s.tmp));         // dar = dan ⊙ hn ⊙ r(1-r)
+        for (int t = s.steps - 1; t >= 0; t--) {
+            INDArray dh = s.dOutT[t];
+            if (t < s.steps - 1) dh.addi(s.dhNext);
+            INDArray[] dzx = s.dzxG[t], dzh = s.dzhG[t];
+            dh.mul(s.pnT[t], dzx[N]);
+            dh.mul(s.pzT[t], dzx[Z]);
+            dzx[N].mul(s.prT[t], dzx[R]);
+            s.dzhRZ[t].assign(s.dzxRZ[t]);                                   // r and z see x and h alike
+            dzx[N].mul(s.actG[t][R], dzh[N]);                                // hn is scaled by r
             if (t > 0) {
-                dh.mul(gate(at(act, t, batch), Z, hidden), dhNext);          // direct path z ⊙ dh
-                Nd4j.gemm(dzht, wh, dhNext, false, true, 1.0, 1.0);           // + dzh Wh^T
+                dh.mul(s.actG[t][Z], s.dhNext);                              // direct path z ⊙ dh
+                Nd4j.gemm(s.dzhT[t], wh, s.dhNext, false, true, 1.0, 1.0);  // + dzh Wh^T
             }
         }
-        Nd4j.gemm(hPrev, dzh, gWh, true, false, 1.0, 0.0);
-        Nd4j.gemm(x, dzx, gWx, true, false, 1.0, 0.0);
-        gBh.assign(dzh.sum(true, 0));
-        gBx.assign(dzx.sum(true, 0));
-        return needInputGradient ? dzx.mmul(wx.transpose()) : null;
+        Nd4j.gemm(s.hPrev, s.dzh, gWh, true, false, 1.0, 0.0);
+        Nd4j.gemm(x, s.dzx, gWx, true, false, 1.0, 0.0);
+        gBh.assign(s.dzh.sum(true, 0));
+        gBx.assign(s.dzx.sum(true, 0));
+        if (inputGradient != null) Nd4j.gemm(s.dzx, wx, inputGradient, false, true, 1.0, 0.0);
     }
 
     @Override

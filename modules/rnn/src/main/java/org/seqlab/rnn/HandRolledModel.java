@@ -51,6 +51,7 @@ public final class HandRolledModel implements SequenceModel, Inspectable {
     private final ParameterUpdater updater;
     private final SplittableRandom dropoutRandom;
     private INDArray[][] trainState, evalState;
+    private INDArray lastOutput;   // the top layer's output of the last forward pass (after dropout)
 
     HandRolledModel(HandRolledConfig config, ModelShape shape, TrainingOptions options, long seed) {
         this.config = config;
@@ -104,22 +105,49 @@ public final class HandRolledModel implements SequenceModel, Inspectable {
     @Override public long seed() { return seed; }
     @Override public long parameterCount() { return params.count(); }
 
+    /** Scratch arrays of the network for one (steps, rows) shape, reused across batches. */
+    private final class Buffers {
+        final INDArray x, logits, dLogits;
+        final INDArray[] masks, dropped;     // per layer: dropout mask and the layer's output after it
+        final double[] xs, logitValues, grad;
+
+        Buffers(int n) {
+            int width = shape.width();
+            x = Nd4j.create(params.dtype, n, width);
+            logits = Nd4j.create(params.dtype, n, width);
+            dLogits = Nd4j.create(params.dtype, n, width);
+            masks = new INDArray[cells.size()];
+            dropped = new INDArray[cells.size()];
+            if (config.dropout() > 0)
+                for (int l = 0; l < cells.size(); l++) {
+                    masks[l] = Nd4j.create(params.dtype, n, config.hidden());
+                    dropped[l] = Nd4j.create(params.dtype, n, config.hidden());
+                }
+            xs = new double[n * width];
+            logitValues = new double[n * width];
+            grad = new double[n * width];
+        }
+    }
+
+    private final NativeArrays.ShapeCache<Buffers> buffers = new NativeArrays.ShapeCache<>();
+
     /** A batch converted to time-major arrays (row t*B + b), plus the forward results. */
     private final class Pass {
         final int rows, steps, n, width = shape.width();
-        final INDArray x;
+        final Buffers buf;
         final int[] tokenTargets;
         final float[] frameTargets;
         final float[] mask;
-        INDArray hs;
-        double[] logits;
+        boolean dropout;
 
         Pass(Batch batch) {
             rows = batch.rows();
             steps = batch.length();
             n = rows * steps;
+            buf = buffers.get(steps, rows, () -> new Buffers(n));
             mask = new float[n];
-            double[] xs = new double[n * width];
+            double[] xs = buf.xs;
+            java.util.Arrays.fill(xs, 0);
             if (batch instanceof TokenBatch tb) {
                 if (shape.kind() != OutputKind.TOKENS) throw new IllegalArgumentException("token batch for a frame model");
                 tokenTargets = new int[n];
@@ -127,7 +155,7 @@ public final class HandRolledModel implements SequenceModel, Inspectable {
                 for (int r = 0; r < rows; r++)
                     for (int t = 0; t < steps; t++) {
                         int i = r * steps + t, j = t * rows + r;
-                        xs[j * width + tb.inputs()[i]] = 1;
+                        xs[j * width + tb.inputs()[i]] = 1;                 // one-hot input
                         tokenTargets[j] = tb.targets()[i];
                         mask[j] = tb.mask()[i];
                     }
@@ -147,38 +175,38 @@ public final class HandRolledModel implements SequenceModel, Inspectable {
                         mask[j] = fb.mask()[i];
                     }
             }
-            x = matrix(xs, n, width);
+            NativeArrays.put(buf.x, xs);
         }
-
-        INDArray[] dropoutMasks;
 
         /** Runs every layer; with {@code training}, inverted dropout follows each layer. */
         void forward(INDArray[][] state, boolean training) {
-            INDArray input = x;
-            dropoutMasks = new INDArray[cells.size()];
+            dropout = training && config.dropout() > 0;
+            INDArray input = buf.x;
             for (int l = 0; l < cells.size(); l++) {
                 INDArray out = cells.get(l).forward(input, steps, rows, state == null ? null : state[l]);
-                if (training && config.dropout() > 0) {
-                    dropoutMasks[l] = dropoutMask(out.rows(), out.columns());
-                    out = out.mul(dropoutMasks[l]);
+                if (dropout) {
+                    fillDropoutMask(buf.masks[l]);
+                    out = out.mul(buf.masks[l], buf.dropped[l]);
                 }
                 input = out;
             }
-            hs = input;
-            logits = hs.mmul(why).addiRowVector(by).data().asDouble();
+            lastOutput = input;
+            Nd4j.gemm(input, why, buf.logits, false, false, 1.0, 0.0);     // logits_t = h_t Why + by
+            buf.logits.addiRowVector(by);
+            NativeArrays.get(buf.logits, buf.logitValues);
         }
 
         EvalStats loss(double[] grad) {
-            return OutputHead.lossAndGradient(shape.kind(), logits, width, tokenTargets, frameTargets, mask, grad);
+            return OutputHead.lossAndGradient(shape.kind(), buf.logitValues, width, tokenTargets, frameTargets, mask, grad);
         }
     }
 
     /** Keep each unit with probability 1-p and scale it by 1/(1-p), so evaluation needs no change. */
-    private INDArray dropoutMask(long rows, long cols) {
+    private void fillDropoutMask(INDArray mask) {
         double keep = 1 - config.dropout();
-        double[] m = new double[(int) (rows * cols)];
+        double[] m = new double[(int) mask.length()];
         for (int i = 0; i < m.length; i++) m[i] = dropoutRandom.nextDouble() < keep ? 1 / keep : 0;
-        return matrix(m, (int) rows, (int) cols);
+        NativeArrays.put(mask, m);
     }
 
     private INDArray[][] finalStates() {
@@ -187,24 +215,24 @@ public final class HandRolledModel implements SequenceModel, Inspectable {
         return s;
     }
 
-    private INDArray matrix(double[] data, int rows, int cols) {
-        return Nd4j.create(data, new long[]{rows, cols}, DataType.DOUBLE).castTo(params.dtype);
-    }
-
     /** Forward and backward on {@code batch}: fills the gradient array, returns the summed loss. */
     EvalStats computeGradient(Batch batch) {
         Pass p = new Pass(batch);
         p.forward(batch.continues() ? trainState : null, true);
-        double[] grad = new double[p.n * p.width];
-        EvalStats stats = p.loss(grad);
-        double scale = stats.count() == 0 ? 0 : 1.0 / stats.count();   // gradient of the mean loss
-        INDArray dLogits = matrix(grad, p.n, p.width).muli(scale);
-        Nd4j.gemm(p.hs, dLogits, gWhy, true, false, 1.0, 0.0);          // dWhy = sum_t h_t^T dlogits_t
-        gBy.assign(dLogits.sum(true, 0));                                 // dby  = sum_t dlogits_t
-        INDArray d = dLogits.mmul(why.transpose());                       // dL/dh_t from the output layer
-        for (int l = cells.size() - 1; l >= 0; l--) {
-            if (p.dropoutMasks[l] != null) d.muli(p.dropoutMasks[l]);     // through the dropout mask
-            d = cells.get(l).backward(d, l > 0);                           // BPTT; returns dL/dinput for l > 0
+        Buffers b = p.buf;
+        EvalStats stats = p.loss(b.grad);
+        double scale = stats.count() == 0 ? 0 : 1.0 / stats.count();     // gradient of the mean loss
+        for (int i = 0; i < b.grad.length; i++) b.grad[i] *= scale;
+        NativeArrays.put(b.dLogits, b.grad);
+        int top = cells.size() - 1;
+        INDArray hTop = lastOutput;
+        Nd4j.gemm(hTop, b.dLogits, gWhy, true, false, 1.0, 0.0);          // dWhy = sum_t h_t^T dlogits_t
+        gBy.assign(b.dLogits.sum(true, 0));                                 // dby  = sum_t dlogits_t
+        Nd4j.gemm(b.dLogits, why, cells.get(top).outputGradient(), false, true, 1.0, 0.0); // dL/dh_t = dlogits Why^T
+        for (int l = top; l >= 0; l--) {
+            RecurrentCell c = cells.get(l);
+            if (p.dropout) c.outputGradient().muli(b.masks[l]);             // through the dropout mask
+            c.backward(l > 0 ? cells.get(l - 1).outputGradient() : null);   // BPTT, dL/dinput into the layer below
         }
         trainState = finalStates();
         return stats;
@@ -234,7 +262,7 @@ public final class HandRolledModel implements SequenceModel, Inspectable {
         for (int r = 0; r < p.rows; r++)
             for (int t = 0; t < p.steps; t++)
                 for (int k = 0; k < p.width; k++)
-                    out[(r * p.steps + t) * p.width + k] = (float) p.logits[(t * p.rows + r) * p.width + k];
+                    out[(r * p.steps + t) * p.width + k] = (float) p.buf.logitValues[(t * p.rows + r) * p.width + k];
         return out;
     }
 

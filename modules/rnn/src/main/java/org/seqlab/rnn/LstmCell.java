@@ -1,5 +1,6 @@
 package org.seqlab.rnn;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
@@ -8,8 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import static org.seqlab.rnn.Slices.gate;
 import static org.seqlab.rnn.Slices.at;
+import static org.seqlab.rnn.Slices.gate;
 import static org.seqlab.rnn.Slices.span;
 
 /**
@@ -29,10 +30,65 @@ final class LstmCell implements RecurrentCell {
     private static final int I = 0, F = 1, G = 2, O = 3;
     private final int in, hidden;
     private final INDArray wx, wh, b, gWx, gWh, gB;
+    private final NativeArrays.ShapeCache<Buffers> cache = new NativeArrays.ShapeCache<>();
 
-    private INDArray x, act, hAll, cAll, tc;
-    private int steps, batch;
+    private INDArray x;
+    private Buffers buf;
     private Map<String, INDArray> last = Map.of();
+
+    /** Scratch arrays and their per-step, per-gate views for one (steps, batch) shape. */
+    private final class Buffers {
+        final int steps, batch;
+        final INDArray z, act, hAll, cAll, tc, p, q, dz, dOut, dhNext, dcNext, dc, ig, tmp;
+        final INDArray hs, hPrev, cPrev;
+        final INDArray[] zT, zgT, tcT, qT, dOutT, dzT, hT, cT, actRowT;
+        final INDArray[][] actT, pT, dzGT;   // [t][gate]
+
+        Buffers(DataType dt, int steps, int batch) {
+            this.steps = steps;
+            this.batch = batch;
+            long n = (long) steps * batch;
+            z = Nd4j.create(dt, n, 4L * hidden);
+            act = Nd4j.create(dt, n, 4L * hidden);
+            hAll = Nd4j.create(dt, (long) (steps + 1) * batch, hidden);
+            cAll = Nd4j.create(dt, (long) (steps + 1) * batch, hidden);
+            tc = Nd4j.create(dt, n, hidden);
+            p = Nd4j.create(dt, n, 4L * hidden);
+            q = Nd4j.create(dt, n, hidden);
+            tmp = Nd4j.create(dt, n, hidden);
+            dz = Nd4j.create(dt, n, 4L * hidden);
+            dOut = Nd4j.create(dt, n, hidden);
+            dhNext = Nd4j.create(dt, batch, hidden);
+            dcNext = Nd4j.create(dt, batch, hidden);
+            dc = Nd4j.create(dt, batch, hidden);
+            ig = Nd4j.create(dt, batch, hidden);
+            hs = span(hAll, 1, steps + 1, batch);
+            hPrev = span(hAll, 0, steps, batch);
+            cPrev = span(cAll, 0, steps, batch);
+            zT = new INDArray[steps]; zgT = new INDArray[steps]; tcT = new INDArray[steps]; qT = new INDArray[steps];
+            dOutT = new INDArray[steps]; dzT = new INDArray[steps]; actRowT = new INDArray[steps];
+            hT = new INDArray[steps + 1]; cT = new INDArray[steps + 1];
+            actT = new INDArray[steps][4]; pT = new INDArray[steps][4]; dzGT = new INDArray[steps][4];
+            for (int t = 0; t < steps; t++) {
+                zT[t] = at(z, t, batch);
+                zgT[t] = gate(zT[t], G, hidden);
+                tcT[t] = at(tc, t, batch);
+                qT[t] = at(q, t, batch);
+                dOutT[t] = at(dOut, t, batch);
+                dzT[t] = at(dz, t, batch);
+                INDArray a = actRowT[t] = at(act, t, batch), pp = at(p, t, batch);
+                for (int k = 0; k < 4; k++) {
+                    actT[t][k] = gate(a, k, hidden);
+                    pT[t][k] = gate(pp, k, hidden);
+                    dzGT[t][k] = gate(dzT[t], k, hidden);
+                }
+            }
+            for (int t = 0; t <= steps; t++) {
+                hT[t] = at(hAll, t, batch);
+                cT[t] = at(cAll, t, batch);
+            }
+        }
+    }
 
     LstmCell(Parameters p, String prefix, int in, int hidden) {
         this.in = in;
@@ -64,74 +120,69 @@ final class LstmCell implements RecurrentCell {
     @Override
     public INDArray forward(INDArray x, int steps, int batch, INDArray[] state) {
         this.x = x;
-        this.steps = steps;
-        this.batch = batch;
-        int n = steps * batch;
-        INDArray z = x.mmul(wx).addiRowVector(b);                             // x_t Wx + b for all steps
-        act = Nd4j.create(x.dataType(), n, 4L * hidden);
-        hAll = Nd4j.create(x.dataType(), (long) (steps + 1) * batch, hidden);
-        cAll = Nd4j.create(x.dataType(), (long) (steps + 1) * batch, hidden);
-        tc = Nd4j.create(x.dataType(), n, hidden);
+        Buffers s = buf = cache.get(steps, batch, () -> new Buffers(x.dataType(), steps, batch));
+        Nd4j.gemm(x, wx, s.z, false, false, 1.0, 0.0);                        // x_t Wx for all steps
+        s.z.addiRowVector(b);                                                  //   + b
         if (state != null) {
-            at(hAll, 0, batch).assign(state[0]);
-            at(cAll, 0, batch).assign(state[1]);
+            s.hT[0].assign(state[0]);
+            s.cT[0].assign(state[1]);
+        } else {
+            s.hT[0].assign(0);
+            s.cT[0].assign(0);
         }
         for (int t = 0; t < steps; t++) {
-            INDArray zt = at(z, t, batch), at = at(act, t, batch);
-            Nd4j.gemm(at(hAll, t, batch), wh, zt, false, false, 1.0, 1.0);  // + h_{t-1} Wh
-            Nd4j.exec(new Sigmoid(zt, at));                                      // i, f, o (and g, overwritten next)
-            Nd4j.exec(new Tanh(gate(zt, G, hidden), gate(at, G, hidden)));      // g = tanh(zg)
-            INDArray ct = at(cAll, t + 1, batch);
-            gate(at, F, hidden).mul(at(cAll, t, batch), ct);                  // c_t = f ⊙ c_{t-1}
-            ct.addi(gate(at, I, hidden).mul(gate(at, G, hidden)));              //     + i ⊙ g
-            INDArray tct = at(tc, t, batch);
-            Nd4j.exec(new Tanh(ct, tct));
-            gate(at, O, hidden).mul(tct, at(hAll, t + 1, batch));             // h_t = o ⊙ tanh(c_t)
+            INDArray[] a = s.actT[t];
+            Nd4j.gemm(s.hT[t], wh, s.zT[t], false, false, 1.0, 1.0);          // + h_{t-1} Wh
+            Nd4j.exec(new Sigmoid(s.zT[t], s.actRowT[t]));                      // i, f, o (and g, replaced next)
+            Nd4j.exec(new Tanh(s.zgT[t], a[G]));                                // g = tanh(zg) (overwrites σ)
+            a[F].mul(s.cT[t], s.cT[t + 1]);                                     // c_t = f ⊙ c_{t-1}
+            a[I].mul(a[G], s.ig);
+            s.cT[t + 1].addi(s.ig);                                             //     + i ⊙ g
+            Nd4j.exec(new Tanh(s.cT[t + 1], s.tcT[t]));
+            a[O].mul(s.tcT[t], s.hT[t + 1]);                                    // h_t = o ⊙ tanh(c_t)
         }
-        return span(hAll, 1, steps + 1, batch);
+        return s.hs;
     }
 
     @Override
     public INDArray[] finalState() {
-        return new INDArray[]{at(hAll, steps, batch).dup(), at(cAll, steps, batch).dup()};
+        return new INDArray[]{buf.hT[buf.steps].dup(), buf.cT[buf.steps].dup()};
     }
 
     @Override
-    public INDArray backward(INDArray dOut, boolean needInputGradient) {
-        int n = steps * batch;
-        INDArray i = gate(act, I, hidden), f = gate(act, F, hidden), g = gate(act, G, hidden), o = gate(act, O, hidden);
-        INDArray cPrev = span(cAll, 0, steps, batch);
-        // factors of dL/dz that do not depend on the incoming gradient, all steps at once
-        INDArray p = Nd4j.create(dOut.dataType(), n, 4L * hidden);
-        g.mul(i, gate(p, I, hidden)).muli(i.rsub(1.0));                       // dz_i = dc ⊙ g ⊙ i(1-i)
-        cPrev.mul(f, gate(p, F, hidden)).muli(f.rsub(1.0));                   // dz_f = dc ⊙ c_{t-1} ⊙ f(1-f)
-        g.mul(g, gate(p, G, hidden)).rsubi(1.0).muli(i);                      // dz_g = dc ⊙ i ⊙ (1-g²)
-        tc.mul(o, gate(p, O, hidden)).muli(o.rsub(1.0));                      // dz_o = dh ⊙ tanh(c) ⊙ o(1-o)
-        INDArray q = tc.mul(tc).rsubi(1.0).muli(o);                           // dc += dh ⊙ o ⊙ (1-tanh²(c))
+    public INDArray outputGradient() {
+        return buf.dOut;
+    }
 
-        INDArray dz = Nd4j.create(dOut.dataType(), n, 4L * hidden);
-        INDArray dhNext = Nd4j.create(dOut.dataType(), batch, hidden);
-        INDArray dcNext = Nd4j.create(dOut.dataType(), batch, hidden);
-        INDArray dc = Nd4j.create(dOut.dataType(), batch, hidden);
-        for (int t = steps - 1; t >= 0; t--) {
-            INDArray dh = at(dOut, t, batch);
-            if (t < steps - 1) dh.addi(dhNext);                                 // dL/dh_t: output + step t+1
-            dh.mul(at(q, t, batch), dc);
-            if (t < steps - 1) dc.addi(dcNext);                                 // dL/dc_t: via h_t + via c_{t+1}
-            INDArray dzt = at(dz, t, batch), pt = at(p, t, batch);
-            dc.mul(gate(pt, I, hidden), gate(dzt, I, hidden));
-            dc.mul(gate(pt, F, hidden), gate(dzt, F, hidden));
-            dc.mul(gate(pt, G, hidden), gate(dzt, G, hidden));
-            dh.mul(gate(pt, O, hidden), gate(dzt, O, hidden));
+    @Override
+    public void backward(INDArray inputGradient) {
+        Buffers s = buf;
+        INDArray i = gate(s.act, I, hidden), f = gate(s.act, F, hidden), g = gate(s.act, G, hidden), o = gate(s.act, O, hidden);
+        // factors of dL/dz that do not depend on the incoming gradient, all steps at once
+        g.mul(i, gate(s.p, I, hidden)).muli(i.rsub(1.0, s.tmp));                     // dz_i = dc ⊙ g ⊙ i(1-i)
+        s.cPrev.mul(f, gate(s.p, F, hidden)).muli(f.rsub(1.0, s.tmp));               // dz_f = dc ⊙ c_{t-1} ⊙ f(1-f)
+        g.mul(g, gate(s.p, G, hidden)).rsubi(1.0).muli(i);                    // dz_g = dc ⊙ i ⊙ (1-g²)
+        s.tc.mul(o, gate(s.p, O, hidden)).muli(o.rsub(1.0, s.tmp));                  // dz_o = dh ⊙ tanh(c) ⊙ o(1-o)
+        s.tc.mul(s.tc, s.q).rsubi(1.0).muli(o);                               // dc += dh ⊙ o ⊙ (1-tanh²(c))
+        for (int t = s.steps - 1; t >= 0; t--) {
+            INDArray dh = s.dOutT[t];
+            if (t < s.steps - 1) dh.addi(s.dhNext);                            // dL/dh_t: output + step t+1
+            dh.mul(s.qT[t], s.dc);
+            if (t < s.steps - 1) s.dc.addi(s.dcNext);                          // dL/dc_t: via h_t + via c_{t+1}
+            INDArray[] pt = s.pT[t], dzt = s.dzGT[t];
+            s.dc.mul(pt[I], dzt[I]);
+            s.dc.mul(pt[F], dzt[F]);
+            s.dc.mul(pt[G], dzt[G]);
+            dh.mul(pt[O], dzt[O]);
             if (t > 0) {
-                dc.mul(gate(at(act, t, batch), F, hidden), dcNext);          // dL/dc_{t-1} = dc ⊙ f
-                Nd4j.gemm(dzt, wh, dhNext, false, true, 1.0, 0.0);            // dL/dh_{t-1} = dz Wh^T
+                s.dc.mul(s.actT[t][F], s.dcNext);                              // dL/dc_{t-1} = dc ⊙ f
+                Nd4j.gemm(s.dzT[t], wh, s.dhNext, false, true, 1.0, 0.0);     // dL/dh_{t-1} = dz Wh^T
             }
         }
-        Nd4j.gemm(span(hAll, 0, steps, batch), dz, gWh, true, false, 1.0, 0.0);   // dWh = Σ h_{t-1}^T dz_t
-        Nd4j.gemm(x, dz, gWx, true, false, 1.0, 0.0);                               // dWx = Σ x_t^T dz_t
-        gB.assign(dz.sum(true, 0));                                                  // db  = Σ dz_t
-        return needInputGradient ? dz.mmul(wx.transpose()) : null;
+        Nd4j.gemm(s.hPrev, s.dz, gWh, true, false, 1.0, 0.0);                 // dWh = Σ h_{t-1}^T dz_t
+        Nd4j.gemm(x, s.dz, gWx, true, false, 1.0, 0.0);                       // dWx = Σ x_t^T dz_t
+        gB.assign(s.dz.sum(true, 0));                                          // db  = Σ dz_t
+        if (inputGradient != null) Nd4j.gemm(s.dz, wx, inputGradient, false, true, 1.0, 0.0);
     }
 
     @Override

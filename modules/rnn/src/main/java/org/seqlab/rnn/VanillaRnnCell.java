@@ -1,9 +1,14 @@
 package org.seqlab.rnn;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.Map;
+
+import static org.seqlab.rnn.Slices.at;
+import static org.seqlab.rnn.Slices.span;
 
 /**
  * The vanilla (Elman) RNN cell of the classic courses:
@@ -19,11 +24,41 @@ final class VanillaRnnCell implements RecurrentCell {
     private final int hidden;
     private final INDArray wxh, whh, bh;
     private final INDArray gWxh, gWhh, gBh;
+    private final NativeArrays.ShapeCache<Buffers> cache = new NativeArrays.ShapeCache<>();
 
-    // forward cache
-    private INDArray x;        // [T*B, in]
-    private INDArray hAll;     // [(T+1)*B, H]: rows of step -1 (initial state) then steps 0..T-1
-    private int steps, batch;
+    private INDArray x;
+    private Buffers buf;
+    private INDArray last;
+
+    /** Scratch arrays and their per-step views for one (steps, batch) shape. */
+    private final class Buffers {
+        final int steps, batch;
+        final INDArray a, hAll, dTanh, dOut, dNext, hs, hPrev;
+        final INDArray[] aT, hT, dTanhT, dOutT;
+
+        Buffers(DataType dt, int steps, int batch) {
+            this.steps = steps;
+            this.batch = batch;
+            long n = (long) steps * batch;
+            a = Nd4j.create(dt, n, hidden);
+            hAll = Nd4j.create(dt, (long) (steps + 1) * batch, hidden);  // h_{-1} (initial state), h_0 .. h_{T-1}
+            dTanh = Nd4j.create(dt, n, hidden);
+            dOut = Nd4j.create(dt, n, hidden);
+            dNext = Nd4j.create(dt, batch, hidden);
+            hs = span(hAll, 1, steps + 1, batch);
+            hPrev = span(hAll, 0, steps, batch);
+            aT = new INDArray[steps];
+            dTanhT = new INDArray[steps];
+            dOutT = new INDArray[steps];
+            hT = new INDArray[steps + 1];
+            for (int t = 0; t < steps; t++) {
+                aT[t] = at(a, t, batch);
+                dTanhT[t] = at(dTanh, t, batch);
+                dOutT[t] = at(dOut, t, batch);
+            }
+            for (int t = 0; t <= steps; t++) hT[t] = at(hAll, t, batch);
+        }
+    }
 
     VanillaRnnCell(Parameters p, String prefix, int in, int hidden) {
         this.in = in;
@@ -44,59 +79,48 @@ final class VanillaRnnCell implements RecurrentCell {
                 new Parameters.Spec(prefix + "bh", 1, hidden, 0)};
     }
 
-    @Override
-    public int inputSize() {
-        return in;
-    }
-
-    @Override
-    public int hiddenSize() {
-        return hidden;
-    }
-
-    @Override
-    public int stateCount() {
-        return 1;
-    }
+    @Override public int inputSize() { return in; }
+    @Override public int hiddenSize() { return hidden; }
+    @Override public int stateCount() { return 1; }
 
     @Override
     public INDArray forward(INDArray x, int steps, int batch, INDArray[] state) {
         this.x = x;
-        this.steps = steps;
-        this.batch = batch;
-        INDArray a = x.mmul(wxh).addiRowVector(bh);                       // x_t Wxh + bh, all steps at once
-        hAll = Nd4j.create(x.dataType(), (long) (steps + 1) * batch, hidden);
-        if (state != null) rows(hAll, 0).assign(state[0]);
+        Buffers b = buf = cache.get(steps, batch, () -> new Buffers(x.dataType(), steps, batch));
+        Nd4j.gemm(x, wxh, b.a, false, false, 1.0, 0.0);                   // x_t Wxh for all steps at once
+        b.a.addiRowVector(bh);                                              //   + bh
+        if (state != null) b.hT[0].assign(state[0]); else b.hT[0].assign(0);
         for (int t = 0; t < steps; t++) {
-            INDArray at = rows(a, t);
-            Nd4j.gemm(rows(hAll, t), whh, at, false, false, 1.0, 1.0); // a_t += h_{t-1} Whh
-            Nd4j.exec(new Tanh(at, rows(hAll, t + 1)));                 // h_t = tanh(a_t)
+            Nd4j.gemm(b.hT[t], whh, b.aT[t], false, false, 1.0, 1.0);      // a_t += h_{t-1} Whh
+            Nd4j.exec(new Tanh(b.aT[t], b.hT[t + 1]));                      // h_t = tanh(a_t)
         }
-        return hAll.get(NDArrayIndex.interval((long) batch, (long) (steps + 1) * batch), NDArrayIndex.all());
+        return b.hs;
     }
 
     @Override
     public INDArray[] finalState() {
-        return new INDArray[]{rows(hAll, steps).dup()};
+        return new INDArray[]{buf.hT[buf.steps].dup()};
     }
 
     @Override
-    public INDArray backward(INDArray dOut, boolean needInputGradient) {
-        INDArray hs = hAll.get(NDArrayIndex.interval((long) batch, (long) (steps + 1) * batch), NDArrayIndex.all());
-        INDArray dTanh = hs.mul(hs).rsubi(1.0);                             // tanh'(a_t) = 1 - h_t^2
-        INDArray dNext = Nd4j.create(dOut.dataType(), batch, hidden);
-        INDArray da = dOut;                                                  // overwritten step by step into dL/da_t
-        for (int t = steps - 1; t >= 0; t--) {
-            INDArray dat = rows(da, t);
-            if (t < steps - 1) dat.addi(dNext);                              // dL/dh_t = from output + from step t+1
-            dat.muli(rows(dTanh, t));                                        // dL/da_t = dL/dh_t * (1 - h_t^2)
-            if (t > 0) Nd4j.gemm(dat, whh, dNext, false, true, 1.0, 0.0);   // dL/dh_{t-1} = dL/da_t Whh^T
+    public INDArray outputGradient() {
+        return buf.dOut;
+    }
+
+    @Override
+    public void backward(INDArray inputGradient) {
+        Buffers b = buf;
+        b.hs.mul(b.hs, b.dTanh).rsubi(1.0);                                 // tanh'(a_t) = 1 - h_t^2
+        for (int t = b.steps - 1; t >= 0; t--) {
+            INDArray da = b.dOutT[t];                                       // overwritten into dL/da_t
+            if (t < b.steps - 1) da.addi(b.dNext);                          // dL/dh_t = from output + from step t+1
+            da.muli(b.dTanhT[t]);                                           // dL/da_t = dL/dh_t * (1 - h_t^2)
+            if (t > 0) Nd4j.gemm(da, whh, b.dNext, false, true, 1.0, 0.0); // dL/dh_{t-1} = dL/da_t Whh^T
         }
-        INDArray hPrev = hAll.get(NDArrayIndex.interval(0, (long) steps * batch), NDArrayIndex.all());
-        Nd4j.gemm(hPrev, da, gWhh, true, false, 1.0, 0.0);                 // dWhh = sum_t h_{t-1}^T da_t
-        Nd4j.gemm(x, da, gWxh, true, false, 1.0, 0.0);                      // dWxh = sum_t x_t^T da_t
-        gBh.assign(da.sum(true, 0));                                         // dbh  = sum_t da_t
-        return needInputGradient ? da.mmul(wxh.transpose()) : null;         // dL/dx_t = da_t Wxh^T
+        Nd4j.gemm(b.hPrev, b.dOut, gWhh, true, false, 1.0, 0.0);          // dWhh = sum_t h_{t-1}^T da_t
+        Nd4j.gemm(x, b.dOut, gWxh, true, false, 1.0, 0.0);                 // dWxh = sum_t x_t^T da_t
+        gBh.assign(b.dOut.sum(true, 0));                                    // dbh  = sum_t da_t
+        if (inputGradient != null) Nd4j.gemm(b.dOut, wxh, inputGradient, false, true, 1.0, 0.0); // dL/dx_t = da_t Wxh^T
     }
 
     @Override
@@ -108,14 +132,8 @@ final class VanillaRnnCell implements RecurrentCell {
         return state[0];
     }
 
-    private INDArray last;
-
     @Override
-    public java.util.Map<String, INDArray> lastActivations() {
-        return java.util.Map.of("hidden", last);
-    }
-
-    private INDArray rows(INDArray m, int t) {
-        return m.get(NDArrayIndex.interval((long) t * batch, (long) (t + 1) * batch), NDArrayIndex.all());
+    public Map<String, INDArray> lastActivations() {
+        return Map.of("hidden", last);
     }
 }

@@ -1,0 +1,67 @@
+package org.seqlab.rnn;
+
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Moving data between Java arrays and ND4J buffers in bulk (one memcpy instead of ND4J's
+ * element-wise setData, 30x faster), and a small per-shape cache of scratch arrays: allocating a
+ * few MB in ND4J costs milliseconds, far more than the arithmetic done in them.
+ */
+final class NativeArrays {
+    private NativeArrays() {}
+
+    /** Copies {@code src} into the whole of {@code a} (a fresh, non-view array). */
+    static void put(INDArray a, double[] src) {
+        check(a, src.length);
+        if (a.dataType() == DataType.DOUBLE) {
+            ((DoublePointer) a.data().pointer()).put(src);
+        } else {
+            float[] f = new float[src.length];
+            for (int i = 0; i < f.length; i++) f[i] = (float) src[i];
+            ((FloatPointer) a.data().pointer()).put(f);
+        }
+    }
+
+    /** Copies the whole of {@code a} (a fresh, non-view array) into {@code dst}. */
+    static void get(INDArray a, double[] dst) {
+        check(a, dst.length);
+        if (a.dataType() == DataType.DOUBLE) {
+            ((DoublePointer) a.data().pointer()).get(dst);
+        } else {
+            float[] f = new float[dst.length];
+            ((FloatPointer) a.data().pointer()).get(f);
+            for (int i = 0; i < f.length; i++) dst[i] = f[i];
+        }
+    }
+
+    private static void check(INDArray a, int n) {
+        if (a.isView() || a.length() != n || a.ordering() != 'c' || a.data().offset() != 0)
+            throw new IllegalArgumentException("bulk copy needs a whole c-order array of " + n + " elements");
+    }
+
+    static INDArray zeros(DataType dt, long... shape) {
+        return Nd4j.create(dt, shape);
+    }
+
+    /** Scratch space per (steps, batch) shape; training and evaluation shapes each keep their own. */
+    static final class ShapeCache<B> {
+        private final Map<Long, B> map = new LinkedHashMap<>(8, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, B> e) {
+                return size() > 4;
+            }
+        };
+
+        B get(int steps, int batch, Supplier<B> make) {
+            return map.computeIfAbsent(((long) steps << 32) | batch, k -> make.get());
+        }
+    }
+}
