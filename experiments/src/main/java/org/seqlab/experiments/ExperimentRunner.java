@@ -7,6 +7,7 @@ import org.seqlab.core.Batch;
 import org.seqlab.core.EvalStats;
 import org.seqlab.core.Evaluation;
 import org.seqlab.core.FieldException;
+import org.seqlab.core.Inspectable;
 import org.seqlab.core.Json;
 import org.seqlab.core.Metrics;
 import org.seqlab.core.ModelConfig;
@@ -179,7 +180,7 @@ public final class ExperimentRunner {
             if (e instanceof UserException) throw e;
             console.info(mc.name() + ": failed: " + e);
             return new Results.Run(mc.name(), family, model.parameterCount(), seed, config, null, "failed",
-                    String.valueOf(e), List.of(), List.of(), null, hash);
+                    String.valueOf(e), List.of(), List.of(), null, hash, null);
         }
         if (tr.diverged()) {
             status = "diverged";
@@ -187,6 +188,7 @@ public final class ExperimentRunner {
         }
         Results.RunMetrics metrics = null;
         List<Results.SampleSet> samples = List.of();
+        String picture = null;
         if (tr.bestEpoch() > 0) {
             SequenceModel best = Checkpoint.load(ckpt, Families::get);
             Metrics v = Metrics.of(Evaluation.run(best, valid));
@@ -197,13 +199,35 @@ public final class ExperimentRunner {
                     Results.finite(te.bitsPerToken()), Results.finite(tr.tokensPerSecond()), tr.trainSeconds(),
                     tr.tokensSeen(), tr.bestEpoch());
             samples = sample(best, p.tokenizer(), random.split());
+            picture = picture(best, mc.name(), p);
             console.info(String.format("%s: test %.4f nats/token (perplexity %.3f, accuracy %.1f%%), %.1f s, %,.0f tokens/s",
                     mc.name(), te.loss(), te.perplexity(), 100 * te.accuracy(), tr.trainSeconds(), tr.tokensPerSecond()));
         }
         Results.Run run = new Results.Run(mc.name(), family, model.parameterCount(), seed, config, metrics, status,
-                message, tr.history(), samples, out.relativize(ckpt).toString(), hash);
+                message, tr.history(), samples, out.relativize(ckpt).toString(), hash, picture);
         Json.writeFile(runFile, run);
         return run;
+    }
+
+    /**
+     * The hidden-state picture of an {@link Inspectable} model on the first test example (or the
+     * first 40 test tokens); returns its file name in the output directory, or null.
+     */
+    private String picture(SequenceModel m, String name, Prepared p) throws IOException {
+        if (!(m instanceof Inspectable inspectable)) return null;
+        Vocabulary v = p.tokenizer().vocabulary();
+        int[] test = p.test();
+        int end = Math.min(test.length, 40);
+        if (v.eosIndex() >= 0)
+            for (int i = 1; i < test.length; i++) if (test[i] == v.eosIndex()) { end = Math.min(i + 1, 40); break; }
+        int[] probe = java.util.Arrays.copyOf(test, end);
+        List<String> labels = new ArrayList<>();
+        for (int t : probe) labels.add(v.symbol(t).equals("\n") ? "↵" : v.symbol(t));
+        String file = "hidden-" + name.replaceAll("[^A-Za-z0-9._-]", "_") + ".png";
+        byte[] png = HiddenStatePicture.render(name + ": activations while reading the input below (left to right)",
+                labels, inspectable.activations(probe));
+        AtomicFiles.writeBytes(out.resolve(file), png);
+        return file;
     }
 
     private BatchSource trainingBatches(int[] stream, Vocabulary vocab, SplittableRandom random) {

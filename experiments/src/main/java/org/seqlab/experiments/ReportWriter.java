@@ -41,9 +41,13 @@ public final class ReportWriter {
 
     public void write(Path dir) throws IOException {
         Map<String, byte[]> images = new LinkedHashMap<>();
+        for (Results.Run run : r.runs())
+            if (run.picture() != null && Files.exists(dir.resolve(run.picture())))
+                images.put(run.picture(), Files.readAllBytes(dir.resolve(run.picture())));
         images.put("curves-tokens.png", chart("Validation loss vs training tokens", "training tokens seen", EpochRecord::tokensSeen));
         images.put("curves-time.png", chart("Validation loss vs wall-clock time", "seconds of training", EpochRecord::seconds));
-        for (var e : images.entrySet()) AtomicFiles.writeBytes(dir.resolve(e.getKey()), e.getValue());
+        for (var e : images.entrySet())
+            if (e.getKey().startsWith("curves-")) AtomicFiles.writeBytes(dir.resolve(e.getKey()), e.getValue());
         String md = markdown();
         AtomicFiles.writeString(dir.resolve("report.md"), md);
         AtomicFiles.writeString(dir.resolve("report.html"), html(md, images));
@@ -88,6 +92,14 @@ public final class ReportWriter {
             s.append(String.format(Locale.ROOT, "%nThe true generating process scores %.4f nats/token on this test split "
                     + "(the entropy rate is its expectation).%n", d.trueModelTestLoss()));
         s.append("\n## Learning curves\n\n![validation loss vs tokens](curves-tokens.png)\n\n![validation loss vs time](curves-time.png)\n\n");
+        s.append(settingsTable());
+        boolean pictures = r.runs().stream().anyMatch(run -> run.picture() != null);
+        if (pictures) {
+            s.append("## Hidden states\n\n");
+            s.append("Activations of each model (best checkpoint) while it reads the first test example, one column per input character.\n\n");
+            for (Results.Run run : r.runs())
+                if (run.picture() != null) s.append("![").append(run.model()).append(" hidden states](").append(run.picture()).append(")\n\n");
+        }
         s.append("## Samples\n\n");
         for (Results.Run run : r.runs()) {
             if (run.samples().isEmpty()) continue;
@@ -110,6 +122,32 @@ public final class ReportWriter {
         s.append("- JVM: ").append(prov.jvm()).append("\n- OS: ").append(prov.os()).append("\n- ND4J: ").append(prov.backend()).append("\n");
         s.append("- started: ").append(prov.startTime()).append("\n- full record: `provenance.json`, numbers: `results.json`\n");
         return s.toString();
+    }
+
+    /** Per-model settings, as the course's comparison asks: size, sequence length, rate, clipping, cost. */
+    private String settingsTable() {
+        var t = cfg.training();
+        StringBuilder s = new StringBuilder("## Settings and cost\n\n");
+        s.append("| model | family | cell | hidden | layers | dropout | params | seq len | batch | lr | clip | epochs run | train s | tokens/s |\n");
+        s.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        String seq = t.batching() == org.seqlab.core.train.TrainingConfig.Batching.EXAMPLES ? "one name" : String.valueOf(t.seqLen());
+        String clip = t.clip().mode() == org.seqlab.core.ClipSpec.Mode.NONE ? "none"
+                : t.clip().mode().name().toLowerCase(Locale.ROOT) + " " + t.clip().threshold();
+        for (Results.Run run : r.runs()) {
+            Map<String, Object> c = run.config();
+            var m = run.metrics();
+            s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %,d | %s | %d | %s | %s | %d | %s | %s |%n",
+                    run.model(), run.family(), opt(c, "cell"), opt(c, "hidden"), opt(c, "layers"), opt(c, "dropout"),
+                    run.params(), seq, t.batchSize(), t.lr(), clip, run.curve().size(),
+                    m == null ? "—" : String.format(Locale.ROOT, "%.1f", m.trainSeconds()),
+                    m == null || m.trainTokensPerS() == null ? "—" : String.format(Locale.ROOT, "%,.0f", m.trainTokensPerS())));
+        }
+        return s.append("\n").toString();
+    }
+
+    private static String opt(Map<String, Object> config, String key) {
+        Object v = config.get(key);
+        return v == null ? "—" : v.toString();
     }
 
     private static String shown(String sample) {

@@ -31,10 +31,11 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
      * @param status  ok, or diverged (metrics then come from the last good checkpoint, or are null)
      * @param message why a run stopped early
      * @param curve   per-epoch learning curve (tokens seen, seconds, train and validation loss)
+     * @param picture file name of the hidden-state heatmap, when the model can show its activations
      */
     public record Run(String model, String family, long params, long seed, Map<String, Object> config,
                       RunMetrics metrics, String status, String message, List<EpochRecord> curve,
-                      List<SampleSet> samples, String checkpoint, String configHash) {}
+                      List<SampleSet> samples, String checkpoint, String configHash, String picture) {}
 
     public record RunMetrics(Double validLoss, Double validPerplexity, Double validAccuracy, Double testLoss,
                              Double testPerplexity, Double testAccuracy, Double testBitsPerToken,

@@ -109,6 +109,36 @@ class CliTest {
         assertEquals(4, s.out().lines().count(), s.out());
     }
 
+    @Test
+    void exampleBatchingWithGatedCellsDrawsHiddenStates() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("tiny.yaml"), TINY.replace("hidden: 24", "hidden: 24\n    cell: lstm")
+                .replace("hidden: 8", "hidden: 8\n    cell: gru\n    layers: 2\n    dropout: 0.1"));
+        Path out = dir.resolve("ex");
+        Outcome o = run("run", yaml.toString(), "--out", out.toString(), "--set", "training.batching=examples");
+        assertEquals(0, o.code(), o.err() + o.out());
+        String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("## Settings and cost") && md.contains("| rnn-smaller | handrolled | gru | 8 | 2 | 0.1 |"), md);
+        assertTrue(md.contains("![rnn-small hidden states](hidden-rnn-small.png)"), md);
+        assertTrue(Files.size(out.resolve("hidden-rnn-smaller.png")) > 1000);
+        JsonNode r = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        long predicted = r.get("dataset").get("tokens").get("valid").asLong();
+        assertTrue(predicted > 0);
+        for (JsonNode run : r.get("runs")) assertEquals(3, run.get("samples").get(0).get("texts").size());
+    }
+
+    @Test
+    void dinosaurusRunsOnTheSharedCorpusWhenPresent() throws Exception {
+        Path dinos = Path.of("..", "..", "shared", "datasets", "dinos.txt");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(dinos), "../shared/datasets/dinos.txt is absent");
+        Path out = dir.resolve("dino");
+        Outcome o = run("run", "dinosaurus.yaml", "--out", out.toString(), "--set", "data.source=" + dinos,
+                "--set", "training.epochs=1", "--set", "models[0].hidden=16", "--set", "models[1].hidden=16", "--set", "models[2].hidden=16");
+        assertEquals(0, o.code(), o.err() + o.out());
+        JsonNode r = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        assertEquals(List.of("rnn", "lstm", "gru"), r.get("runs").findValuesAsText("model"));
+        assertTrue(r.get("baselines").get("unigram").get("test_loss").asDouble() > r.get("runs").get(0).get("metrics").get("test_loss").asDouble() - 0.5);
+    }
+
     private void assertUserError(String yaml, String expected, String... extra) throws Exception {
         Path f = Files.writeString(dir.resolve("bad.yaml"), yaml);
         Path out = dir.resolve("bad-out");
@@ -139,5 +169,11 @@ class CliTest {
         Path empty = Files.writeString(dir.resolve("empty.txt"), "");
         assertUserError(TINY.replace("source: builtin:markov-names", "source: " + empty), "is empty");
         assertUserError(TINY, "training.seq_len: is 100000 but the training split has only", "--set", "training.seq_len=100000");
+        assertUserError(TINY.replace("hidden: 24", "hidden: 24\n    layers: 0"), "models[0].layers: must be >= 1, got 0");
+        assertUserError(TINY.replace("hidden: 24", "hidden: 24\n    dropout: 1.0"), "models[0].dropout: must be in [0, 1), got 1");
+        Path text = Files.writeString(dir.resolve("text.txt"), "the quick brown fox jumps over the lazy dog. ".repeat(50));
+        assertUserError(TINY.replace("source: builtin:markov-names", "source: " + text + "\n  mode: stream"),
+                "training.batching: examples needs one example per line", "--set", "training.batching=examples");
+        assertUserError(TINY, "training.seq_len: sequential batching cuts", "--set", "training.batching=sequential", "--set", "training.batch_size=500");
     }
 }

@@ -110,7 +110,7 @@ class ConfigLoaderTest {
 
     @Test
     void shippedExperimentsLoad() {
-        for (String name : List.of("quickstart.yaml"))
+        for (String name : List.of("quickstart.yaml", "dinosaurus.yaml"))
             assertEquals(name.replace(".yaml", ""), ConfigLoader.load(Path.of(name), List.of()).config().name());
     }
 }

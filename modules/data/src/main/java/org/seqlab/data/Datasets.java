@@ -21,6 +21,8 @@ public final class Datasets {
             if (!cfg.source().equals(DataConfig.MARKOV_NAMES))
                 throw new FieldException("source", "unknown built-in dataset '" + cfg.source() + "' (known: "
                         + DataConfig.MARKOV_NAMES + ")");
+            if (cfg.mode() != DataConfig.Mode.LINES)
+                throw new FieldException("mode", DataConfig.MARKOV_NAMES + " is one name per line: use mode: lines");
             return markovNames(cfg);
         }
         Path file = resolve(cfg.source(), baseDir);

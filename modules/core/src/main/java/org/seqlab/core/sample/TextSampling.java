@@ -24,9 +24,11 @@ public final class TextSampling {
                 : tokenizer.encode(prime, "prime");
         float[] logits = null;
         for (int t : start) logits = g.next(t);
+        int unk = tokenizer.vocabulary().symbols().indexOf(org.seqlab.core.data.Vocabulary.UNK);
         int[] out = new int[maxTokens];
         int n = 0;
         while (n < maxTokens) {
+            if (unk >= 0) logits[unk] = Float.NEGATIVE_INFINITY;   // never generate the unknown token
             int next = sampler.sample(logits, random);
             if (next == eos) break;
             out[n++] = next;
