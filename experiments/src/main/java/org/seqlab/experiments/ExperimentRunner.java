@@ -114,6 +114,11 @@ public final class ExperimentRunner {
             ModelFamily f = Families.get(familyOf(cfg.models().get(i)));
             if (!f.supports(OutputKind.TOKENS))
                 throw where.error("models[" + i + "].family", f.key() + " cannot model tokens");
+            try {
+                f.validate(cfg.models().get(i), ModelShape.tokens(vocab.size()));
+            } catch (FieldException e) {
+                throw where.error("models[" + i + "]", e);
+            }
         }
         return new Prepared(ds, tok, train, valid, test);
     }

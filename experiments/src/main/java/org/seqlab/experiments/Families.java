@@ -2,6 +2,7 @@ package org.seqlab.experiments;
 
 import org.seqlab.core.ModelFamily;
 import org.seqlab.core.UserException;
+import org.seqlab.lstm.Dl4jLstmFamily;
 import org.seqlab.rnn.HandRolledFamily;
 
 import java.util.List;
@@ -11,7 +12,8 @@ public final class Families {
     private Families() {}
 
     public static final List<ModelFamily> ALL = List.of(
-            new HandRolledFamily()
+            new HandRolledFamily(),
+            new Dl4jLstmFamily()
     );
 
     public static ModelFamily get(String key) {

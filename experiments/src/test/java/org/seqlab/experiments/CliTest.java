@@ -127,15 +127,45 @@ class CliTest {
     }
 
     @Test
+    void dl4jLstmRunsThroughTheSameRunnerAndReport() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("dl4j.yaml"), TINY.replace("""
+                  - family: handrolled
+                    name: rnn-smaller
+                    hidden: 8
+                """, """
+                  - family: dl4j-lstm
+                    name: deep
+                    hidden_sizes: [16, 12]
+                    dropout: 0.2
+                    input: embedding
+                    embedding_size: 8
+                    tbptt: 8
+                """));
+        Path out = dir.resolve("dl4j");
+        Outcome o = run("run", yaml.toString(), "--out", out.toString());
+        assertEquals(0, o.code(), o.err() + o.out());
+        JsonNode deep = Json.MAPPER.readTree(out.resolve("results.json").toFile()).get("runs").get(1);
+        assertEquals("dl4j-lstm", deep.get("family").asText());
+        assertEquals("embedding", deep.get("config").get("input").asText());
+        assertTrue(deep.get("metrics").get("test_loss").asDouble() < Math.log(27), "learned something: " + deep.get("metrics"));
+        Outcome s = run("sample", out.resolve(deep.get("checkpoint").asText()).toString(), "-n", "3");
+        assertEquals(0, s.code(), s.err());
+        assertEquals(3, s.out().lines().count());
+        assertUserError(TINY.replace("hidden: 8", "hidden: 8").replace("family: handrolled\n    name: rnn-smaller",
+                "family: dl4j-lstm\n    bidirectional: true\n    name: rnn-smaller"), "models[1].bidirectional: a language model must not see the future");
+    }
+
+    @Test
     void dinosaurusRunsOnTheSharedCorpusWhenPresent() throws Exception {
         Path dinos = Path.of("..", "..", "shared", "datasets", "dinos.txt");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(dinos), "../shared/datasets/dinos.txt is absent");
         Path out = dir.resolve("dino");
         Outcome o = run("run", "dinosaurus.yaml", "--out", out.toString(), "--set", "data.source=" + dinos,
-                "--set", "training.epochs=1", "--set", "models[0].hidden=16", "--set", "models[1].hidden=16", "--set", "models[2].hidden=16");
+                "--set", "training.epochs=1", "--set", "models[0].hidden=16", "--set", "models[1].hidden=16",
+                "--set", "models[2].hidden=16", "--set", "models[3].hidden=16");
         assertEquals(0, o.code(), o.err() + o.out());
         JsonNode r = Json.MAPPER.readTree(out.resolve("results.json").toFile());
-        assertEquals(List.of("rnn", "lstm", "gru"), r.get("runs").findValuesAsText("model"));
+        assertEquals(List.of("rnn", "lstm", "gru", "dl4j-lstm"), r.get("runs").findValuesAsText("model"));
         assertTrue(r.get("baselines").get("unigram").get("test_loss").asDouble() > r.get("runs").get(0).get("metrics").get("test_loss").asDouble() - 0.5);
     }
 

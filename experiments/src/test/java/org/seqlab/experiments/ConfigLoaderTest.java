@@ -76,7 +76,7 @@ class ConfigLoaderTest {
     @Test
     void familyProblemsAreExplained() throws Exception {
         String missing = error(GOOD.replace("  - family: handrolled\n    name: rnn", "  - name: rnn"));
-        assertTrue(missing.contains("models[0]: missing key 'family' (one of: handrolled)"), missing);
+        assertTrue(missing.contains("models[0]: missing key 'family' (one of: handrolled, dl4j-lstm)"), missing);
         String unknown = error(GOOD.replace("family: handrolled", "family: transformer9"));
         assertTrue(unknown.contains("models[0].family: unknown family 'transformer9'"), unknown);
     }
@@ -110,7 +110,7 @@ class ConfigLoaderTest {
 
     @Test
     void shippedExperimentsLoad() {
-        for (String name : List.of("quickstart.yaml", "dinosaurus.yaml"))
+        for (String name : List.of("quickstart.yaml", "dinosaurus.yaml", "lstm-depth-dropout.yaml"))
             assertEquals(name.replace(".yaml", ""), ConfigLoader.load(Path.of(name), List.of()).config().name());
     }
 }

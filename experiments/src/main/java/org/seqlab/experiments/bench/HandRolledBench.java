@@ -64,12 +64,12 @@ public final class HandRolledBench {
                 new ClipSpec(ClipSpec.Mode.VALUE, 5.0));
         double rnn = measure("rnn", HandRolledConfig.Cell.RNN, 100, 25, 0.1, adagrad, stream, v.size(), seconds);
 
-        String missing = Peer.missingPython("numpy");
+        String python = Peer.interpreter("numpy");
         Double peer = null;
-        if (missing != null) {
-            out.println("peer min_char_rnn.py not run: " + missing + " (run ../shared/bench/setup-peers.sh); seqlab figures only");
+        if (python == null) {
+            out.println("peer min_char_rnn.py not run: no python3 with numpy (run ../shared/bench/setup-peers.sh); seqlab figures only");
         } else {
-            Peer.Outcome o = Peer.run(Peer.sharedDir().resolve("bench").resolve("min_char_rnn.py"),
+            Peer.Outcome o = Peer.run(python, Peer.sharedDir().resolve("bench").resolve("min_char_rnn.py"),
                     List.of(file.toString(), String.valueOf(seconds)), "chars_per_s", (long) seconds + 120);
             if (o.problem() != null) out.println("peer min_char_rnn.py: " + o.problem() + "; seqlab figures only");
             else {
@@ -90,21 +90,10 @@ public final class HandRolledBench {
     private double measure(String label, HandRolledConfig.Cell cell, int hidden, int seqLen, double lr,
                            TrainingOptions options, int[] stream, int vocab, double secs) {
         SequenceModel m = new HandRolledFamily().create(HandRolledConfig.of(label, cell, hidden), ModelShape.tokens(vocab), options, 1);
-        RandomWindows windows = new RandomWindows(stream, batch, seqLen, new SplittableRandom(1));
-        long warmupEnd = System.nanoTime() + 2_000_000_000L;     // JIT and native warm-up, not counted
-        while (System.nanoTime() < warmupEnd) m.trainStep(windows.next(), lr);
-        long chars = 0;
-        double loss = 0;
-        long start = System.nanoTime(), end = start + (long) (secs * 1e9);
-        while (System.nanoTime() < end) {
-            var s = m.trainStep(windows.next(), lr);
-            chars += s.count();
-            loss = s.meanLoss();
-        }
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        double rate = chars / elapsed;
+        Throughput t = Throughput.measure(m, new RandomWindows(stream, batch, seqLen, new SplittableRandom(1)), lr, 2, secs);
+        double rate = t.perSecond();
         out.printf(Locale.ROOT, "seqlab %-4s hidden %d seq %d batch %d: %,d chars in %.1f s = %,.0f chars/s (last batch loss %.3f)%n",
-                label, hidden, seqLen, batch, chars, elapsed, rate, loss);
+                label, hidden, seqLen, batch, t.tokens(), t.seconds(), rate, t.lastLoss());
         return rate;
     }
 }

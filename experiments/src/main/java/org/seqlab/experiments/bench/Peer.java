@@ -32,9 +32,37 @@ public final class Peer {
         return projectRoot().toAbsolutePath().getParent().resolve("shared");
     }
 
-    /** Checks that python3 can import {@code modules}; returns null when it can, else why not. */
-    public static String missingPython(String... modules) {
-        List<String> cmd = List.of("python3", "-c", "import " + String.join(", ", modules));
+    /**
+     * The first of {@code python3} (on the PATH) and {@code /usr/bin/python3} (where Debian's
+     * packages, e.g. python3-torch, install) that can import {@code modules}; null when none can.
+     */
+    public static String interpreter(String... modules) {
+        for (String py : List.of("python3", "/usr/bin/python3"))
+            if (missingPython(py, modules) == null) return py;
+        return null;
+    }
+
+    /** Whether this PyTorch multiplies 1024x1024 matrices at 20 GFLOP/s or more (OpenBLAS, not the reference BLAS). */
+    public static boolean fastTorch(String python) {
+        String code = "import time,torch\ntorch.set_num_threads(2)\na=torch.randn(1024,1024);b=torch.randn(1024,1024);a@b\n"
+                + "t=time.time()\nfor _ in range(10): a@b\nprint('gflops=%.1f' % (10*2*1024**3/(time.time()-t)/1e9))";
+        try {
+            Process p = new ProcessBuilder(python, "-c", code).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS)) { p.destroyForcibly(); return false; }
+            Matcher m = Pattern.compile("gflops=([0-9.]+)").matcher(out);
+            return m.find() && Double.parseDouble(m.group(1)) >= 20;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Checks that {@code python} can import {@code modules}; returns null when it can, else why not. */
+    public static String missingPython(String python, String... modules) {
+        List<String> cmd = List.of(python, "-c", "import " + String.join(", ", modules));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -50,13 +78,13 @@ public final class Peer {
     }
 
     /**
-     * Runs {@code python3 script args...} and extracts {@code key=<number>} from its output. The
+     * Runs {@code python script args...} and extracts {@code key=<number>} from its output. The
      * OpenBLAS core-type overrides of this machine are removed for the peer alone (they slow a
      * current NumPy).
      */
-    public static Outcome run(Path script, List<String> args, String key, long timeoutSeconds) {
+    public static Outcome run(String python, Path script, List<String> args, String key, long timeoutSeconds) {
         if (!Files.isRegularFile(script)) return new Outcome(null, null, "peer script " + script + " not found");
-        List<String> cmd = new ArrayList<>(List.of("python3", script.toString()));
+        List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
         cmd.addAll(args);
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

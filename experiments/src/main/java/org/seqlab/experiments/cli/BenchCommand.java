@@ -8,11 +8,11 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Speed benchmarks against the peer scripts in ../shared/bench (run one after the other).",
-        subcommands = {BenchCommand.HandRolled.class})
+        subcommands = {BenchCommand.HandRolled.class, BenchCommand.Lstm.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: handrolled");
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: handrolled or lstm");
     }
 
     @Command(name = "handrolled", description = "Hand-rolled vanilla RNN (hidden 100, seq 25) vs NumPy min_char_rnn.py; prints handrolled_vs_numpy_chars_per_s_ratio last.")
@@ -30,6 +30,22 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             Path f = file != null ? file : HandRolledBench.defaultCorpus();
             new HandRolledBench(f, seconds, batch, System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "lstm", description = "DL4J LSTM (2x256, batch 32, seq 100) vs PyTorch torch_char.py lstm; prints lstm_vs_torch_tokens_per_s_ratio last.")
+    static final class Lstm implements Callable<Integer> {
+        @Option(names = "--file", description = "char corpus (default ../shared/datasets/dinos.txt, else the embedded names)")
+        Path file;
+
+        @Option(names = "--seconds", defaultValue = "60", description = "wall time of each measurement (default ${DEFAULT-VALUE})")
+        double seconds;
+
+        @Override
+        public Integer call() throws Exception {
+            Path f = file != null ? file : HandRolledBench.defaultCorpus();
+            new org.seqlab.experiments.bench.LstmBench(f, seconds, System.out).run();
             return 0;
         }
     }

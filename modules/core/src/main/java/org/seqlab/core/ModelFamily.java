@@ -22,6 +22,12 @@ public interface ModelFamily {
         return kind == OutputKind.TOKENS;
     }
 
+    /**
+     * Checks that {@code config} can model data of {@code shape}, before anything runs; throws a
+     * {@link FieldException} naming the offending option.
+     */
+    default void validate(ModelConfig config, ModelShape shape) {}
+
     SequenceModel create(ModelConfig config, ModelShape shape, TrainingOptions options, long seed);
 
     SequenceModel load(Path dir) throws IOException;

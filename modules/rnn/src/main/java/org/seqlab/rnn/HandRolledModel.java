@@ -12,6 +12,7 @@ import org.seqlab.core.Json;
 import org.seqlab.core.ModelConfig;
 import org.seqlab.core.ModelShape;
 import org.seqlab.core.OutputKind;
+import org.seqlab.core.OutputLoss;
 import org.seqlab.core.SequenceModel;
 import org.seqlab.core.TokenBatch;
 import org.seqlab.core.TrainingOptions;
@@ -197,7 +198,7 @@ public final class HandRolledModel implements SequenceModel, Inspectable {
         }
 
         EvalStats loss(double[] grad) {
-            return OutputHead.lossAndGradient(shape.kind(), buf.logitValues, width, tokenTargets, frameTargets, mask, grad);
+            return OutputLoss.lossAndGradient(shape.kind(), buf.logitValues, width, tokenTargets, frameTargets, mask, grad);
         }
     }
 

@@ -46,7 +46,7 @@ public final class Trainer {
         double bestValid = Double.POSITIVE_INFINITY;
         String stop = null;
         double plateauScale = 1;    // reduce-on-plateau multiplier
-        int sinceBest = 0;
+        int sinceBest = 0, sinceBestEver = 0;
         listener.onStart(model.name(), totalSteps);
         epochs:
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
@@ -81,11 +81,16 @@ public final class Trainer {
                 bestValid = v.loss();
                 bestEpoch = epoch;
                 sinceBest = 0;
+                sinceBestEver = 0;
                 try {
                     sink.save(model, epoch, step, v.loss());
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot write checkpoint: " + e.getMessage(), e);
                 }
+            } else if (config.patience() > 0 && ++sinceBestEver >= config.patience() && epoch < config.epochs()) {
+                listener.onMessage(String.format("%s: early stop after epoch %d: no better validation loss for %d epochs (best %.4f at epoch %d)",
+                        model.name(), epoch, config.patience(), bestValid, bestEpoch));
+                break;
             } else if (config.schedule().type() == LearningRateSchedule.Type.PLATEAU
                     && ++sinceBest >= config.schedule().patience()) {
                 plateauScale *= config.schedule().factor();

@@ -23,10 +23,13 @@ import org.seqlab.core.TrainingOptions;
  *                          sequential: contiguous lanes walked window by window with the hidden
  *                          state carried over (truncated BPTT); examples: one example (line) per
  *                          row, padded and masked (lines mode only; seq_len unused)
+ * @param patience          early stopping: stop after this many epochs without a new best
+ *                          validation loss (0 = off); the best weights are what gets evaluated
  */
 public record TrainingConfig(Integer epochs, Integer batchSize, Integer seqLen, Double lr,
                              LearningRateSchedule schedule, OptimizerSpec optimizer, ClipSpec clip,
-                             Integer evalBatchSize, Double divergenceFactor, Batching batching) {
+                             Integer evalBatchSize, Double divergenceFactor, Batching batching,
+                             Integer patience) {
     public enum Batching { WINDOWS, SEQUENTIAL, EXAMPLES }
 
     public TrainingConfig {
@@ -40,6 +43,8 @@ public record TrainingConfig(Integer epochs, Integer batchSize, Integer seqLen, 
         if (evalBatchSize == null) evalBatchSize = 32;
         if (divergenceFactor == null) divergenceFactor = 3.0;
         if (batching == null) batching = Batching.WINDOWS;
+        if (patience == null) patience = 0;
+        Check.atLeast("patience", patience, 0);
         Check.atLeast("epochs", epochs, 1);
         Check.atLeast("batch_size", batchSize, 1);
         Check.atLeast("seq_len", seqLen, 1);
@@ -50,7 +55,7 @@ public record TrainingConfig(Integer epochs, Integer batchSize, Integer seqLen, 
     }
 
     public static TrainingConfig defaults() {
-        return new TrainingConfig(null, null, null, null, null, null, null, null, null, null);
+        return new TrainingConfig(null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public TrainingOptions options() {

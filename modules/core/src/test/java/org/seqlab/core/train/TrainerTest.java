@@ -55,7 +55,7 @@ class TrainerTest {
     }
 
     private static TrainingConfig config(int epochs) {
-        return new TrainingConfig(epochs, 1, 1, 0.1, null, null, null, null, 3.0, null);
+        return new TrainingConfig(epochs, 1, 1, 0.1, null, null, null, null, 3.0, null, null);
     }
 
     private static final List<TokenBatch> VALID = List.of(new TokenBatch(1, 1, new int[]{0}, new int[]{1}));
@@ -101,12 +101,24 @@ class TrainerTest {
         java.util.Arrays.fill(train, 1.0);
         List<Double> rates = new ArrayList<>();
         TrainingConfig cfg = new TrainingConfig(5, 1, 1, 0.1,
-                new LearningRateSchedule(LearningRateSchedule.Type.PLATEAU, null, null, null, 0.5, 2), null, null, null, 3.0, null);
+                new LearningRateSchedule(LearningRateSchedule.Type.PLATEAU, null, null, null, 0.5, 2), null, null, null, 3.0, null, null);
         new Trainer(cfg, new TrainingListener() {
             @Override public void onEpoch(EpochRecord r) { rates.add(r.lr()); }
         }, (m, e, s, l) -> {}).train(new ScriptedModel(train, new double[]{1.0, 1.1, 1.2, 1.0, 1.3}), source(10), VALID);
         // epochs 2 and 3 do not improve on 1.0: from epoch 4 on the rate is halved
         assertEquals(List.of(0.1, 0.1, 0.1, 0.05, 0.05), rates);
+    }
+
+    @Test
+    void earlyStoppingEndsARunThatStoppedImproving() {
+        double[] train = new double[100];
+        java.util.Arrays.fill(train, 1.0);
+        TrainingConfig cfg = new TrainingConfig(10, 1, 1, 0.1, null, null, null, null, 3.0, null, 2);
+        TrainingResult r = new Trainer(cfg, TrainingListener.SILENT, (m, e, s, l) -> {})
+                .train(new ScriptedModel(train, new double[]{1.0, 0.9, 0.95, 0.91, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05}), source(10), VALID);
+        assertEquals(4, r.history().size(), "epochs 3 and 4 do not beat 0.9: stop after epoch 4");
+        assertEquals(2, r.bestEpoch());
+        assertNull(r.stopReason(), "early stopping is not divergence");
     }
 
     @Test

@@ -1,11 +1,9 @@
-package org.seqlab.rnn;
-
-import org.seqlab.core.EvalStats;
-import org.seqlab.core.OutputKind;
+package org.seqlab.core;
 
 /**
- * Loss, gradient and hit counts of the output layer, on plain arrays (one pass over the logits in
- * Java is cheaper than a dozen ND4J calls at these sizes).
+ * Loss, gradient and hit counts from output logits, on plain arrays: the one definition of the
+ * loss every family reports (a family may train with its library's loss, but evaluates with this).
+ * One pass over the logits in Java is also cheaper than a dozen ND4J calls at these sizes.
  *
  * <ul>
  *   <li>TOKENS: softmax cross-entropy; dL/dlogit = softmax - onehot(target); hit = argmax == target.</li>
@@ -13,8 +11,8 @@ import org.seqlab.core.OutputKind;
  *       TP/FP/FN with a 0.5 threshold.</li>
  * </ul>
  */
-final class OutputHead {
-    private OutputHead() {}
+public final class OutputLoss {
+    private OutputLoss() {}
 
     /**
      * @param logits  [n * width] row-major
@@ -22,7 +20,7 @@ final class OutputHead {
      * @param mask    [n]: 0 rows add no loss and get zero gradient
      * @param grad    filled with dL/dlogits when non-null
      */
-    static EvalStats lossAndGradient(OutputKind kind, double[] logits, int width, int[] tokenTargets,
+    public static EvalStats lossAndGradient(OutputKind kind, double[] logits, int width, int[] tokenTargets,
                                      float[] frameTargets, float[] mask, double[] grad) {
         int n = mask.length;
         double loss = 0;

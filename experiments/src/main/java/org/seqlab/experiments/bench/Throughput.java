@@ -1,0 +1,27 @@
+package org.seqlab.experiments.bench;
+
+import org.seqlab.core.EvalStats;
+import org.seqlab.core.SequenceModel;
+import org.seqlab.core.data.BatchSource;
+
+/** Training throughput of a model: tokens actually trained on per second of wall time. */
+record Throughput(long tokens, double seconds, double lastLoss) {
+    double perSecond() {
+        return tokens / seconds;
+    }
+
+    /** Trains for {@code warmup} seconds (JIT and native warm-up, not counted), then for {@code seconds}. */
+    static Throughput measure(SequenceModel m, BatchSource batches, double lr, double warmup, double seconds) {
+        long warmupEnd = System.nanoTime() + (long) (warmup * 1e9);
+        while (System.nanoTime() < warmupEnd) m.trainStep(batches.next(), lr);
+        long tokens = 0;
+        double loss = Double.NaN;
+        long start = System.nanoTime(), end = start + (long) (seconds * 1e9);
+        while (System.nanoTime() < end) {
+            EvalStats s = m.trainStep(batches.next(), lr);
+            tokens += s.count();
+            loss = s.meanLoss();
+        }
+        return new Throughput(tokens, (System.nanoTime() - start) / 1e9, loss);
+    }
+}

@@ -1,0 +1,74 @@
+package org.seqlab.lstm;
+
+import org.seqlab.core.Check;
+import org.seqlab.core.FieldException;
+import org.seqlab.core.ModelConfig;
+
+import java.util.List;
+
+/**
+ * Options of {@code family: dl4j-lstm}, Deeplearning4j's LSTM layers in a MultiLayerNetwork.
+ *
+ * @param name          run label in reports (default "dl4j-lstm")
+ * @param hidden        units of every LSTM layer (ignored when hidden_sizes is given)
+ * @param hiddenSizes   units per layer, e.g. [256, 128]; sets the depth
+ * @param layers        LSTM layers when hidden_sizes is not given
+ * @param dropout       drop probability between layers (seqlab speaks drop probability; DL4J's
+ *                      dropOut(p) takes the retain probability, so it gets 1 - dropout)
+ * @param weightNoise   std of additive Gaussian weight noise during training (0 = off)
+ * @param l2            L2 penalty coefficient (0 = off)
+ * @param weightDecay   decoupled weight decay coefficient (0 = off; AdamW sets it from the optimiser)
+ * @param input         onehot, or embedding (a learned embedding_size vector per token)
+ * @param embeddingSize width of the embedding when input is embedding
+ * @param projection    width of a linear projection between the last LSTM and the output (0 = none)
+ * @param bidirectional frame models only (the future is visible): never for language models
+ * @param tbptt         truncated BPTT forward length inside each batch (0 = full BPTT)
+ * @param tbpttBackward truncated BPTT backward length (default = tbptt)
+ */
+public record Dl4jLstmConfig(String name, Integer hidden, List<Integer> hiddenSizes, Integer layers, Double dropout,
+                             Double weightNoise, Double l2, Double weightDecay, Input input, Integer embeddingSize,
+                             Integer projection, Boolean bidirectional, Integer tbptt, Integer tbpttBackward)
+        implements ModelConfig {
+    public enum Input { ONEHOT, EMBEDDING }
+
+    public Dl4jLstmConfig {
+        if (name == null) name = "dl4j-lstm";
+        if (hidden == null) hidden = 128;
+        if (layers == null) layers = hiddenSizes == null ? 1 : hiddenSizes.size();
+        if (dropout == null) dropout = 0.0;
+        if (weightNoise == null) weightNoise = 0.0;
+        if (l2 == null) l2 = 0.0;
+        if (weightDecay == null) weightDecay = 0.0;
+        if (input == null) input = Input.ONEHOT;
+        if (embeddingSize == null) embeddingSize = 64;
+        if (projection == null) projection = 0;
+        if (bidirectional == null) bidirectional = false;
+        if (tbptt == null) tbptt = 0;
+        if (tbpttBackward == null) tbpttBackward = tbptt;
+        Check.atLeast("hidden", hidden, 1);
+        Check.atLeast("layers", layers, 1);
+        if (hiddenSizes != null) {
+            if (hiddenSizes.isEmpty()) throw new FieldException("hidden_sizes", "list at least one layer size");
+            if (hiddenSizes.size() != layers)
+                throw new FieldException("hidden_sizes", "has " + hiddenSizes.size() + " sizes but layers is " + layers);
+            for (int h : hiddenSizes) Check.atLeast("hidden_sizes", h, 1);
+            hiddenSizes = List.copyOf(hiddenSizes);
+        }
+        Check.range("dropout", dropout, 0, 1, false);
+        Check.nonNegative("weight_noise", weightNoise);
+        Check.nonNegative("l2", l2);
+        Check.nonNegative("weight_decay", weightDecay);
+        Check.atLeast("embedding_size", embeddingSize, 1);
+        Check.atLeast("projection", projection, 0);
+        Check.atLeast("tbptt", tbptt, 0);
+        Check.atLeast("tbptt_backward", tbpttBackward, 0);
+        if (tbpttBackward > tbptt) throw new FieldException("tbptt_backward", "must be <= tbptt (" + tbptt + "), got " + tbpttBackward);
+        if (tbptt > 0 && tbpttBackward == 0) throw new FieldException("tbptt_backward", "must be >= 1 when tbptt is on");
+        if (bidirectional && tbptt > 0) throw new FieldException("tbptt", "truncated BPTT needs a forward-only network (bidirectional is on)");
+    }
+
+    /** Units of LSTM layer {@code i}. */
+    public int size(int i) {
+        return hiddenSizes != null ? hiddenSizes.get(i) : hidden;
+    }
+}

@@ -1,0 +1,301 @@
+package org.seqlab.lstm;
+
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.conf.weightnoise.WeightNoise;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.AdaGrad;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.seqlab.core.Batch;
+import org.seqlab.core.EvalStats;
+import org.seqlab.core.FieldException;
+import org.seqlab.core.FrameBatch;
+import org.seqlab.core.Generator;
+import org.seqlab.core.Json;
+import org.seqlab.core.ModelConfig;
+import org.seqlab.core.ModelShape;
+import org.seqlab.core.OptimizerSpec;
+import org.seqlab.core.OutputKind;
+import org.seqlab.core.OutputLoss;
+import org.seqlab.core.SequenceModel;
+import org.seqlab.core.TokenBatch;
+import org.seqlab.core.TrainingOptions;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Deeplearning4j's LSTM behind {@link SequenceModel}: [one-hot | embedding] → LSTM × depth (dropout
+ * between) → [projection] → RnnOutputLayer (softmax + MCXENT for tokens, sigmoid + binary XENT for
+ * frames). Training goes through {@code MultiLayerNetwork.fit}; evaluation turns the output
+ * probabilities into logits and scores them with the same {@link OutputLoss} as every family.
+ */
+public final class Dl4jLstmModel implements SequenceModel {
+    static final String FAMILY = "dl4j-lstm";
+    private static final double TINY = 1e-30;
+
+    private final Dl4jLstmConfig config;
+    private final ModelShape shape;
+    private final TrainingOptions options;
+    private final long seed;
+    private final MultiLayerNetwork net;
+    private final GradientControl control;
+    private double currentLr = Double.NaN;
+
+    Dl4jLstmModel(Dl4jLstmConfig config, ModelShape shape, TrainingOptions options, long seed) {
+        this(config, shape, options, seed, null);
+    }
+
+    private Dl4jLstmModel(Dl4jLstmConfig config, ModelShape shape, TrainingOptions options, long seed, MultiLayerNetwork loaded) {
+        validate(config, shape);
+        this.config = config;
+        this.shape = shape;
+        this.options = options;
+        this.seed = seed;
+        if (loaded != null) {
+            net = loaded;
+        } else {
+            net = new MultiLayerNetwork(configuration(config, shape, options, seed));
+            net.init();
+        }
+        control = new GradientControl(options.clip());
+        net.setListeners(control);
+    }
+
+    /** Refuses combinations that cannot work, naming the field. */
+    static void validate(Dl4jLstmConfig c, ModelShape shape) {
+        if (shape.kind() == OutputKind.TOKENS && c.bidirectional())
+            throw new FieldException("bidirectional", "a language model must not see the future; bidirectional is for frame models only");
+        if (shape.kind() == OutputKind.FRAMES && c.input() == Dl4jLstmConfig.Input.EMBEDDING)
+            throw new FieldException("input", "embedding needs token input; frame models use onehot (multi-hot frames)");
+    }
+
+    /** The DL4J configuration; package-private so a test can check the dropout mapping. */
+    static MultiLayerConfiguration configuration(Dl4jLstmConfig c, ModelShape shape, TrainingOptions options, long seed) {
+        NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER)
+                .updater(updater(options.optimizer()));
+        if (c.l2() > 0) b.l2(c.l2());
+        double wd = c.weightDecay() > 0 ? c.weightDecay() : options.optimizer().weightDecay();
+        if (wd > 0) b.weightDecay(wd, true);                    // decoupled, scaled by the learning rate (AdamW)
+        if (c.weightNoise() > 0) b.weightNoise(new WeightNoise(new NormalDistribution(0, c.weightNoise())));
+        NeuralNetConfiguration.ListBuilder list = b.list();
+        int width = shape.width(), in = width, index = 0;
+        if (c.input() == Dl4jLstmConfig.Input.EMBEDDING) {
+            list.layer(index++, new EmbeddingSequenceLayer.Builder().nIn(width).nOut(c.embeddingSize()).build());
+            in = c.embeddingSize();
+        }
+        for (int l = 0; l < c.layers(); l++) {
+            LSTM.Builder lstm = new LSTM.Builder().nIn(in).nOut(c.size(l)).activation(Activation.TANH);
+            if (l > 0 && c.dropout() > 0) lstm.dropOut(new Dropout(1 - c.dropout()));   // DL4J: retain probability
+            Layer layer = lstm.build();
+            if (c.bidirectional()) layer = new Bidirectional(Bidirectional.Mode.CONCAT, layer);
+            list.layer(index++, layer);
+            in = c.size(l) * (c.bidirectional() ? 2 : 1);
+        }
+        if (c.projection() > 0) {
+            DenseLayer.Builder proj = new DenseLayer.Builder().nIn(in).nOut(c.projection()).activation(Activation.IDENTITY);
+            if (c.dropout() > 0) proj.dropOut(new Dropout(1 - c.dropout()));
+            list.layer(index++, proj.build());
+            in = c.projection();
+        }
+        boolean tokens = shape.kind() == OutputKind.TOKENS;
+        RnnOutputLayer.Builder out = new RnnOutputLayer.Builder(tokens ? LossFunctions.LossFunction.MCXENT : LossFunctions.LossFunction.XENT)
+                .nIn(in).nOut(width).activation(tokens ? Activation.SOFTMAX : Activation.SIGMOID);
+        if (c.dropout() > 0 && c.projection() == 0) out.dropOut(new Dropout(1 - c.dropout()));
+        list.layer(index, out.build());
+        list.setInputType(InputType.recurrent(width));   // adds the dense-layer preprocessors; the embedding's nIn is the vocabulary
+        if (c.tbptt() > 0) list.backpropType(BackpropType.TruncatedBPTT).tBPTTForwardLength(c.tbptt()).tBPTTBackwardLength(c.tbpttBackward());
+        return list.build();
+    }
+
+    static IUpdater updater(OptimizerSpec o) {
+        return switch (o.type()) {
+            case SGD -> new Sgd(1e-3);
+            case MOMENTUM -> new Nesterovs(1e-3, o.beta1());
+            case ADAGRAD -> new AdaGrad(1e-3, o.epsilon());
+            case RMSPROP -> new RmsProp(1e-3, o.beta2(), o.epsilon());
+            case ADAM, ADAMW -> new Adam(1e-3, o.beta1(), o.beta2(), o.epsilon());
+        };
+    }
+
+    @Override public String name() { return config.name(); }
+    @Override public String family() { return FAMILY; }
+    @Override public ModelConfig config() { return config; }
+    @Override public ModelShape shape() { return shape; }
+    @Override public long seed() { return seed; }
+    @Override public long parameterCount() { return net.numParams(); }
+
+    MultiLayerNetwork network() {
+        return net;
+    }
+
+    /** DL4J's NCW arrays for a batch: features [rows, width or 1, T], labels [rows, width, T], mask [rows, T]. */
+    private record Arrays(INDArray features, INDArray labels, INDArray mask) {}
+
+    private Arrays arrays(Batch batch) {
+        int rows = batch.rows(), len = batch.length(), w = shape.width();
+        boolean embedding = config.input() == Dl4jLstmConfig.Input.EMBEDDING;
+        float[] feat = new float[rows * (embedding ? 1 : w) * len];
+        float[] lab = new float[rows * w * len];
+        if (batch instanceof TokenBatch tb) {
+            if (shape.kind() != OutputKind.TOKENS) throw new IllegalArgumentException("token batch for a frame model");
+            for (int r = 0; r < rows; r++)
+                for (int t = 0; t < len; t++) {
+                    int i = r * len + t;
+                    if (embedding) feat[i] = tb.inputs()[i];
+                    else feat[(r * w + tb.inputs()[i]) * len + t] = 1;
+                    lab[(r * w + tb.targets()[i]) * len + t] = 1;
+                }
+        } else {
+            FrameBatch fb = (FrameBatch) batch;
+            if (shape.kind() != OutputKind.FRAMES || fb.width() != w)
+                throw new IllegalArgumentException("frame batch does not match the model's shape " + shape);
+            for (int r = 0; r < rows; r++)
+                for (int t = 0; t < len; t++)
+                    for (int k = 0; k < w; k++) {
+                        feat[(r * w + k) * len + t] = fb.inputs()[(r * len + t) * w + k];
+                        lab[(r * w + k) * len + t] = fb.targets()[(r * len + t) * w + k];
+                    }
+        }
+        INDArray features = embedding ? Nd4j.create(feat, new long[]{rows, 1, len}, 'c')   // 3-d: rnnTimeStep reads 2-d as one step
+                : Nd4j.create(feat, new long[]{rows, w, len}, 'c');
+        return new Arrays(features, Nd4j.create(lab, new long[]{rows, w, len}, 'c'),
+                Nd4j.create(batch.mask(), new long[]{rows, len}, 'c'));
+    }
+
+    @Override
+    public EvalStats trainStep(Batch batch, double learningRate) {
+        if (learningRate != currentLr) {
+            net.setLearningRate(learningRate);
+            currentLr = learningRate;
+        }
+        Arrays a = arrays(batch);
+        control.reset(batch.rows());
+        net.fit(new DataSet(a.features(), a.labels(), a.mask(), a.mask()));
+        return new EvalStats(control.lossSum, batch.steps(), 0, 0);
+    }
+
+    @Override
+    public EvalStats evaluate(Batch batch) {
+        double[] logits = forward(batch, batch.continues());
+        return score(batch, logits);
+    }
+
+    private EvalStats score(Batch batch, double[] logits) {
+        int[] tokens = batch instanceof TokenBatch tb ? tb.targets() : null;
+        float[] frames = batch instanceof FrameBatch fb ? fb.targets() : null;
+        return OutputLoss.lossAndGradient(shape.kind(), logits, shape.width(), tokens, frames, batch.mask(), null);
+    }
+
+    /**
+     * Output logits, row-major [rows * T * width]: log-probabilities for tokens (softmax of them
+     * is the model's distribution), log-odds for frames. Forward-only networks go through
+     * rnnTimeStep, which keeps the state for a continued batch.
+     */
+    private double[] forward(Batch batch, boolean continues) {
+        Arrays a = arrays(batch);
+        INDArray probs;
+        if (config.bidirectional()) {
+            probs = net.output(a.features(), false, a.mask(), a.mask());
+        } else {
+            if (!continues) net.rnnClearPreviousState();
+            probs = net.rnnTimeStep(a.features());
+        }
+        int rows = batch.rows(), len = batch.length(), w = shape.width();
+        float[] p = probs.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        double[] logits = new double[rows * len * w];
+        boolean tokens = shape.kind() == OutputKind.TOKENS;
+        for (int r = 0; r < rows; r++)
+            for (int k = 0; k < w; k++)
+                for (int t = 0; t < len; t++) {
+                    double q = Math.max(p[(r * w + k) * len + t], TINY);
+                    logits[(r * len + t) * w + k] = tokens ? Math.log(q) : Math.log(q) - Math.log(Math.max(1 - q, TINY));
+                }
+        return logits;
+    }
+
+    @Override
+    public float[] logits(Batch batch) {
+        double[] l = forward(batch, false);
+        float[] f = new float[l.length];
+        for (int i = 0; i < l.length; i++) f[i] = (float) l[i];
+        return f;
+    }
+
+    @Override
+    public Generator generator() {
+        if (config.bidirectional()) throw new UnsupportedOperationException("a bidirectional network cannot generate step by step");
+        net.rnnClearPreviousState();
+        return new Generator() {
+            @Override
+            public float[] next(int token) {
+                boolean embedding = config.input() == Dl4jLstmConfig.Input.EMBEDDING;
+                INDArray x = embedding ? Nd4j.create(new float[]{token}, new long[]{1, 1, 1}, 'c')
+                        : Nd4j.zeros(DataType.FLOAT, 1, shape.width(), 1);
+                if (!embedding) x.putScalar(new long[]{0, token, 0}, 1.0);
+                return logitsOf(net.rnnTimeStep(x));
+            }
+
+            @Override
+            public float[] nextFrame(float[] frame) {
+                return logitsOf(net.rnnTimeStep(Nd4j.create(frame, new long[]{1, frame.length, 1}, 'c')));
+            }
+
+            private float[] logitsOf(INDArray out) {
+                float[] p = out.castTo(DataType.FLOAT).dup('c').data().asFloat();
+                float[] l = new float[p.length];
+                for (int k = 0; k < p.length; k++) {
+                    double q = Math.max(p[k], TINY);
+                    l[k] = (float) (shape.kind() == OutputKind.TOKENS ? Math.log(q) : Math.log(q) - Math.log(Math.max(1 - q, TINY)));
+                }
+                return l;
+            }
+
+            @Override
+            public void reset() {
+                net.rnnClearPreviousState();
+            }
+        };
+    }
+
+    /** What {@code config.json} beside the DL4J model holds. */
+    record Saved(Dl4jLstmConfig config, ModelShape shape, TrainingOptions options, long seed) {}
+
+    @Override
+    public void save(Path dir) throws IOException {
+        Files.writeString(dir.resolve("config.json"), Json.write(new Saved(config, shape, options, seed)));
+        ModelSerializer.writeModel(net, dir.resolve("model.zip").toFile(), true);
+    }
+
+    static Dl4jLstmModel load(Path dir) throws IOException {
+        Saved s = Json.read(dir.resolve("config.json"), Saved.class);
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(dir.resolve("model.zip").toFile(), true);
+        return new Dl4jLstmModel(s.config(), s.shape(), s.options(), s.seed(), net);
+    }
+}

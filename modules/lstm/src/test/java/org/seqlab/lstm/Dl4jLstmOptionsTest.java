@@ -1,0 +1,106 @@
+package org.seqlab.lstm;
+
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.seqlab.core.ClipSpec;
+import org.seqlab.core.FieldException;
+import org.seqlab.core.FrameBatch;
+import org.seqlab.core.ModelShape;
+import org.seqlab.core.OptimizerSpec;
+import org.seqlab.core.TokenBatch;
+import org.seqlab.core.TrainingOptions;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class Dl4jLstmOptionsTest {
+    private static Dl4jLstmConfig cfg(int layers, double dropout, int tbptt, boolean bidirectional) {
+        return new Dl4jLstmConfig("t", 16, null, layers, dropout, null, null, null, null, null, null, bidirectional, tbptt, null);
+    }
+
+    private static TokenBatch batch(int rows, int len, int vocab, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int[] in = new int[rows * len], out = new int[rows * len];
+        for (int i = 0; i < in.length; i++) { in[i] = r.nextInt(vocab); out[i] = r.nextInt(vocab); }
+        return new TokenBatch(rows, len, in, out);
+    }
+
+    @Test
+    void dropoutIsPassedToDl4jAsRetainProbability() {
+        MultiLayerConfiguration c = Dl4jLstmModel.configuration(cfg(3, 0.2, 0, false), ModelShape.tokens(10), TrainingOptions.DEFAULT, 1);
+        assertNull(((BaseLayer) c.getConf(0).getLayer()).getIDropout(), "no dropout on the one-hot input");
+        for (int l = 1; l <= 3; l++) {   // LSTM layers 2 and 3 and the output layer get their input dropped
+            Dropout d = (Dropout) ((BaseLayer) c.getConf(l).getLayer()).getIDropout();
+            assertEquals(0.8, d.getP(), 1e-12, "layer " + l + ": YAML dropout 0.2 = DL4J retain 0.8");
+        }
+    }
+
+    @Test
+    void trainStepReportsTheLossBeforeTheUpdate() {
+        Dl4jLstmModel m = new Dl4jLstmModel(cfg(1, 0, 0, false), ModelShape.tokens(12), TrainingOptions.DEFAULT, 3);
+        TokenBatch b = batch(4, 9, 12, 5);
+        double before = m.evaluate(b).lossSum();
+        assertEquals(before, m.trainStep(b, 1e-2).lossSum(), 1e-3 * before, "DL4J score x sequences = summed nats");
+    }
+
+    @Test
+    void globalNormClippingBoundsTheStep() {
+        TrainingOptions sgd = new TrainingOptions(new OptimizerSpec(OptimizerSpec.Type.SGD, null, null, null, null),
+                new ClipSpec(ClipSpec.Mode.NORM, 1e-3));
+        Dl4jLstmModel m = new Dl4jLstmModel(cfg(2, 0, 0, false), ModelShape.tokens(12), sgd, 3);
+        INDArray before = m.network().params().dup();
+        m.trainStep(batch(4, 9, 12, 6), 1.0);
+        double step = m.network().params().sub(before).norm2Number().doubleValue();
+        assertTrue(step <= 1e-3 * 1.0001 && step > 1e-4, "an SGD step of lr 1 is at most the clip norm: " + step);
+    }
+
+    @Test
+    void truncatedBpttIsConfiguredAndLearns() {
+        Dl4jLstmConfig c = cfg(1, 0, 5, false);
+        MultiLayerConfiguration conf = Dl4jLstmModel.configuration(c, ModelShape.tokens(8), TrainingOptions.DEFAULT, 1);
+        assertEquals(BackpropType.TruncatedBPTT, conf.getBackpropType());
+        assertEquals(5, conf.getTbpttFwdLength());
+        Dl4jLstmModel m = new Dl4jLstmModel(c, ModelShape.tokens(8), TrainingOptions.DEFAULT, 1);
+        int[] seq = new int[21];
+        for (int i = 0; i < seq.length; i++) seq[i] = i % 4;        // a cycle: learnable with short context
+        TokenBatch b = new TokenBatch(1, 20, java.util.Arrays.copyOf(seq, 20), java.util.Arrays.copyOfRange(seq, 1, 21));
+        double first = m.evaluate(b).meanLoss();
+        for (int i = 0; i < 150; i++) m.trainStep(b, 2e-2);
+        assertTrue(m.evaluate(b).meanLoss() < 0.2 * first, "loss fell from " + first + " to " + m.evaluate(b).meanLoss());
+    }
+
+    @Test
+    void bidirectionalIsForFramesOnly() {
+        FieldException e = assertThrows(FieldException.class,
+                () -> new Dl4jLstmFamily().validate(cfg(1, 0, 0, true), ModelShape.tokens(10)));
+        assertTrue(e.getMessage().startsWith("bidirectional: a language model must not see the future"), e.getMessage());
+        Dl4jLstmModel frames = new Dl4jLstmModel(cfg(1, 0, 0, true), ModelShape.frames(6), TrainingOptions.DEFAULT, 1);
+        float[] x = new float[2 * 5 * 6];
+        for (int i = 0; i < x.length; i += 3) x[i] = 1;
+        FrameBatch fb = new FrameBatch(2, 5, 6, x, x, org.seqlab.core.Batch.fullMask(2, 5), false);
+        assertEquals(6 * Math.log(2), frames.evaluate(fb).meanLoss(), 0.3, "a fresh frame model is near K ln 2");
+        assertTrue(frames.trainStep(fb, 1e-2).lossSum() > 0);
+    }
+
+    @Test
+    void badOptionsNameTheField() {
+        assertTrue(assertThrows(FieldException.class, () -> cfg(0, 0, 0, false)).getMessage().startsWith("layers: must be >= 1"));
+        assertTrue(assertThrows(FieldException.class, () -> cfg(1, 1.0, 0, false)).getMessage().startsWith("dropout: must be in [0, 1)"));
+        assertTrue(assertThrows(FieldException.class, () -> new Dl4jLstmConfig(null, null, List.of(8, 8), 3, null, null, null,
+                null, null, null, null, null, null, null)).getMessage().startsWith("hidden_sizes: has 2 sizes but layers is 3"));
+        assertTrue(assertThrows(FieldException.class, () -> new Dl4jLstmConfig(null, null, null, null, null, null, null,
+                null, null, null, null, null, 5, 8)).getMessage().startsWith("tbptt_backward: must be <= tbptt"));
+        assertTrue(assertThrows(FieldException.class, () -> new Dl4jLstmFamily().validate(new Dl4jLstmConfig(null, null, null,
+                null, null, null, null, null, Dl4jLstmConfig.Input.EMBEDDING, null, null, null, null, null), ModelShape.frames(88)))
+                .getMessage().startsWith("input: embedding needs token input"));
+    }
+}
