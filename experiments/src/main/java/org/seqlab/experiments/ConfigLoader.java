@@ -53,8 +53,8 @@ import java.util.TreeSet;
  * tree while recording each key's mark, and bound to the config records with Jackson.
  */
 public final class ConfigLoader {
-    /** The loaded config with the locations of its keys. */
-    public record Loaded(ExperimentConfig config, Path file, ConfigLocations locations) {}
+    /** The loaded config, the locations of its keys, and the YAML tree it was bound from. */
+    public record Loaded(ExperimentConfig config, Path file, ConfigLocations locations, ObjectNode tree) {}
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "family")
     private interface ModelConfigMixin {}
@@ -82,10 +82,11 @@ public final class ConfigLoader {
         for (String o : overrides) applyOverride((ObjectNode) tree, o, where);
         ExperimentConfig cfg = bind(tree, where);
         if (cfg.name() == null) cfg = cfg.withName(file.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
-        return new Loaded(cfg, file, where);
+        return new Loaded(cfg, file, where, (ObjectNode) tree);
     }
 
-    static ExperimentConfig bind(JsonNode tree, ConfigLocations where) {
+    /** Binds a (possibly modified) tree with the same strict checks as a file. */
+    public static ExperimentConfig bind(JsonNode tree, ConfigLocations where) {
         try {
             return MAPPER.treeToValue(tree, ExperimentConfig.class);
         } catch (JsonMappingException e) {
@@ -219,6 +220,11 @@ public final class ConfigLoader {
         String place = "--set " + override;
         JsonNode value = parse(new StringReader(override.substring(eq + 1)), place, new ConfigLocations(place), "");
         if (value == null) value = JsonNodeFactory.instance.nullNode();
+        set(root, path, value, place, where);
+    }
+
+    /** Sets the value at a dotted path such as {@code models[0].hidden}, creating mappings on the way. */
+    public static void set(ObjectNode root, String path, JsonNode value, String place, ConfigLocations where) {
         List<Object> steps = new ArrayList<>();
         for (String part : path.split("\\.")) {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)((\\[\\d+])*)").matcher(part);

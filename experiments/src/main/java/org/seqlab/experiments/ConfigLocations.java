@@ -14,11 +14,11 @@ public final class ConfigLocations {
     private final String file;
     private final Map<String, String> places = new HashMap<>();
 
-    ConfigLocations(String file) {
+    public ConfigLocations(String file) {
         this.file = file;
     }
 
-    void put(String path, String place) {
+    public void put(String path, String place) {
         places.put(path, place);
     }
 
@@ -47,5 +47,12 @@ public final class ConfigLocations {
 
     public String file() {
         return file;
+    }
+
+    /** A copy whose later entries do not affect this one. */
+    public ConfigLocations copy() {
+        ConfigLocations c = new ConfigLocations(file);
+        c.places.putAll(places);
+        return c;
     }
 }

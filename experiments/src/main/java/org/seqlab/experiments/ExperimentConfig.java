@@ -16,9 +16,11 @@ import java.util.Set;
  * @param name        output folder name under reports/ (default: the file name)
  * @param description one paragraph shown at the top of the report
  * @param seed        seed of model initialisation, batch order and sampling
+ * @param sweep       what {@code seqlab sweep} searches (ignored by {@code seqlab run})
  */
 public record ExperimentConfig(String name, String description, DataConfig data, List<ModelConfig> models,
-                               TrainingConfig training, Long seed, SampleConfig samples) {
+                               TrainingConfig training, Long seed, SampleConfig samples,
+                               org.seqlab.experiments.sweep.SweepConfig sweep) {
     public ExperimentConfig {
         if (data == null) data = new DataConfig(null, null, null, null, null, null, null, null);
         if (training == null) training = TrainingConfig.defaults();
@@ -35,6 +37,6 @@ public record ExperimentConfig(String name, String description, DataConfig data,
     }
 
     public ExperimentConfig withName(String n) {
-        return new ExperimentConfig(n, description, data, models, training, seed, samples);
+        return new ExperimentConfig(n, description, data, models, training, seed, samples, sweep);
     }
 }

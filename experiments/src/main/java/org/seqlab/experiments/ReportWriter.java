@@ -200,7 +200,8 @@ public final class ReportWriter {
         s.setLineStyle(SeriesLines.DASH_DASH);
     }
 
-    static String html(String markdown, Map<String, byte[]> images) {
+    /** Markdown to a self-contained HTML page: the named PNG images are inlined as data URIs. */
+    public static String html(String markdown, Map<String, byte[]> images) {
         List<org.commonmark.Extension> ext = List.of(TablesExtension.create());
         String body = HtmlRenderer.builder().extensions(ext).build()
                 .render(Parser.builder().extensions(ext).build().parse(markdown));

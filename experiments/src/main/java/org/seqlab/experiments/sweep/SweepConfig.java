@@ -1,0 +1,43 @@
+package org.seqlab.experiments.sweep;
+
+import org.seqlab.core.Check;
+import org.seqlab.core.FieldException;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code sweep:} section: which YAML keys to search, how, and with what budget.
+ *
+ * @param generator  random or grid (Arbiter's generators)
+ * @param trials     trials to run (grid: at most the grid size)
+ * @param workers    trials trained at the same time (each on one core)
+ * @param maxSeconds wall-clock budget: no new trial starts after it (0 = none)
+ * @param metric     minimised: valid_loss (default) or valid_perplexity, of the first model
+ * @param gridPoints points per continuous/int axis of a grid search
+ * @param seed       seed of the random generator (the same seed gives the same trials, which is
+ *                   what makes resuming exact)
+ * @param parameters dotted YAML path (e.g. models[0].hidden, training.lr) to its search space
+ */
+public record SweepConfig(Generator generator, Integer trials, Integer workers, Double maxSeconds, Metric metric,
+                          Integer gridPoints, Long seed, Map<String, ParamSpec> parameters) {
+    public enum Generator { RANDOM, GRID }
+
+    public enum Metric { VALID_LOSS, VALID_PERPLEXITY }
+
+    public SweepConfig {
+        if (generator == null) generator = Generator.RANDOM;
+        if (trials == null) trials = 10;
+        if (workers == null) workers = 1;
+        if (maxSeconds == null) maxSeconds = 0.0;
+        if (metric == null) metric = Metric.VALID_LOSS;
+        if (gridPoints == null) gridPoints = 3;
+        if (seed == null) seed = 12345L;
+        Check.atLeast("trials", trials, 1);
+        Check.atLeast("workers", workers, 1);
+        Check.nonNegative("max_seconds", maxSeconds);
+        Check.atLeast("grid_points", gridPoints, 2);
+        if (parameters == null || parameters.isEmpty()) throw new FieldException("parameters", "list at least one key to search");
+        parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    }
+}

@@ -1,0 +1,157 @@
+package org.seqlab.experiments.sweep;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;
+import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
+import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
+import org.seqlab.core.UserException;
+import org.seqlab.core.train.TrainingListener;
+import org.seqlab.experiments.ConfigLoader;
+import org.seqlab.experiments.ConfigLocations;
+import org.seqlab.experiments.ExperimentConfig;
+import org.seqlab.experiments.ExperimentRunner;
+import org.seqlab.experiments.Results;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * Runs an experiment's {@code sweep:}. Arbiter's generators (seeded) plan the trials up front, so
+ * re-running the same command after a crash regenerates the same plan and runs exactly the trials
+ * that {@code trials.jsonl} does not list yet: none is lost or run twice. Each trial is the
+ * experiment with the trial's overrides, run by the ordinary {@link ExperimentRunner} into
+ * {@code trials/trial-NNN/}; {@code workers} trials train at once. A trial whose values are
+ * invalid, or that fails or diverges, is recorded and the sweep goes on.
+ */
+public final class SweepRunner {
+    private final ConfigLoader.Loaded loaded;
+    private final SweepConfig sweep;
+    private final Path out;
+    private final Consumer<String> console;
+
+    public SweepRunner(ConfigLoader.Loaded loaded, Path out, Consumer<String> console) {
+        this.loaded = loaded;
+        this.sweep = loaded.config().sweep();
+        if (sweep == null) throw new UserException(loaded.file() + ": no sweep: section to run (see experiments/README.md)");
+        this.out = out;
+        this.console = console;
+    }
+
+    /** The planned trials' overrides, in order: a pure function of the sweep section. */
+    public List<Map<String, Object>> plan() {
+        OverridesSpace space = new OverridesSpace(sweep.parameters());
+        CandidateGenerator gen;
+        int planned = sweep.trials();
+        if (sweep.generator() == SweepConfig.Generator.GRID) {
+            GridSearchCandidateGenerator grid = new GridSearchCandidateGenerator(space, sweep.gridPoints(),
+                    GridSearchCandidateGenerator.Mode.Sequential, new HashMap<>());
+            planned = Math.min(planned, grid.getTotalNumCandidates());
+            gen = grid;
+        } else {
+            gen = new RandomSearchGenerator(space, new HashMap<>());
+            gen.setRngSeed(sweep.seed());
+        }
+        List<Map<String, Object>> plan = new ArrayList<>();
+        for (int i = 0; i < planned && gen.hasMoreCandidates(); i++) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> v = (Map<String, Object>) gen.getCandidate().getValue();
+            plan.add(new LinkedHashMap<>(v));
+        }
+        return plan;
+    }
+
+    public List<TrialLog.Trial> run() throws IOException {
+        List<Map<String, Object>> plan = plan();
+        Files.createDirectories(out);
+        TrialLog log = new TrialLog(out.resolve("trials.jsonl"));
+        Set<Integer> done = new HashSet<>();
+        for (TrialLog.Trial t : log.read()) done.add(t.trial());
+        int todo = 0;
+        for (int i = 0; i < plan.size(); i++) if (!done.contains(i)) todo++;
+        console.accept(String.format("sweep %s: %d trials planned (%s search), %d finished earlier, %d to run on %d worker(s)",
+                loaded.config().name(), plan.size(), sweep.generator().name().toLowerCase(), plan.size() - todo, todo, sweep.workers()));
+        long deadline = sweep.maxSeconds() > 0 ? System.nanoTime() + (long) (sweep.maxSeconds() * 1e9) : Long.MAX_VALUE;
+        ExecutorService pool = Executors.newFixedThreadPool(sweep.workers());
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < plan.size(); i++) {
+                if (done.contains(i)) continue;
+                int trial = i;
+                futures.add(pool.submit(() -> {
+                    if (System.nanoTime() > deadline) return null;   // over budget: left for a later run
+                    TrialLog.Trial t = runTrial(trial, plan.get(trial), plan.size());
+                    log.append(t);
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("sweep worker failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("sweep interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
+        List<TrialLog.Trial> trials = log.read();
+        new SweepReport(loaded, sweep, trials, plan.size()).write(out);
+        return trials;
+    }
+
+    private TrialLog.Trial runTrial(int trial, Map<String, Object> params, int of) {
+        String name = String.format("trial-%03d", trial);
+        long start = System.nanoTime();
+        String describe = describe(params);
+        try {
+            ObjectNode tree = loaded.tree().deepCopy();
+            ConfigLocations where = loaded.locations().copy();
+            for (Map.Entry<String, Object> e : params.entrySet())
+                ConfigLoader.set(tree, e.getKey(), ConfigLoader.MAPPER.valueToTree(e.getValue()),
+                        "sweep trial " + trial + " (" + e.getKey() + "=" + e.getValue() + ")", where);
+            tree.remove("sweep");
+            tree.set("name", TextNode.valueOf(name));
+            ExperimentConfig cfg = ConfigLoader.bind(tree, where);
+            ExperimentRunner.Console quiet = new ExperimentRunner.Console() {
+                @Override public void info(String line) {}
+                @Override public TrainingListener listener() { return TrainingListener.SILENT; }
+            };
+            Path dir = out.resolve("trials").resolve(name);
+            Results r = new ExperimentRunner(new ConfigLoader.Loaded(cfg, loaded.file(), where, tree), dir, quiet, false,
+                    "seqlab sweep " + loaded.file() + " (" + name + ")").run();
+            Results.Run first = r.runs().get(0);
+            Double metric = first.metrics() == null ? null : sweep.metric() == SweepConfig.Metric.VALID_LOSS
+                    ? first.metrics().validLoss() : first.metrics().validPerplexity();
+            Map<String, Object> metrics = first.metrics() == null ? Map.of()
+                    : ConfigLoader.MAPPER.convertValue(first.metrics(), new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {});
+            String status = metric == null ? "failed" : first.status();
+            double secs = (System.nanoTime() - start) / 1e9;
+            console.accept(String.format("trial %d/%d %s: %s -> %s", trial + 1, of, describe, status,
+                    metric == null ? String.valueOf(first.message()) : String.format("%s %.4f (%.0f s)", sweep.metric().name().toLowerCase(), metric, secs)));
+            return new TrialLog.Trial(trial, params, status, metric, metrics, secs, first.message(), out.relativize(dir).toString());
+        } catch (UserException | IllegalArgumentException | IllegalStateException | IOException e) {
+            double secs = (System.nanoTime() - start) / 1e9;
+            console.accept(String.format("trial %d/%d %s: failed: %s", trial + 1, of, describe, e.getMessage()));
+            return new TrialLog.Trial(trial, params, "failed", null, Map.of(), secs, e.getMessage(), null);
+        }
+    }
+
+    static String describe(Map<String, Object> params) {
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, Object> e : params.entrySet())
+            parts.add(e.getKey() + "=" + (e.getValue() instanceof Double d ? String.format("%.4g", d) : e.getValue()));
+        return String.join(", ", parts);
+    }
+}

@@ -1,0 +1,136 @@
+package org.seqlab.experiments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.seqlab.core.Json;
+import org.seqlab.experiments.cli.Main;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SweepTest {
+    @TempDir
+    Path dir;
+
+    private static final String SWEEP = """
+            name: sw
+            data: {source: builtin:markov-names, names: 200}
+            models:
+              - {family: handrolled, name: m, cell: rnn, hidden: 16}
+            training: {epochs: 2, batch_size: 8, seq_len: 16, lr: 0.01}
+            sweep:
+              generator: random
+              trials: TRIALS
+              workers: 2
+              seed: 3
+              parameters:
+                models[0].hidden: {type: discrete, values: [8, 0, 24]}
+                training.lr: {type: continuous, min: 0.001, max: 0.05, log: true}
+            """;
+
+    private Path yaml(int trials) throws Exception {
+        return Files.writeString(dir.resolve("sw.yaml"), SWEEP.replace("TRIALS", String.valueOf(trials)));
+    }
+
+    private static int cli(String... args) {
+        return Main.execute(new PrintWriter(new StringWriter(), true), args);
+    }
+
+    private static List<JsonNode> lines(Path jsonl) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String l : Files.readAllLines(jsonl, StandardCharsets.UTF_8)) if (!l.isBlank()) out.add(Json.MAPPER.readTree(l));
+        return out;
+    }
+
+    @Test
+    void aSweepRecordsEveryTrialFailuresIncludedAndWritesTheBestYaml() throws Exception {
+        Path out = dir.resolve("out");
+        assertEquals(0, cli("sweep", yaml(5).toString(), "--out", out.toString()));
+        List<JsonNode> trials = lines(out.resolve("trials.jsonl"));
+        assertEquals(5, trials.size());
+        Set<Integer> ids = new HashSet<>();
+        for (JsonNode t : trials) {
+            ids.add(t.get("trial").asInt());
+            boolean bad = t.get("params").get("models[0].hidden").asInt() == 0;
+            assertEquals(bad ? "failed" : "ok", t.get("status").asText(), t.toString());
+            if (bad) assertTrue(t.get("error").asText().contains("models[0].hidden: must be >= 1, got 0"), t.toString());
+            else assertTrue(t.get("metric").asDouble() > 0);
+        }
+        assertEquals(Set.of(0, 1, 2, 3, 4), ids);
+        String md = Files.readString(out.resolve("sweep.md"));
+        double best = trials.stream().filter(t -> t.get("metric").isNumber()).mapToDouble(t -> t.get("metric").asDouble()).min().orElseThrow();
+        assertTrue(md.contains(String.format(java.util.Locale.ROOT, "valid_loss %.4f", best)), md);
+        assertTrue(Files.exists(out.resolve("sweep.html")));
+        // the best configuration runs as an ordinary experiment
+        ConfigLoader.Loaded bestCfg = ConfigLoader.load(out.resolve("best.yaml"), List.of());
+        assertEquals("sw-best", bestCfg.config().name());
+        assertTrue(bestCfg.config().sweep() == null);
+        // running the same sweep again finds everything done
+        assertEquals(0, cli("sweep", yaml(5).toString(), "--out", out.toString()));
+        assertEquals(5, lines(out.resolve("trials.jsonl")).size());
+    }
+
+    @Test
+    void aResumedSweepRunsExactlyTheMissingTrials() throws Exception {
+        Path out = dir.resolve("resume");
+        assertEquals(0, cli("sweep", yaml(3).toString(), "--out", out.toString()));
+        Path log = out.resolve("trials.jsonl");
+        List<String> kept = Files.readAllLines(log).subList(0, 2);
+        // as after a crash: two trials finished, the third was being written when the process died
+        Files.write(log, kept);
+        Files.writeString(log, "{\"trial\":2,\"params\":{\"models[0].hi", java.nio.file.StandardOpenOption.APPEND);
+        assertEquals(0, cli("sweep", yaml(6).toString(), "--out", out.toString()));
+        List<JsonNode> trials = parseValid(log);
+        Set<Integer> ids = new HashSet<>();
+        for (JsonNode t : trials) assertTrue(ids.add(t.get("trial").asInt()), "trial " + t.get("trial") + " ran twice");
+        assertEquals(Set.of(0, 1, 2, 3, 4, 5), ids);
+        assertEquals(kept.get(0), Files.readAllLines(log).get(0), "finished trials are not rerun");
+    }
+
+    private static List<JsonNode> parseValid(Path jsonl) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String l : Files.readAllLines(jsonl, StandardCharsets.UTF_8)) {
+            try {
+                out.add(Json.MAPPER.readTree(l));
+            } catch (java.io.IOException torn) {
+                // the torn line left by the simulated crash
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aSweepKilledWithSigkillCompletesWhenRunAgain() throws Exception {
+        Path file = Files.writeString(dir.resolve("kill.yaml"), SWEEP.replace("TRIALS", "6").replace("workers: 2", "workers: 1")
+                .replace("values: [8, 0, 24]", "values: [8, 16, 24]").replace("epochs: 2", "epochs: 3"));
+        Path out = dir.resolve("killed");
+        Path log = out.resolve("trials.jsonl");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "sweep", file.toString(), "--out", out.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("killed.log").toFile()).start();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < until && (!Files.exists(log) || Files.readAllLines(log).size() < 2)) Thread.sleep(50);
+        p.destroyForcibly();                               // SIGKILL: no shutdown hooks, no cleanup
+        p.waitFor(30, TimeUnit.SECONDS);
+        int before = parseValid(log).size();
+        assertTrue(before >= 2 && before < 6, "killed half way: " + before + " trials finished");
+        assertEquals(0, cli("sweep", file.toString(), "--out", out.toString()));
+        List<JsonNode> trials = parseValid(log);
+        Set<Integer> ids = new HashSet<>();
+        for (JsonNode t : trials) assertTrue(ids.add(t.get("trial").asInt()), "trial " + t.get("trial") + " ran twice");
+        assertEquals(Set.of(0, 1, 2, 3, 4, 5), ids, "exactly the planned trials");
+    }
+}
