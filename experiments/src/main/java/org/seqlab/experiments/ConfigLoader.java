@@ -67,6 +67,19 @@ public final class ConfigLoader {
     private ConfigLoader() {}
 
     public static Loaded load(Path file, List<String> overrides) {
+        ConfigLocations where = new ConfigLocations(file.toString());
+        JsonNode tree = readTree(file, where, new java.util.HashSet<>());
+        for (String o : overrides) applyOverride((ObjectNode) tree, o, where);
+        ExperimentConfig cfg = bind(tree, where);
+        if (cfg.name() == null) cfg = cfg.withName(file.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
+        return new Loaded(cfg, file, where, (ObjectNode) tree);
+    }
+
+    /**
+     * Reads one experiment file; with {@code extends: base.yaml} (relative to the file), the base is
+     * read first and this file's keys are merged over it (mappings merge, lists and values replace).
+     */
+    private static JsonNode readTree(Path file, ConfigLocations where, java.util.Set<Path> chain) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -75,14 +88,33 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new UserException(file + ": cannot read: " + e.getMessage());
         }
-        ConfigLocations where = new ConfigLocations(file.toString());
-        JsonNode tree = parse(new StringReader(text), file.toString(), where, "");
+        if (!chain.add(file.toAbsolutePath().normalize()))
+            throw new UserException(file + ": extends: files extend each other in a cycle");
+        ConfigLocations mine = new ConfigLocations(file.toString());
+        JsonNode tree = parse(new StringReader(text), file.toString(), mine, "");
         if (tree == null || tree.isNull()) tree = JsonNodeFactory.instance.objectNode();
-        if (!tree.isObject()) throw where.error("", "expected a mapping of keys (data, models, training, ...)");
-        for (String o : overrides) applyOverride((ObjectNode) tree, o, where);
-        ExperimentConfig cfg = bind(tree, where);
-        if (cfg.name() == null) cfg = cfg.withName(file.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
-        return new Loaded(cfg, file, where, (ObjectNode) tree);
+        if (!tree.isObject()) throw mine.error("", "expected a mapping of keys (data, models, training, ...)");
+        JsonNode ext = tree.get("extends");
+        if (ext != null) {
+            if (!ext.isTextual()) throw mine.error("extends", "expected the path of a base experiment file");
+            Path base = file.toAbsolutePath().getParent().resolve(ext.asText());
+            if (!Files.isRegularFile(base)) throw mine.error("extends", "file not found: " + base);
+            JsonNode baseTree = readTree(base, where, chain);
+            ((ObjectNode) tree).remove("extends");
+            tree = merge((ObjectNode) baseTree, (ObjectNode) tree);
+        }
+        where.putAll(mine);
+        return tree;
+    }
+
+    private static ObjectNode merge(ObjectNode base, ObjectNode child) {
+        ObjectNode out = base.deepCopy();
+        child.fields().forEachRemaining(e -> {
+            JsonNode b = out.get(e.getKey());
+            out.set(e.getKey(), b != null && b.isObject() && e.getValue().isObject()
+                    ? merge((ObjectNode) b, (ObjectNode) e.getValue()) : e.getValue());
+        });
+        return out;
     }
 
     /** Binds a (possibly modified) tree with the same strict checks as a file. */

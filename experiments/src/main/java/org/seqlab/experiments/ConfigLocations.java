@@ -49,6 +49,11 @@ public final class ConfigLocations {
         return file;
     }
 
+    /** Takes every place of {@code other}, replacing its own for the same keys. */
+    void putAll(ConfigLocations other) {
+        places.putAll(other.places);
+    }
+
     /** A copy whose later entries do not affect this one. */
     public ConfigLocations copy() {
         ConfigLocations c = new ConfigLocations(file);

@@ -16,16 +16,23 @@ import java.util.Set;
  * @param name        output folder name under reports/ (default: the file name)
  * @param description one paragraph shown at the top of the report
  * @param seed        seed of model initialisation, batch order and sampling
+ * @param seeds       repeat every model once per seed (overrides seed); the report then shows
+ *                    mean ± standard deviation and 95% intervals
  * @param sweep       what {@code seqlab sweep} searches (ignored by {@code seqlab run})
  */
 public record ExperimentConfig(String name, String description, DataConfig data, List<ModelConfig> models,
-                               TrainingConfig training, Long seed, SampleConfig samples,
+                               TrainingConfig training, Long seed, List<Long> seeds, SampleConfig samples,
                                org.seqlab.experiments.sweep.SweepConfig sweep) {
     public ExperimentConfig {
         if (data == null) data = new DataConfig(null, null, null, null, null, null, null, null);
         if (training == null) training = TrainingConfig.defaults();
         if (seed == null) seed = 1234L;
         if (samples == null) samples = SampleConfig.defaults();
+        if (seeds != null) {
+            if (seeds.isEmpty()) throw new FieldException("seeds", "list at least one seed");
+            if (new HashSet<>(seeds).size() != seeds.size()) throw new FieldException("seeds", "seeds must be distinct, got " + seeds);
+            seeds = List.copyOf(seeds);
+        }
         if (models == null || models.isEmpty()) throw new FieldException("models", "list at least one model");
         Set<String> names = new HashSet<>();
         for (ModelConfig m : models)
@@ -37,6 +44,11 @@ public record ExperimentConfig(String name, String description, DataConfig data,
     }
 
     public ExperimentConfig withName(String n) {
-        return new ExperimentConfig(n, description, data, models, training, seed, samples, sweep);
+        return new ExperimentConfig(n, description, data, models, training, seed, seeds, samples, sweep);
+    }
+
+    /** The seeds every model runs with: {@code seeds}, or just {@code seed}. */
+    public List<Long> runSeeds() {
+        return seeds != null ? seeds : List.of(seed);
     }
 }

@@ -139,7 +139,8 @@ public final class ExperimentRunner {
 
         ModelShape shape = ModelShape.tokens(p.tokenizer().vocabulary().size());
         List<Results.Run> runs = new ArrayList<>();
-        for (ModelConfig mc : cfg.models()) runs.add(runModel(mc, shape, p));
+        for (ModelConfig mc : cfg.models())
+            for (long seed : cfg.runSeeds()) runs.add(runModel(mc, seed, shape, p));
 
         Metrics unigram = Metrics.of(UnigramBaseline.evaluate(p.train(), p.test(), shape.width()));
         Results results = new Results(cfg.name(),
@@ -153,9 +154,8 @@ public final class ExperimentRunner {
         return results;
     }
 
-    private Results.Run runModel(ModelConfig mc, ModelShape shape, Prepared p) throws IOException {
+    private Results.Run runModel(ModelConfig mc, long seed, ModelShape shape, Prepared p) throws IOException {
         String family = familyOf(mc);
-        long seed = cfg.seed();
         String key = mc.name() + "-seed" + seed;
         Map<String, Object> config = ConfigLoader.MAPPER.convertValue(mc, new TypeReference<LinkedHashMap<String, Object>>() {});
         String hash = Sha256.of(Json.write(List.of(config, cfg.training(), p.dataset().sha256(), seed, cfg.samples())));
@@ -163,7 +163,7 @@ public final class ExperimentRunner {
         if (!fresh && Files.exists(runFile)) {
             Results.Run done = Json.read(runFile, Results.Run.class);
             if (hash.equals(done.configHash())) {
-                console.info(mc.name() + ": finished in an earlier run, reusing its results (--fresh retrains)");
+                console.info(mc.name() + " (seed " + seed + "): finished in an earlier run, reusing its results (--fresh retrains)");
                 return done;
             }
         }
@@ -185,7 +185,7 @@ public final class ExperimentRunner {
             if (e instanceof UserException) throw e;
             console.info(mc.name() + ": failed: " + e);
             return new Results.Run(mc.name(), family, model.parameterCount(), seed, config, null, "failed",
-                    String.valueOf(e), List.of(), List.of(), null, hash, null);
+                    String.valueOf(e), List.of(), List.of(), null, hash, null, t);
         }
         if (tr.diverged()) {
             status = "diverged";
@@ -204,12 +204,12 @@ public final class ExperimentRunner {
                     Results.finite(te.bitsPerToken()), Results.finite(tr.tokensPerSecond()), tr.trainSeconds(),
                     tr.tokensSeen(), tr.bestEpoch());
             samples = sample(best, p.tokenizer(), random.split());
-            picture = picture(best, mc.name(), p);
+            if (seed == cfg.runSeeds().get(0)) picture = picture(best, mc.name(), p);
             console.info(String.format("%s: test %.4f nats/token (perplexity %.3f, accuracy %.1f%%), %.1f s, %,.0f tokens/s",
                     mc.name(), te.loss(), te.perplexity(), 100 * te.accuracy(), tr.trainSeconds(), tr.tokensPerSecond()));
         }
         Results.Run run = new Results.Run(mc.name(), family, model.parameterCount(), seed, config, metrics, status,
-                message, tr.history(), samples, out.relativize(ckpt).toString(), hash, picture);
+                message, tr.history(), samples, out.relativize(ckpt).toString(), hash, picture, t);
         Json.writeFile(runFile, run);
         return run;
     }

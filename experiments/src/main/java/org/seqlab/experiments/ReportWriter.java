@@ -75,34 +75,39 @@ public final class ReportWriter {
         s.append(String.format(Locale.ROOT, "| unigram baseline | — | %d | — | %s | %s | %s | %s | %s | — | — | |%n",
                 d.vocabularySize(), f4(uni.testLoss()), f3(uni.testPerplexity()), f4(bits(uni.testLoss())),
                 pct(uni.testAccuracy()), gap(uni.testLoss(), opt)));
+        boolean repeated = r.runs().stream().map(Results.Run::model).distinct().count() < r.runs().size();
         for (Results.Run run : r.runs()) {
             var m = run.metrics();
+            String label = repeated ? run.model() + " (seed " + run.seed() + ")" : run.model();
             String status = run.status() + (run.message() != null ? ": " + run.message().replace("|", "/") : "");
             if (m == null) {
                 s.append(String.format(Locale.ROOT, "| %s | %s | %,d | — | — | — | — | — | — | — | — | %s |%n",
-                        run.model(), run.family(), run.params(), status));
+                        label, run.family(), run.params(), status));
                 continue;
             }
             s.append(String.format(Locale.ROOT, "| **%s** | %s | %,d | %s | %s | %s | %s | %s | %s | %.1f | %,.0f | %s |%n",
-                    run.model(), run.family(), run.params(), f4(m.validLoss()), f4(m.testLoss()), f3(m.testPerplexity()),
+                    label, run.family(), run.params(), f4(m.validLoss()), f4(m.testLoss()), f3(m.testPerplexity()),
                     f4(m.testBitsPerToken()), pct(m.testAccuracy()), gap(m.testLoss(), opt), m.trainSeconds(),
                     m.trainTokensPerS() == null ? 0 : m.trainTokensPerS(), status));
         }
         if (d.trueModelTestLoss() != null)
             s.append(String.format(Locale.ROOT, "%nThe true generating process scores %.4f nats/token on this test split "
                     + "(the entropy rate is its expectation).%n", d.trueModelTestLoss()));
+        if (repeated) s.append(repeats());
         s.append("\n## Learning curves\n\n![validation loss vs tokens](curves-tokens.png)\n\n![validation loss vs time](curves-time.png)\n\n");
         s.append(settingsTable());
         boolean pictures = r.runs().stream().anyMatch(run -> run.picture() != null);
         if (pictures) {
             s.append("## Hidden states\n\n");
             s.append("Activations of each model (best checkpoint) while it reads the first test example, one column per input character.\n\n");
+            java.util.Set<String> drawn = new java.util.HashSet<>();
             for (Results.Run run : r.runs())
-                if (run.picture() != null) s.append("![").append(run.model()).append(" hidden states](").append(run.picture()).append(")\n\n");
+                if (run.picture() != null && drawn.add(run.picture())) s.append("![").append(run.model()).append(" hidden states](").append(run.picture()).append(")\n\n");
         }
         s.append("## Samples\n\n");
+        java.util.Set<String> sampled = new java.util.HashSet<>();
         for (Results.Run run : r.runs()) {
-            if (run.samples().isEmpty()) continue;
+            if (run.samples().isEmpty() || !sampled.add(run.model())) continue;
             s.append("### ").append(run.model()).append("\n\n");
             for (Results.SampleSet set : run.samples()) {
                 s.append("- **").append(set.label()).append("**: ");
@@ -112,10 +117,10 @@ public final class ReportWriter {
         }
         s.append("## Training settings\n\n");
         var t = cfg.training();
-        s.append(String.format(Locale.ROOT, "%d epochs, batch %d × %d steps, %s lr %s (%s schedule), clip %s %s, seed %d.%n%n",
+        s.append(String.format(Locale.ROOT, "%d epochs, batch %d × %d steps, %s lr %s (%s schedule), clip %s %s, seeds %s.%n%n",
                 t.epochs(), t.batchSize(), t.seqLen(), t.optimizer().type().name().toLowerCase(Locale.ROOT), t.lr(),
                 t.schedule().type().name().toLowerCase(Locale.ROOT), t.clip().mode().name().toLowerCase(Locale.ROOT),
-                t.clip().threshold(), cfg.seed()));
+                t.clip().threshold(), cfg.runSeeds()));
         s.append("## Provenance\n\n");
         s.append("- commit: `").append(prov.gitCommit() == null ? "none (not a git work tree)" : prov.gitCommit()
                 + (Boolean.TRUE.equals(prov.gitDirty()) ? " (with uncommitted changes)" : "")).append("`\n");
@@ -124,16 +129,39 @@ public final class ReportWriter {
         return s.toString();
     }
 
+    /** Mean ± std and 95% intervals over seeds, and which models the intervals cannot tell apart. */
+    private String repeats() {
+        StringBuilder s = new StringBuilder("\n### Over seeds\n\n");
+        s.append("| model | seeds | test loss mean ± std | 95% interval | test accuracy mean ± std |\n|---|---:|---:|---:|---:|\n");
+        List<SeedSummary> loss = SeedSummary.byModel(r.runs(), Results.RunMetrics::testLoss);
+        List<SeedSummary> acc = SeedSummary.byModel(r.runs(), Results.RunMetrics::testAccuracy);
+        for (SeedSummary l : loss) {
+            SeedSummary a = acc.stream().filter(x -> x.model().equals(l.model())).findFirst().orElse(null);
+            s.append(String.format(Locale.ROOT, "| %s | %d | %.4f ± %.4f | [%.4f, %.4f] | %s |%n", l.model(), l.n(), l.mean(), l.std(),
+                    l.low(), l.high(), a == null ? "—" : String.format(Locale.ROOT, "%.1f%% ± %.1f%%", 100 * a.mean(), 100 * a.std())));
+        }
+        s.append('\n');
+        for (int i = 0; i < loss.size(); i++)
+            for (int j = i + 1; j < loss.size(); j++) {
+                SeedSummary a = loss.get(i), b = loss.get(j);
+                s.append(a.overlaps(b)
+                        ? String.format("- %s and %s: the 95%% intervals of their test loss overlap; these seeds do not tell them apart.%n", a.model(), b.model())
+                        : String.format("- %s is %s than %s: the 95%% intervals of their test loss do not overlap.%n", a.model(),
+                        a.mean() < b.mean() ? "better" : "worse", b.model()));
+            }
+        return s.toString();
+    }
+
     /** Per-model settings, as the course's comparison asks: size, sequence length, rate, clipping, cost. */
     private String settingsTable() {
-        var t = cfg.training();
         StringBuilder s = new StringBuilder("## Settings and cost\n\n");
         s.append("| model | family | cell | hidden | layers | dropout | params | seq len | batch | lr | clip | epochs run | train s | tokens/s |\n");
         s.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        String seq = t.batching() == org.seqlab.core.train.TrainingConfig.Batching.EXAMPLES ? "one name" : String.valueOf(t.seqLen());
-        String clip = t.clip().mode() == org.seqlab.core.ClipSpec.Mode.NONE ? "none"
-                : t.clip().mode().name().toLowerCase(Locale.ROOT) + " " + t.clip().threshold();
         for (Results.Run run : r.runs()) {
+            var t = run.training() != null ? run.training() : cfg.training();
+            String seq = t.batching() == org.seqlab.core.train.TrainingConfig.Batching.EXAMPLES ? "one name" : String.valueOf(t.seqLen());
+            String clip = t.clip().mode() == org.seqlab.core.ClipSpec.Mode.NONE ? "none"
+                    : t.clip().mode().name().toLowerCase(Locale.ROOT) + " " + t.clip().threshold();
             Map<String, Object> c = run.config();
             var m = run.metrics();
             s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %,d | %s | %d | %s | %s | %d | %s | %s |%n",
@@ -180,12 +208,13 @@ public final class ReportWriter {
         c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         c.getStyler().setXAxisDecimalPattern("#,###");
         double maxX = 1;
+        boolean repeated = r.runs().stream().map(Results.Run::model).distinct().count() < r.runs().size();
         for (Results.Run run : r.runs()) {
             if (run.curve().isEmpty()) continue;
             double[] xs = run.curve().stream().mapToDouble(x).toArray();
             double[] ys = run.curve().stream().mapToDouble(EpochRecord::validLoss).map(v -> Double.isFinite(v) ? v : Double.NaN).toArray();
             maxX = Math.max(maxX, xs[xs.length - 1]);
-            c.addSeries(run.model(), xs, ys).setMarker(SeriesMarkers.CIRCLE);
+            c.addSeries(repeated ? run.model() + " s" + run.seed() : run.model(), xs, ys).setMarker(SeriesMarkers.CIRCLE);
         }
         if (r.optimumLoss() != null) flat(c, "optimum", r.optimumLoss(), maxX);
         Double uni = r.baselines().get("unigram").testLoss();

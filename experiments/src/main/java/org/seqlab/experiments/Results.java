@@ -32,10 +32,17 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
      * @param message why a run stopped early
      * @param curve   per-epoch learning curve (tokens seen, seconds, train and validation loss)
      * @param picture file name of the hidden-state heatmap, when the model can show its activations
+     * @param training the training settings the run used
      */
     public record Run(String model, String family, long params, long seed, Map<String, Object> config,
                       RunMetrics metrics, String status, String message, List<EpochRecord> curve,
-                      List<SampleSet> samples, String checkpoint, String configHash, String picture) {}
+                      List<SampleSet> samples, String checkpoint, String configHash, String picture,
+                      org.seqlab.core.train.TrainingConfig training) {
+        public Run withModel(String newModel, String newCheckpoint, String newPicture) {
+            return new Run(newModel, family, params, seed, config, metrics, status, message, curve, samples, newCheckpoint,
+                    configHash, newPicture, training);
+        }
+    }
 
     public record RunMetrics(Double validLoss, Double validPerplexity, Double validAccuracy, Double testLoss,
                              Double testPerplexity, Double testAccuracy, Double testBitsPerToken,

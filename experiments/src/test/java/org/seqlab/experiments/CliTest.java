@@ -100,7 +100,7 @@ class CliTest {
         // rerunning resumes: finished models are reused, not retrained
         Outcome again = run("run", yaml.toString(), "--out", out.toString());
         assertEquals(0, again.code());
-        assertTrue(again.out().contains("rnn-small: finished in an earlier run"), again.out());
+        assertTrue(again.out().contains("rnn-small (seed 1234): finished in an earlier run"), again.out());
 
         // the checkpoint alone is enough to sample
         String ckpt = r.get("runs").get(0).get("checkpoint").asText();
@@ -153,6 +153,34 @@ class CliTest {
         assertEquals(3, s.out().lines().count());
         assertUserError(TINY.replace("hidden: 8", "hidden: 8").replace("family: handrolled\n    name: rnn-smaller",
                 "family: dl4j-lstm\n    bidirectional: true\n    name: rnn-smaller"), "models[1].bidirectional: a language model must not see the future");
+    }
+
+    @Test
+    void seedsRepeatEveryModelAndReportsCompareEarlierRuns() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("tiny.yaml"), TINY);
+        Path a = dir.resolve("seeds");
+        Outcome o = run("run", yaml.toString(), "--out", a.toString(), "--set", "seeds=[1, 2, 3]", "--set", "training.budget_tokens=3000", "--set", "training.epochs=50");
+        assertEquals(0, o.code(), o.err() + o.out());
+        JsonNode r = Json.MAPPER.readTree(a.resolve("results.json").toFile());
+        assertEquals(6, r.get("runs").size(), "two models x three seeds");
+        for (JsonNode run : r.get("runs"))
+            assertTrue(run.get("metrics").get("train_tokens").asLong() >= 3000 && run.get("metrics").get("train_tokens").asLong() < 3000 + 8 * 16,
+                    "the token budget stops every run at the same point: " + run.get("metrics"));
+        String md = Files.readString(a.resolve("report.md"));
+        assertTrue(md.contains("### Over seeds") && md.contains("| rnn-small | 3 | "), md);
+        assertTrue(md.contains("rnn-small (seed 2)"), md);
+        assertTrue(md.matches("(?s).*- rnn-small (is better than|is worse than|and) rnn-smaller.*"), md);
+
+        Path b = dir.resolve("other");
+        assertEquals(0, run("run", yaml.toString(), "--out", b.toString(), "--set", "name=other").code());
+        Path c = dir.resolve("compare");
+        Outcome rep = run("report", a.toString(), b.toString(), "--out", c.toString());
+        assertEquals(0, rep.code(), rep.err() + rep.out());
+        JsonNode merged = Json.MAPPER.readTree(c.resolve("results.json").toFile());
+        assertEquals(8, merged.get("runs").size());
+        assertTrue(merged.get("runs").findValuesAsText("model").contains("other/rnn-small"), merged.get("runs").findValuesAsText("model").toString());
+        assertTrue(Files.readString(c.resolve("report.md")).contains("other/rnn-smaller"));
+        assertEquals(2, run("report", dir.resolve("nothing-here").toString()).code());
     }
 
     @Test

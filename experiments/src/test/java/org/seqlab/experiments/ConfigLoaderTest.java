@@ -103,6 +103,33 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void extendsMergesABaseFileAndKeepsBothFilesLocations() throws Exception {
+        Files.writeString(dir.resolve("base.yaml"), GOOD);
+        Path child = Files.writeString(dir.resolve("child.yaml"), """
+                extends: base.yaml
+                name: child
+                training:
+                  lr: 0.02
+                seeds: [1, 2]
+                """);
+        ExperimentConfig c = ConfigLoader.load(child, List.of()).config();
+        assertEquals("child", c.name());
+        assertEquals(0.02, c.training().lr(), "the child's value wins");
+        assertEquals(2, c.training().epochs(), "the base's other training keys stay");
+        assertEquals(16, ((HandRolledConfig) c.models().get(0)).hidden());
+        assertEquals(List.of(1L, 2L), c.runSeeds());
+        Files.writeString(child, "extends: base.yaml\ntraining:\n  epochs: -1\n");
+        UserException e = assertThrows(UserException.class, () -> ConfigLoader.load(child, List.of()));
+        assertTrue(e.getMessage().contains("child.yaml:3:3: training.epochs: must be >= 1"), e.getMessage());
+        Files.writeString(dir.resolve("base.yaml"), GOOD.replace("hidden: 16", "hidden: zero"));
+        Files.writeString(child, "extends: base.yaml\n");
+        e = assertThrows(UserException.class, () -> ConfigLoader.load(child, List.of()));
+        assertTrue(e.getMessage().contains("base.yaml:8:5: models[0].hidden: expected an integer"), e.getMessage());
+        Files.writeString(dir.resolve("base.yaml"), "extends: child.yaml\n");
+        assertTrue(assertThrows(UserException.class, () -> ConfigLoader.load(child, List.of())).getMessage().contains("cycle"));
+    }
+
+    @Test
     void missingFileIsAUserError() {
         UserException e = assertThrows(UserException.class, () -> ConfigLoader.load(dir.resolve("none.yaml"), List.of()));
         assertTrue(e.getMessage().endsWith("none.yaml: experiment file not found"), e.getMessage());

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "seqlab", mixinStandardHelpOptions = true, version = "seqlab 0.1.0",
         description = "Train and compare sequence models side by side.",
-        subcommands = {RunCommand.class, SweepCommand.class, SampleCommand.class, FamiliesCommand.class, BenchCommand.class})
+        subcommands = {RunCommand.class, SweepCommand.class, ReportCommand.class, SampleCommand.class, FamiliesCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     public static final int USER_ERROR = 2;
 

@@ -48,8 +48,9 @@ public final class Trainer {
         double plateauScale = 1;    // reduce-on-plateau multiplier
         int sinceBest = 0, sinceBestEver = 0;
         listener.onStart(model.name(), totalSteps);
+        boolean budgetSpent = false;
         epochs:
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+        for (int epoch = 1; epoch <= config.epochs() && !budgetSpent; epoch++) {
             EvalStats epochStats = EvalStats.ZERO;
             double lr = config.lr();
             for (int i = 0; i < perEpoch; i++, step++) {
@@ -65,6 +66,12 @@ public final class Trainer {
                 if (diverged != null) {
                     stop = "diverged at step " + (step + 1) + ": " + diverged;
                     break epochs;
+                }
+                budgetSpent = (config.budgetTokens() > 0 && tokens >= config.budgetTokens())
+                        || (config.budgetSeconds() > 0 && (System.nanoTime() - start) / 1e9 >= config.budgetSeconds());
+                if (budgetSpent) {
+                    step++;
+                    break;                        // validate this partial epoch, then stop
                 }
             }
             Metrics v = Metrics.of(Evaluation.run(model, valid));

@@ -25,11 +25,14 @@ import org.seqlab.core.TrainingOptions;
  *                          row, padded and masked (lines mode only; seq_len unused)
  * @param patience          early stopping: stop after this many epochs without a new best
  *                          validation loss (0 = off); the best weights are what gets evaluated
+ * @param budgetTokens      fair budget: stop once this many training tokens were seen (0 = off)
+ * @param budgetSeconds     fair budget: stop after this many seconds of training (0 = off); either
+ *                          budget ends the current epoch early, with its validation
  */
 public record TrainingConfig(Integer epochs, Integer batchSize, Integer seqLen, Double lr,
                              LearningRateSchedule schedule, OptimizerSpec optimizer, ClipSpec clip,
                              Integer evalBatchSize, Double divergenceFactor, Batching batching,
-                             Integer patience) {
+                             Integer patience, Long budgetTokens, Double budgetSeconds) {
     public enum Batching { WINDOWS, SEQUENTIAL, EXAMPLES }
 
     public TrainingConfig {
@@ -44,6 +47,10 @@ public record TrainingConfig(Integer epochs, Integer batchSize, Integer seqLen, 
         if (divergenceFactor == null) divergenceFactor = 3.0;
         if (batching == null) batching = Batching.WINDOWS;
         if (patience == null) patience = 0;
+        if (budgetTokens == null) budgetTokens = 0L;
+        if (budgetSeconds == null) budgetSeconds = 0.0;
+        Check.nonNegative("budget_tokens", budgetTokens);
+        Check.nonNegative("budget_seconds", budgetSeconds);
         Check.atLeast("patience", patience, 0);
         Check.atLeast("epochs", epochs, 1);
         Check.atLeast("batch_size", batchSize, 1);
@@ -55,7 +62,7 @@ public record TrainingConfig(Integer epochs, Integer batchSize, Integer seqLen, 
     }
 
     public static TrainingConfig defaults() {
-        return new TrainingConfig(null, null, null, null, null, null, null, null, null, null, null);
+        return new TrainingConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public TrainingOptions options() {

@@ -55,7 +55,7 @@ class TrainerTest {
     }
 
     private static TrainingConfig config(int epochs) {
-        return new TrainingConfig(epochs, 1, 1, 0.1, null, null, null, null, 3.0, null, null);
+        return new TrainingConfig(epochs, 1, 1, 0.1, null, null, null, null, 3.0, null, null, null, null);
     }
 
     private static final List<TokenBatch> VALID = List.of(new TokenBatch(1, 1, new int[]{0}, new int[]{1}));
@@ -101,7 +101,7 @@ class TrainerTest {
         java.util.Arrays.fill(train, 1.0);
         List<Double> rates = new ArrayList<>();
         TrainingConfig cfg = new TrainingConfig(5, 1, 1, 0.1,
-                new LearningRateSchedule(LearningRateSchedule.Type.PLATEAU, null, null, null, 0.5, 2), null, null, null, 3.0, null, null);
+                new LearningRateSchedule(LearningRateSchedule.Type.PLATEAU, null, null, null, 0.5, 2), null, null, null, 3.0, null, null, null, null);
         new Trainer(cfg, new TrainingListener() {
             @Override public void onEpoch(EpochRecord r) { rates.add(r.lr()); }
         }, (m, e, s, l) -> {}).train(new ScriptedModel(train, new double[]{1.0, 1.1, 1.2, 1.0, 1.3}), source(10), VALID);
@@ -113,12 +113,24 @@ class TrainerTest {
     void earlyStoppingEndsARunThatStoppedImproving() {
         double[] train = new double[100];
         java.util.Arrays.fill(train, 1.0);
-        TrainingConfig cfg = new TrainingConfig(10, 1, 1, 0.1, null, null, null, null, 3.0, null, 2);
+        TrainingConfig cfg = new TrainingConfig(10, 1, 1, 0.1, null, null, null, null, 3.0, null, 2, null, null);
         TrainingResult r = new Trainer(cfg, TrainingListener.SILENT, (m, e, s, l) -> {})
                 .train(new ScriptedModel(train, new double[]{1.0, 0.9, 0.95, 0.91, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05}), source(10), VALID);
         assertEquals(4, r.history().size(), "epochs 3 and 4 do not beat 0.9: stop after epoch 4");
         assertEquals(2, r.bestEpoch());
         assertNull(r.stopReason(), "early stopping is not divergence");
+    }
+
+    @Test
+    void aTokenBudgetStopsEveryModelAtTheSamePoint() {
+        double[] train = new double[100];
+        java.util.Arrays.fill(train, 1.0);
+        TrainingConfig cfg = new TrainingConfig(10, 1, 1, 0.1, null, null, null, null, 3.0, null, null, 250L, null);
+        TrainingResult r = new Trainer(cfg, TrainingListener.SILENT, (m, e, s, l) -> {})
+                .train(new ScriptedModel(train, new double[]{1.0, 0.9, 0.8}), source(10), VALID);
+        assertEquals(250, r.tokensSeen(), "10 tokens per step: stops after exactly 25 steps");
+        assertEquals(3, r.history().size(), "two full epochs and a validated partial third");
+        assertEquals(25, r.history().get(2).step());
     }
 
     @Test

@@ -1,0 +1,82 @@
+package org.seqlab.experiments.cli;
+
+import org.seqlab.core.Json;
+import org.seqlab.core.Provenance;
+import org.seqlab.core.UserException;
+import org.seqlab.experiments.ConfigLoader;
+import org.seqlab.experiments.ConfigLocations;
+import org.seqlab.experiments.ExperimentConfig;
+import org.seqlab.experiments.ReportWriter;
+import org.seqlab.experiments.Results;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+@Command(name = "report", description = "Rebuild the report of an earlier run, or compare several runs in one report.")
+final class ReportCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "DIR", arity = "1..*", description = "output directories of earlier runs (each holds results.json)")
+    List<Path> dirs;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where the report goes (default: the directory itself, or reports/comparison)")
+    Path out;
+
+    @Option(names = "--debug", description = "print stack traces")
+    boolean debug;
+
+    @Override
+    public Integer call() throws IOException {
+        List<Results.Run> runs = new ArrayList<>();
+        Results first = null;
+        Provenance prov = null;
+        Set<String> names = new HashSet<>();
+        Path target = out != null ? out : dirs.size() == 1 ? dirs.get(0) : Path.of("reports", "comparison");
+        Files.createDirectories(target);
+        List<String> datasets = new ArrayList<>();
+        for (Path d : dirs) {
+            Path file = d.resolve("results.json");
+            if (!Files.isRegularFile(file)) throw new UserException(d + ": no results.json (not a seqlab output directory?)");
+            Results r;
+            try {
+                r = Json.MAPPER.readValue(file.toFile(), Results.class);
+            } catch (IOException e) {
+                throw new UserException(file + ": unreadable results: " + e.getMessage());
+            }
+            if (first == null) {
+                first = r;
+                prov = Json.read(d.resolve("provenance.json"), Provenance.class);
+            }
+            if (!datasets.contains(r.dataset().sha256())) datasets.add(r.dataset().sha256());
+            for (Results.Run run : r.runs()) {
+                String name = dirs.size() == 1 ? run.model() : r.experiment() + "/" + run.model();
+                while (!names.add(name + "#" + run.seed())) name = d.getFileName() + "/" + name;
+                String picture = run.picture();
+                if (picture != null && !target.equals(d) && Files.exists(d.resolve(picture))) {
+                    String copy = (d.getFileName() + "-" + picture).replaceAll("[^A-Za-z0-9._-]", "_");
+                    Files.copy(d.resolve(picture), target.resolve(copy), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    picture = copy;
+                }
+                String ckpt = run.checkpoint() == null ? null : target.toAbsolutePath().relativize(d.resolve(run.checkpoint()).toAbsolutePath()).toString();
+                runs.add(run.withModel(name, ckpt, picture));
+            }
+        }
+        if (datasets.size() > 1)
+            System.err.println("seqlab: warning: the runs used " + datasets.size() + " different datasets; losses are not comparable across them");
+        String name = dirs.size() == 1 ? first.experiment() : "comparison";
+        Results merged = new Results(name, first.dataset(), datasets.size() == 1 ? first.optimumLoss() : null, first.baselines(), runs);
+        ConfigLocations where = new ConfigLocations(dirs.get(0).resolve("provenance.json").toString());
+        ExperimentConfig cfg = ConfigLoader.bind(ConfigLoader.MAPPER.valueToTree(prov.config()), where).withName(name);
+        Json.writeFile(target.resolve("results.json"), merged);
+        new ReportWriter(cfg, merged, prov).write(target);
+        System.out.println("report: " + target.resolve("report.html") + " (" + runs.size() + " runs from " + dirs.size() + " directories)");
+        return 0;
+    }
+}
