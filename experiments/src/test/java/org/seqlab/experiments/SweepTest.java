@@ -83,6 +83,24 @@ class SweepTest {
     }
 
     @Test
+    void gridSearchPlansEveryCombinationOnceAndRandomPlansAreReproducible() {
+        ConfigLoader.Loaded grid = ConfigLoader.load(Path.of("hyperparams.yaml"), List.of());
+        List<java.util.Map<String, Object>> plan = new org.seqlab.experiments.sweep.SweepRunner(grid, dir, s -> {}).plan();
+        assertEquals(32, plan.size());
+        assertEquals(32, new HashSet<>(plan).size(), "every combination once");
+        assertTrue(plan.stream().anyMatch(p -> p.get("models[0].cell").equals("lstm") && p.get("training.seq_len").equals(50)));
+        ConfigLoader.Loaded random = ConfigLoader.load(Path.of("sweep-lstm.yaml"), List.of());
+        List<java.util.Map<String, Object>> a = new org.seqlab.experiments.sweep.SweepRunner(random, dir, s -> {}).plan();
+        assertEquals(a, new org.seqlab.experiments.sweep.SweepRunner(random, dir, s -> {}).plan(), "same seed, same trials");
+        assertEquals(12, a.size());
+        for (java.util.Map<String, Object> p : a) {
+            double lr = ((Number) p.get("training.lr")).doubleValue();
+            int hidden = ((Number) p.get("models[0].hidden")).intValue();
+            assertTrue(lr >= 0.0003 && lr <= 0.01 && hidden >= 32 && hidden <= 192, p.toString());
+        }
+    }
+
+    @Test
     void aResumedSweepRunsExactlyTheMissingTrials() throws Exception {
         Path out = dir.resolve("resume");
         assertEquals(0, cli("sweep", yaml(3).toString(), "--out", out.toString()));
