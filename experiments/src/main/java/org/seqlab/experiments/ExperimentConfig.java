@@ -15,10 +15,14 @@ import java.util.Set;
  *
  * @param name        output folder name under reports/ (default: the file name)
  * @param description one paragraph shown at the top of the report
- * @param seed        seed of model initialisation, batch order and sampling
+ * @param data        the dataset and its split (section below)
+ * @param models      the models to compare, each with a family and its options (required; sections below)
+ * @param training    one training budget and optimiser for every model (section below)
+ * @param samples     what to generate from every trained model (section below)
+ * @param seed        seed of model initialisation, batch order and sampling (default 1234)
  * @param seeds       repeat every model once per seed (overrides seed); the report then shows
  *                    mean ± standard deviation and 95% intervals
- * @param sweep       what {@code seqlab sweep} searches (ignored by {@code seqlab run})
+ * @param sweep       what `seqlab sweep` searches (ignored by `seqlab run`; section below)
  */
 public record ExperimentConfig(String name, String description, DataConfig data, List<ModelConfig> models,
                                TrainingConfig training, Long seed, List<Long> seeds, SampleConfig samples,

@@ -9,6 +9,9 @@ import java.util.List;
  *
  * @param type   int (min..max inclusive), continuous (min..max, log: true samples log-uniformly) or
  *               discrete (one of values)
+ * @param min    lower bound of an int or continuous parameter
+ * @param max    upper bound of an int or continuous parameter
+ * @param log    sample a continuous parameter log-uniformly (default false; needs min > 0)
  * @param values the choices of a discrete parameter (numbers, strings or booleans)
  */
 public record ParamSpec(Type type, Double min, Double max, Boolean log, List<Object> values) {

@@ -9,15 +9,16 @@ import java.util.Map;
 /**
  * The {@code sweep:} section: which YAML keys to search, how, and with what budget.
  *
- * @param generator  random or grid (Arbiter's generators)
- * @param trials     trials to run (grid: at most the grid size)
- * @param workers    trials trained at the same time (each on one core)
- * @param maxSeconds wall-clock budget: no new trial starts after it (0 = none)
+ * @param generator  random or grid (Arbiter's generators; default random)
+ * @param trials     trials to run (grid: at most the grid size; default 10)
+ * @param workers    trials trained at the same time, each on one core (default 1)
+ * @param maxSeconds wall-clock budget: no new trial starts after it (0 = none, the default)
  * @param metric     minimised: valid_loss (default) or valid_perplexity, of the first model
- * @param gridPoints points per continuous/int axis of a grid search
- * @param seed       seed of the random generator (the same seed gives the same trials, which is
- *                   what makes resuming exact)
+ * @param gridPoints points per continuous/int axis of a grid search (default 3)
+ * @param seed       seed of the random generator (default 12345; the same seed gives the same
+ *                   trials, which is what makes resuming exact)
  * @param parameters dotted YAML path (e.g. models[0].hidden, training.lr) to its search space
+ *                   (required)
  */
 public record SweepConfig(Generator generator, Integer trials, Integer workers, Double maxSeconds, Metric metric,
                           Integer gridPoints, Long seed, Map<String, ParamSpec> parameters) {
