@@ -187,8 +187,8 @@ public final class ExperimentRunner {
             return new Results.Run(mc.name(), family, model.parameterCount(), seed, config, null, "failed",
                     String.valueOf(e), List.of(), List.of(), null, hash, null, t);
         }
-        if (tr.diverged()) {
-            status = "diverged";
+        if (tr.stopReason() != null) {
+            status = tr.diverged() ? "diverged" : tr.pruned() ? "pruned" : "stopped";
             message = tr.stopReason();
         }
         Results.RunMetrics metrics = null;

@@ -101,6 +101,33 @@ class SweepTest {
     }
 
     @Test
+    void theMedianRulePrunesHopelessTrials() throws Exception {
+        Path file = Files.writeString(dir.resolve("median.yaml"), """
+                name: median
+                data: {source: builtin:markov-names, names: 200}
+                models:
+                  - {family: handrolled, name: m, cell: rnn, hidden: 16}
+                training: {epochs: 3, batch_size: 8, seq_len: 16, lr: 0.01}
+                sweep:
+                  generator: grid
+                  trials: 4
+                  workers: 1
+                  median_stop_after: 1
+                  median_min_trials: 3
+                  parameters:
+                    training.lr: {type: discrete, values: [0.02, 0.01, 0.005, 0.0000001]}
+                """);
+        Path out = dir.resolve("median");
+        assertEquals(0, cli("sweep", file.toString(), "--out", out.toString()));
+        List<JsonNode> trials = lines(out.resolve("trials.jsonl"));
+        assertEquals(4, trials.size());
+        JsonNode hopeless = trials.stream().filter(t -> t.get("params").get("training.lr").asDouble() < 1e-6).findFirst().orElseThrow();
+        assertEquals("pruned", hopeless.get("status").asText(), hopeless.toString());
+        assertTrue(hopeless.get("error").asText().startsWith("pruned after epoch 1"), hopeless.toString());
+        assertEquals(3, trials.stream().filter(t -> t.get("status").asText().equals("ok")).count());
+    }
+
+    @Test
     void aResumedSweepRunsExactlyTheMissingTrials() throws Exception {
         Path out = dir.resolve("resume");
         assertEquals(0, cli("sweep", yaml(3).toString(), "--out", out.toString()));

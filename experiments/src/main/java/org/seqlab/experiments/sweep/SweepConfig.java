@@ -17,11 +17,17 @@ import java.util.Map;
  * @param gridPoints points per continuous/int axis of a grid search (default 3)
  * @param seed       seed of the random generator (default 12345; the same seed gives the same
  *                   trials, which is what makes resuming exact)
+ * @param medianStopAfter median stopping rule: from this epoch on, a trial whose validation loss
+ *                   is worse than the median of the other trials at the same epoch is pruned
+ *                   (0 = off, the default)
+ * @param medianMinTrials other trials that must have reached an epoch before the rule applies
+ *                   there (default 3)
  * @param parameters dotted YAML path (e.g. models[0].hidden, training.lr) to its search space
  *                   (required)
  */
 public record SweepConfig(Generator generator, Integer trials, Integer workers, Double maxSeconds, Metric metric,
-                          Integer gridPoints, Long seed, Map<String, ParamSpec> parameters) {
+                          Integer gridPoints, Long seed, Integer medianStopAfter, Integer medianMinTrials,
+                          Map<String, ParamSpec> parameters) {
     public enum Generator { RANDOM, GRID }
 
     public enum Metric { VALID_LOSS, VALID_PERPLEXITY }
@@ -34,6 +40,10 @@ public record SweepConfig(Generator generator, Integer trials, Integer workers, 
         if (metric == null) metric = Metric.VALID_LOSS;
         if (gridPoints == null) gridPoints = 3;
         if (seed == null) seed = 12345L;
+        if (medianStopAfter == null) medianStopAfter = 0;
+        if (medianMinTrials == null) medianMinTrials = 3;
+        Check.atLeast("median_stop_after", medianStopAfter, 0);
+        Check.atLeast("median_min_trials", medianMinTrials, 1);
         Check.atLeast("trials", trials, 1);
         Check.atLeast("workers", workers, 1);
         Check.nonNegative("max_seconds", maxSeconds);

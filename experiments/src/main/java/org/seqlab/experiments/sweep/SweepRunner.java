@@ -41,6 +41,8 @@ public final class SweepRunner {
     private final SweepConfig sweep;
     private final Path out;
     private final Consumer<String> console;
+    /** Validation losses reported by this run's trials, per epoch, for the median stopping rule. */
+    private final Map<Integer, List<Double>> curves = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SweepRunner(ConfigLoader.Loaded loaded, Path out, Consumer<String> console) {
         this.loaded = loaded;
@@ -124,9 +126,29 @@ public final class SweepRunner {
             tree.remove("sweep");
             tree.set("name", TextNode.valueOf(name));
             ExperimentConfig cfg = ConfigLoader.bind(tree, where);
+            TrainingListener median = new TrainingListener() {
+                @Override
+                public String stopAfter(org.seqlab.core.train.EpochRecord r) {
+                    List<Double> others = curves.computeIfAbsent(r.epoch(), e -> java.util.Collections.synchronizedList(new ArrayList<>()));
+                    String verdict = null;
+                    synchronized (others) {
+                        if (sweep.medianStopAfter() > 0 && r.epoch() >= sweep.medianStopAfter() && others.size() >= sweep.medianMinTrials()) {
+                            List<Double> sorted = new ArrayList<>(others);
+                            java.util.Collections.sort(sorted);
+                            int k = sorted.size();
+                            double med = k % 2 == 1 ? sorted.get(k / 2) : (sorted.get(k / 2 - 1) + sorted.get(k / 2)) / 2;
+                            if (r.validLoss() > med)
+                                verdict = String.format(java.util.Locale.ROOT, "pruned after epoch %d: validation loss %.4f is worse than the median %.4f of %d other trials",
+                                        r.epoch(), r.validLoss(), med, k);
+                        }
+                        others.add(r.validLoss());
+                    }
+                    return verdict;
+                }
+            };
             ExperimentRunner.Console quiet = new ExperimentRunner.Console() {
                 @Override public void info(String line) {}
-                @Override public TrainingListener listener() { return TrainingListener.SILENT; }
+                @Override public TrainingListener listener() { return median; }
             };
             Path dir = out.resolve("trials").resolve(name);
             Results r = new ExperimentRunner(new ConfigLoader.Loaded(cfg, loaded.file(), where, tree), dir, quiet, false,

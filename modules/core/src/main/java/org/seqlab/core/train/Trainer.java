@@ -84,7 +84,8 @@ public final class Trainer {
                 stop = "diverged after epoch " + epoch + ": " + diverged;
                 break;
             }
-            if (v.loss() < bestValid) {
+            boolean improved = v.loss() < bestValid;
+            if (improved) {
                 bestValid = v.loss();
                 bestEpoch = epoch;
                 sinceBest = 0;
@@ -94,12 +95,19 @@ public final class Trainer {
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot write checkpoint: " + e.getMessage(), e);
                 }
-            } else if (config.patience() > 0 && ++sinceBestEver >= config.patience() && epoch < config.epochs()) {
+            }
+            String halt = listener.stopAfter(rec);
+            if (halt != null) {
+                stop = halt;
+                break;
+            }
+            if (improved) continue;
+            if (config.patience() > 0 && ++sinceBestEver >= config.patience() && epoch < config.epochs()) {
                 listener.onMessage(String.format("%s: early stop after epoch %d: no better validation loss for %d epochs (best %.4f at epoch %d)",
                         model.name(), epoch, config.patience(), bestValid, bestEpoch));
                 break;
-            } else if (config.schedule().type() == LearningRateSchedule.Type.PLATEAU
-                    && ++sinceBest >= config.schedule().patience()) {
+            }
+            if (config.schedule().type() == LearningRateSchedule.Type.PLATEAU && ++sinceBest >= config.schedule().patience()) {
                 plateauScale *= config.schedule().factor();
                 sinceBest = 0;
                 listener.onMessage(String.format("%s: validation loss has not improved for %d epochs; learning rate x%.3g",
@@ -108,7 +116,7 @@ public final class Trainer {
         }
         if (stop != null) listener.onMessage(model.name() + ": " + stop
                 + (bestEpoch > 0 ? "; keeping the checkpoint of epoch " + bestEpoch : "; no checkpoint was good")
-                + " (try a lower training.lr or a tighter training.clip)");
+                + (stop.startsWith("diverged") ? " (try a lower training.lr or a tighter training.clip)" : ""));
         listener.onEnd();
         return new TrainingResult(List.copyOf(history), bestEpoch, bestValid, stop,
                 (System.nanoTime() - start) / 1e9, stepNanos / 1e9, tokens);

@@ -8,6 +8,14 @@ public interface TrainingListener {
 
     default void onEpoch(EpochRecord record) {}
 
+    /**
+     * Asked after each epoch's validation: a non-null answer stops the run there (e.g. a sweep's
+     * median stopping rule), recorded as the stop reason. The best checkpoint so far is kept.
+     */
+    default String stopAfter(EpochRecord record) {
+        return null;
+    }
+
     default void onMessage(String message) {}
 
     default void onEnd() {}

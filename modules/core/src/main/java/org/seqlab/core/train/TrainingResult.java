@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param history       one record per completed epoch
  * @param bestEpoch     epoch with the lowest validation loss (its weights are the "best" checkpoint)
- * @param stopReason    null when all epochs ran; otherwise why training stopped early
+ * @param stopReason    null when training ran its budget (or stopped early by patience); otherwise
+ *                      why it stopped: "diverged ..." or a listener's reason such as "pruned ..."
  * @param trainSeconds  wall time of the whole run, validation included
  * @param stepSeconds   time spent in training steps only (for tokens/s)
  * @param tokensSeen    training tokens consumed
@@ -19,6 +20,10 @@ public record TrainingResult(List<EpochRecord> history, int bestEpoch, double be
     }
 
     public boolean diverged() {
-        return stopReason != null;
+        return stopReason != null && stopReason.startsWith("diverged");
+    }
+
+    public boolean pruned() {
+        return stopReason != null && stopReason.startsWith("pruned");
     }
 }
