@@ -63,16 +63,16 @@ public final class ReportWriter {
                 d.name(), d.source(), d.tokens().train(), d.tokens().valid(), d.tokens().test(), d.vocabularySize(),
                 d.sha256().substring(0, 16)));
         s.append("## Results\n\n");
-        s.append("Losses in nats per token on the test split, from each model's best validation checkpoint; "
+        s.append("Losses in nats per token, from each model's best validation checkpoint; "
                 + "*gap* is how far a model is above the best possible loss.\n\n");
-        s.append("| model | family | params | valid loss | test loss | test perplexity | bits/token | test accuracy | gap to optimum | train s | tokens/s | status |\n");
-        s.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        s.append("| model | family | params | valid loss | valid perplexity | valid accuracy | test loss | test perplexity | bits/token | test accuracy | gap to optimum | train s | tokens/s | status |\n");
+        s.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         Double opt = r.optimumLoss();
         if (opt != null)
-            s.append(String.format(Locale.ROOT, "| **optimum** (entropy rate of the generating process) | — | — | — | %.4f | %.3f | %.4f | — | 0 | — | — | |%n",
+            s.append(String.format(Locale.ROOT, "| **optimum** (entropy rate of the generating process) | — | — | — | — | — | %.4f | %.3f | %.4f | — | 0 | — | — | |%n",
                     opt, Math.exp(opt), opt / Math.log(2)));
         Results.Baseline uni = r.baselines().get("unigram");
-        s.append(String.format(Locale.ROOT, "| unigram baseline | — | %d | — | %s | %s | %s | %s | %s | — | — | |%n",
+        s.append(String.format(Locale.ROOT, "| unigram baseline | — | %d | — | — | — | %s | %s | %s | %s | %s | — | — | |%n",
                 d.vocabularySize(), f4(uni.testLoss()), f3(uni.testPerplexity()), f4(bits(uni.testLoss())),
                 pct(uni.testAccuracy()), gap(uni.testLoss(), opt)));
         boolean repeated = r.runs().stream().map(Results.Run::model).distinct().count() < r.runs().size();
@@ -81,12 +81,13 @@ public final class ReportWriter {
             String label = repeated ? run.model() + " (seed " + run.seed() + ")" : run.model();
             String status = run.status() + (run.message() != null ? ": " + run.message().replace("|", "/") : "");
             if (m == null) {
-                s.append(String.format(Locale.ROOT, "| %s | %s | %,d | — | — | — | — | — | — | — | — | %s |%n",
+                s.append(String.format(Locale.ROOT, "| %s | %s | %,d | — | — | — | — | — | — | — | — | — | — | %s |%n",
                         label, run.family(), run.params(), status));
                 continue;
             }
-            s.append(String.format(Locale.ROOT, "| **%s** | %s | %,d | %s | %s | %s | %s | %s | %s | %.1f | %,.0f | %s |%n",
-                    label, run.family(), run.params(), f4(m.validLoss()), f4(m.testLoss()), f3(m.testPerplexity()),
+            s.append(String.format(Locale.ROOT, "| **%s** | %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %,.0f | %s |%n",
+                    label, run.family(), run.params(), f4(m.validLoss()), f3(m.validPerplexity()), pct(m.validAccuracy()),
+                    f4(m.testLoss()), f3(m.testPerplexity()),
                     f4(m.testBitsPerToken()), pct(m.testAccuracy()), gap(m.testLoss(), opt), m.trainSeconds(),
                     m.trainTokensPerS() == null ? 0 : m.trainTokensPerS(), status));
         }
