@@ -76,51 +76,22 @@ public final class ExperimentRunner {
         this.command = command;
     }
 
-    /** The data of the experiment, tokenized and checked. */
-    record Prepared(Dataset dataset, CharTokenizer tokenizer, int[] train, int[] valid, int[] test) {}
-
-    Prepared prepare() {
+    /** Loads and checks the data and every model against it, before anything is written. */
+    TaskData prepare() {
         ConfigLocations where = loaded.locations();
-        Dataset ds;
-        try {
-            ds = Datasets.load(cfg.data(), loaded.file().toAbsolutePath().getParent());
-        } catch (FieldException e) {
-            throw where.error("data", e);
-        }
-        String trainText = ds.splits().train();
-        long distinct = trainText.codePoints().filter(c -> ds.eos() == null || c != ds.eos().codePointAt(0)).distinct().count();
-        if (distinct < 2)
-            throw where.error("data.source", ds.source() + ": the training split has " + distinct
-                    + " distinct character(s); a language model needs at least two");
-        Vocabulary vocab = Vocabulary.ofCharacters(trainText, cfg.data().unknown(), ds.eos());
-        CharTokenizer tok = new CharTokenizer(vocab);
-        int[] train = tok.encode(trainText, ds.name() + " (train split)");
-        int[] valid = tok.encode(ds.splits().valid(), ds.name() + " (valid split)");
-        int[] test = tok.encode(ds.splits().test(), ds.name() + " (test split)");
-        TrainingConfig t = cfg.training();
-        if (train.length < t.seqLen() + 1)
-            throw where.error("training.seq_len", "is " + t.seqLen() + " but the training split has only "
-                    + train.length + " tokens; use at most " + (train.length - 1));
-        if (t.batching() == TrainingConfig.Batching.EXAMPLES && ds.eos() == null)
-            throw where.error("training.batching", "examples needs one example per line (data.mode: lines)");
-        if (t.batching() == TrainingConfig.Batching.SEQUENTIAL && (train.length - 1) / t.batchSize() < t.seqLen())
-            throw where.error("training.seq_len", "sequential batching cuts the " + (train.length - 1)
-                    + " training predictions into " + t.batchSize() + " lanes of " + (train.length - 1) / t.batchSize()
-                    + " steps, shorter than seq_len " + t.seqLen() + "; lower training.batch_size or training.seq_len");
-        if (valid.length < 2 || test.length < 2)
-            throw where.error("data.split", "the valid and test splits need at least 2 tokens each (got "
-                    + valid.length + " and " + test.length + "); use more data or larger fractions");
+        Path baseDir = loaded.file().toAbsolutePath().getParent();
+        TaskData data = cfg.data().isPianoRoll() ? new FrameTask(cfg, where, baseDir) : new TextTask(cfg, where, baseDir);
         for (int i = 0; i < cfg.models().size(); i++) {
             ModelFamily f = Families.get(familyOf(cfg.models().get(i)));
-            if (!f.supports(OutputKind.TOKENS))
-                throw where.error("models[" + i + "].family", f.key() + " cannot model tokens");
+            if (!f.supports(data.shape().kind()))
+                throw where.error("models[" + i + "].family", f.key() + " cannot model " + data.shape().kind().name().toLowerCase());
             try {
-                f.validate(cfg.models().get(i), ModelShape.tokens(vocab.size()));
+                f.validate(cfg.models().get(i), data.shape());
             } catch (FieldException e) {
                 throw where.error("models[" + i + "]", e);
             }
         }
-        return new Prepared(ds, tok, train, valid, test);
+        return data;
     }
 
     static String familyOf(ModelConfig m) {
@@ -130,35 +101,33 @@ public final class ExperimentRunner {
 
     public Results run() throws IOException {
         Instant start = Instant.now();
-        Prepared p = prepare();                       // every input error surfaces before anything is written
+        TaskData p = prepare();                       // every input error surfaces before anything is written
         Files.createDirectories(out);
         Provenance prov = new Provenance(cfg.name(), Provenance.gitCommit(Path.of("")), Provenance.gitDirty(Path.of("")),
-                ConfigLoader.MAPPER.valueToTree(cfg), p.dataset().name(), p.dataset().sha256(), p.dataset().source(),
+                ConfigLoader.MAPPER.valueToTree(cfg), p.name(), p.sha256(), p.source(),
                 cfg.seed(), Provenance.jvmDescription(), Provenance.osDescription(), backend(), start.toString(), null, command);
         Json.writeFile(out.resolve("provenance.json"), prov);
 
-        ModelShape shape = ModelShape.tokens(p.tokenizer().vocabulary().size());
+        ModelShape shape = p.shape();
         List<Results.Run> runs = new ArrayList<>();
         for (ModelConfig mc : cfg.models())
             for (long seed : cfg.runSeeds()) runs.add(runModel(mc, seed, shape, p));
 
-        Metrics unigram = Metrics.of(UnigramBaseline.evaluate(p.train(), p.test(), shape.width()));
         Results results = new Results(cfg.name(),
-                new Results.DatasetSummary(p.dataset().name(), p.dataset().source(), p.dataset().sha256(),
-                        new Results.Tokens(p.train().length - 1, p.valid().length - 1, p.test().length - 1),
-                        shape.width(), p.dataset().trueTestLoss()),
-                p.dataset().optimumLoss(), Map.of("unigram", Results.Baseline.of(unigram)), runs);
+                new Results.DatasetSummary(p.name(), p.source(), p.sha256(), p.counts(), shape.width(), p.trueTestLoss(),
+                        shape.kind() == OutputKind.FRAMES ? "frame" : "token"),
+                p.optimum(), Map.of(p.baselineName(), Results.Baseline.of(p.baseline())), runs);
         Json.writeFile(out.resolve("results.json"), results);
         new ReportWriter(cfg, results, prov).write(out);
         Json.writeFile(out.resolve("provenance.json"), prov.finished(Instant.now()));
         return results;
     }
 
-    private Results.Run runModel(ModelConfig mc, long seed, ModelShape shape, Prepared p) throws IOException {
+    private Results.Run runModel(ModelConfig mc, long seed, ModelShape shape, TaskData p) throws IOException {
         String family = familyOf(mc);
         String key = mc.name() + "-seed" + seed;
         Map<String, Object> config = ConfigLoader.MAPPER.convertValue(mc, new TypeReference<LinkedHashMap<String, Object>>() {});
-        String hash = Sha256.of(Json.write(List.of(config, cfg.training(), p.dataset().sha256(), seed, cfg.samples())));
+        String hash = Sha256.of(Json.write(List.of(config, cfg.training(), p.sha256(), seed, cfg.samples())));
         Path runFile = out.resolve("runs").resolve(key + ".json");
         if (!fresh && Files.exists(runFile)) {
             Results.Run done = Json.read(runFile, Results.Run.class);
@@ -173,14 +142,14 @@ public final class ExperimentRunner {
         SequenceModel model = f.create(mc, shape, t.options(), seed);
         console.info(String.format("%s: %s, %,d parameters, %d epochs", mc.name(), family, model.parameterCount(), t.epochs()));
         Path ckpt = out.resolve("checkpoints").resolve(key);
-        Vocabulary vocab = p.tokenizer().vocabulary();
-        List<? extends Batch> valid = evaluationPass(p.valid(), vocab);
+        Vocabulary vocab = p.vocabulary();
+        List<? extends Batch> valid = p.validPass();
         Trainer trainer = new Trainer(t, console.listener(),
                 (m, epoch, step, loss) -> Checkpoint.write(ckpt, m, vocab, epoch, step, loss));
         TrainingResult tr;
         String status = "ok", message = null;
         try {
-            tr = trainer.train(model, trainingBatches(p.train(), vocab, random.split()), valid);
+            tr = trainer.train(model, p.training(random.split()), valid);
         } catch (RuntimeException e) {
             if (e instanceof UserException) throw e;
             console.info(mc.name() + ": failed: " + e);
@@ -197,15 +166,16 @@ public final class ExperimentRunner {
         if (tr.bestEpoch() > 0) {
             SequenceModel best = Checkpoint.load(ckpt, Families::get);
             Metrics v = Metrics.of(Evaluation.run(best, valid));
-            EvalStats testStats = Evaluation.run(best, evaluationPass(p.test(), vocab));
+            EvalStats testStats = Evaluation.run(best, p.testPass());
             Metrics te = Metrics.of(testStats);
             metrics = new Results.RunMetrics(Results.finite(v.loss()), Results.finite(v.perplexity()), Results.finite(v.accuracy()),
                     Results.finite(te.loss()), Results.finite(te.perplexity()), Results.finite(te.accuracy()),
                     Results.finite(te.bitsPerToken()), Results.finite(tr.tokensPerSecond()), tr.trainSeconds(),
                     tr.tokensSeen(), tr.bestEpoch());
-            samples = sample(best, p.tokenizer(), random.split());
-            if (seed == cfg.runSeeds().get(0)) picture = picture(best, mc.name(), p);
-            console.info(String.format("%s: test %.4f nats/token (perplexity %.3f, accuracy %.1f%%), %.1f s, %,.0f tokens/s",
+            boolean first = seed == cfg.runSeeds().get(0);
+            samples = p.sample(best, mc.name() + (first ? "" : "-seed" + seed), random.split(), out);
+            if (first) picture = p.picture(best, mc.name(), out);
+            console.info(String.format("%s: test %.4f nats/step (perplexity %.3f, accuracy %.1f%%), %.1f s, %,.0f steps/s",
                     mc.name(), te.loss(), te.perplexity(), 100 * te.accuracy(), tr.trainSeconds(), tr.tokensPerSecond()));
         }
         Results.Run run = new Results.Run(mc.name(), family, model.parameterCount(), seed, config, metrics, status,
@@ -214,57 +184,9 @@ public final class ExperimentRunner {
         return run;
     }
 
-    /**
-     * The hidden-state picture of an {@link Inspectable} model on the first test example (or the
-     * first 40 test tokens); returns its file name in the output directory, or null.
-     */
-    private String picture(SequenceModel m, String name, Prepared p) throws IOException {
-        if (!(m instanceof Inspectable inspectable)) return null;
-        Vocabulary v = p.tokenizer().vocabulary();
-        int[] test = p.test();
-        int end = Math.min(test.length, 40);
-        if (v.eosIndex() >= 0)
-            for (int i = 1; i < test.length; i++) if (test[i] == v.eosIndex()) { end = Math.min(i + 1, 40); break; }
-        int[] probe = java.util.Arrays.copyOf(test, end);
-        List<String> labels = new ArrayList<>();
-        for (int t : probe) labels.add(v.symbol(t).equals("\n") ? "↵" : v.symbol(t));
-        String file = "hidden-" + name.replaceAll("[^A-Za-z0-9._-]", "_") + ".png";
-        byte[] png = HiddenStatePicture.render(name + ": activations while reading the input below (left to right)",
-                labels, inspectable.activations(probe));
-        AtomicFiles.writeBytes(out.resolve(file), png);
-        return file;
-    }
 
-    private BatchSource trainingBatches(int[] stream, Vocabulary vocab, SplittableRandom random) {
-        TrainingConfig t = cfg.training();
-        return switch (t.batching()) {
-            case WINDOWS -> new RandomWindows(stream, t.batchSize(), t.seqLen(), random);
-            case SEQUENTIAL -> new SequentialWindows(stream, t.batchSize(), t.seqLen());
-            case EXAMPLES -> new ExampleBatches(stream, vocab.eosIndex(), t.batchSize(), random);
-        };
-    }
 
-    /** Every token of a split predicted once: lanes with carried state, or example by example. */
-    private List<? extends Batch> evaluationPass(int[] stream, Vocabulary vocab) {
-        TrainingConfig t = cfg.training();
-        return t.batching() == TrainingConfig.Batching.EXAMPLES
-                ? ExampleBatches.pass(stream, vocab.eosIndex(), t.evalBatchSize())
-                : SequentialPass.of(stream, t.evalBatchSize(), Math.max(64, t.seqLen()));
-    }
 
-    private List<Results.SampleSet> sample(SequenceModel m, CharTokenizer tok, SplittableRandom random) {
-        var sc = cfg.samples();
-        List<Sampler> samplers = new ArrayList<>();
-        for (double temp : sc.temperatures()) samplers.add(new Sampler(temp, sc.topK(), 1.0));
-        if (sc.topP() < 1) samplers.add(new Sampler(1.0, sc.topK(), sc.topP()));
-        List<Results.SampleSet> sets = new ArrayList<>();
-        for (Sampler s : samplers) {
-            List<String> texts = new ArrayList<>();
-            for (int i = 0; i < sc.count(); i++) texts.add(TextSampling.generate(m, tok, "", sc.maxLength(), s, random));
-            sets.add(new Results.SampleSet(s.temperature(), s.topK(), s.topP(), texts));
-        }
-        return sets;
-    }
 
     static String backend() {
         try {

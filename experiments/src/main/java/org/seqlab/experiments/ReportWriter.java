@@ -59,11 +59,13 @@ public final class ReportWriter {
         s.append("# ").append(r.experiment()).append("\n\n");
         if (cfg.description() != null) s.append(cfg.description().strip()).append("\n\n");
         var d = r.dataset();
-        s.append(String.format(Locale.ROOT, "Dataset **%s** (`%s`): %,d / %,d / %,d train / valid / test tokens, vocabulary %d, sha256 `%s`.%n%n",
-                d.name(), d.source(), d.tokens().train(), d.tokens().valid(), d.tokens().test(), d.vocabularySize(),
-                d.sha256().substring(0, 16)));
+        String unit = d.frames() ? "frame" : "token";
+        s.append(String.format(Locale.ROOT, "Dataset **%s** (`%s`): %,d / %,d / %,d train / valid / test %ss to predict, %s %d, sha256 `%s`.%n%n",
+                d.name(), d.source(), d.tokens().train(), d.tokens().valid(), d.tokens().test(), unit,
+                d.frames() ? "keys" : "vocabulary", d.vocabularySize(), d.sha256().substring(0, 16)));
         s.append("## Results\n\n");
-        s.append("Losses in nats per token, from each model's best validation checkpoint; "
+        s.append((d.frames() ? "Losses are negative log-likelihood per frame (nats, summed over the 88 keys, as published); accuracy is TP/(TP+FP+FN). "
+                : "Losses in nats per token. ") + "Metrics come from each model's best validation checkpoint; "
                 + "*gap* is how far a model is above the best possible loss.\n\n");
         s.append("| model | family | params | valid loss | valid perplexity | valid accuracy | test loss | test perplexity | bits/token | test accuracy | gap to optimum | train s | tokens/s | status |\n");
         s.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
@@ -71,9 +73,11 @@ public final class ReportWriter {
         if (opt != null)
             s.append(String.format(Locale.ROOT, "| **optimum** (entropy rate of the generating process) | — | — | — | — | — | %.4f | %.3f | %.4f | — | 0 | — | — | |%n",
                     opt, Math.exp(opt), opt / Math.log(2)));
-        Results.Baseline uni = r.baselines().get("unigram");
-        s.append(String.format(Locale.ROOT, "| unigram baseline | — | %d | — | — | — | %s | %s | %s | %s | %s | — | — | |%n",
-                d.vocabularySize(), f4(uni.testLoss()), f3(uni.testPerplexity()), f4(bits(uni.testLoss())),
+        Results.Baseline uni = r.baselines().values().iterator().next();
+        String baseline = r.baselines().keySet().iterator().next();
+        Results.Baseline uni0 = r.baselines().get(baseline);
+        s.append(String.format(Locale.ROOT, "| %s baseline | — | %d | — | — | — | %s | %s | %s | %s | %s | — | — | |%n",
+                baseline, d.vocabularySize(), f4(uni.testLoss()), f3(uni.testPerplexity()), f4(bits(uni.testLoss())),
                 pct(uni.testAccuracy()), gap(uni.testLoss(), opt)));
         boolean repeated = r.runs().stream().map(Results.Run::model).distinct().count() < r.runs().size();
         for (Results.Run run : r.runs()) {
@@ -99,8 +103,9 @@ public final class ReportWriter {
         s.append(settingsTable());
         boolean pictures = r.runs().stream().anyMatch(run -> run.picture() != null);
         if (pictures) {
-            s.append("## Hidden states\n\n");
-            s.append("Activations of each model (best checkpoint) while it reads the first test example, one column per input character.\n\n");
+            s.append(d.frames() ? "## Generated music\n\n" : "## Hidden states\n\n");
+            s.append(d.frames() ? "Each model (best checkpoint) continues the start of the first test tune; the MIDI files are listed under Samples.\n\n"
+                    : "Activations of each model (best checkpoint) while it reads the first test example, one column per input character.\n\n");
             java.util.Set<String> drawn = new java.util.HashSet<>();
             for (Results.Run run : r.runs())
                 if (run.picture() != null && drawn.add(run.picture())) s.append("![").append(run.model()).append(" hidden states](").append(run.picture()).append(")\n\n");
@@ -112,7 +117,7 @@ public final class ReportWriter {
             s.append("### ").append(run.model()).append("\n\n");
             for (Results.SampleSet set : run.samples()) {
                 s.append("- **").append(set.label()).append("**: ");
-                s.append(String.join(", ", set.texts().stream().map(ReportWriter::shown).toList())).append("\n");
+                s.append(String.join(", ", set.texts().stream().map(t -> d.frames() ? "[" + t.replaceFirst(".*/", "") + "](" + t + ")" : shown(t)).toList())).append("\n");
             }
             s.append("\n");
         }
@@ -205,7 +210,7 @@ public final class ReportWriter {
 
     private byte[] chart(String title, String xLabel, ToDoubleFunction<EpochRecord> x) throws IOException {
         XYChart c = new XYChartBuilder().width(800).height(420).title(title).xAxisTitle(xLabel)
-                .yAxisTitle("validation loss (nats/token)").build();
+                .yAxisTitle(r.dataset().frames() ? "validation NLL (nats/frame)" : "validation loss (nats/token)").build();
         c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         c.getStyler().setXAxisDecimalPattern("#,###");
         double maxX = 1;
@@ -218,7 +223,7 @@ public final class ReportWriter {
             c.addSeries(repeated ? run.model() + " s" + run.seed() : run.model(), xs, ys).setMarker(SeriesMarkers.CIRCLE);
         }
         if (r.optimumLoss() != null) flat(c, "optimum", r.optimumLoss(), maxX);
-        Double uni = r.baselines().get("unigram").testLoss();
+        Double uni = r.baselines().values().iterator().next().testLoss();
         if (uni != null) flat(c, "unigram", uni, maxX);
         if (c.getSeriesMap().isEmpty()) c.addSeries("no data", new double[]{0}, new double[]{0});
         return BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);

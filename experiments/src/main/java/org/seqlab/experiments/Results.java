@@ -13,8 +13,13 @@ import java.util.Map;
 public record Results(String experiment, DatasetSummary dataset, Double optimumLoss, Map<String, Baseline> baselines,
                       List<Run> runs) {
 
+    /** @param unit what a loss is per: "token" or "frame" */
     public record DatasetSummary(String name, String source, String sha256, Tokens tokens, int vocabularySize,
-                                 Double trueModelTestLoss) {}
+                                 Double trueModelTestLoss, String unit) {
+        public boolean frames() {
+            return "frame".equals(unit);
+        }
+    }
 
     public record Tokens(long train, long valid, long test) {}
 

@@ -183,6 +183,60 @@ class CliTest {
         assertEquals(2, run("report", dir.resolve("nothing-here").toString()).code());
     }
 
+    /** A small self-made piano-roll set: repeating arpeggios, so there is something to learn. */
+    private Path pianoRollJson() throws Exception {
+        StringBuilder sb = new StringBuilder("{");
+        String[] splits = {"train", "valid", "test"};
+        for (int s = 0; s < 3; s++) {
+            sb.append('"').append(splits[s]).append("\": [");
+            for (int t = 0; t < (s == 0 ? 12 : 3); t++) {
+                sb.append('[');
+                int len = 20 + 7 * t;
+                for (int f = 0; f < len; f++) {
+                    int root = 48 + (f / 4) % 3 * 5;
+                    sb.append("[").append(root).append(", ").append(root + 4 + (f % 2) * 3).append("]").append(f < len - 1 ? "," : "");
+                }
+                sb.append(']').append(t < (s == 0 ? 11 : 2) ? "," : "");
+            }
+            sb.append(']').append(s < 2 ? "," : "");
+        }
+        return Files.writeString(dir.resolve("rolls.json"), sb.append('}').toString());
+    }
+
+    @Test
+    void pianoRollExperimentsReportNllPerFrameAndWriteMidi() throws Exception {
+        Path json = pianoRollJson();
+        Path yaml = Files.writeString(dir.resolve("music.yaml"), """
+                name: music
+                data: {source: %s}
+                models:
+                  - {family: handrolled, name: lstm, cell: lstm, hidden: 24}
+                  - {family: dl4j-lstm, name: dl4j, hidden: 16}
+                training: {epochs: 25, batch_size: 4, seq_len: 16, lr: 0.02}
+                samples: {count: 2, temperatures: [1.0], max_length: 32}
+                """.formatted(json));
+        Path out = dir.resolve("music");
+        Outcome o = run("run", yaml.toString(), "--out", out.toString());
+        assertEquals(0, o.code(), o.err() + o.out());
+        assertTrue(o.out().contains("nats/frame"), o.out());
+        JsonNode r = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        assertEquals("frame", r.get("dataset").get("unit").asText());
+        assertEquals(88, r.get("dataset").get("vocabulary_size").asInt());
+        double baseline = r.get("baselines").get("independent keys").get("test_loss").asDouble();
+        for (JsonNode run : r.get("runs")) {
+            JsonNode m = run.get("metrics");
+            assertTrue(m.get("test_loss").asDouble() < baseline, run.get("model") + " beats independent keys: " + m + " vs " + baseline);
+            for (JsonNode f : run.get("samples").get(0).get("texts")) {
+                javax.sound.midi.Sequence seq = javax.sound.midi.MidiSystem.getSequence(out.resolve(f.asText()).toFile());
+                assertTrue(seq.getTracks()[0].size() > 3, "generated MIDI has notes: " + f);
+            }
+            assertTrue(Files.size(out.resolve(run.get("picture").asText())) > 1000);
+        }
+        String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("negative log-likelihood per frame") && md.contains("## Generated music") && md.contains(".mid)"), md);
+        assertUserError(Files.readString(yaml), "training.batching: does not apply to piano rolls", "--set", "training.batching=examples");
+    }
+
     @Test
     void dinosaurusRunsOnTheSharedCorpusWhenPresent() throws Exception {
         Path dinos = Path.of("..", "..", "shared", "datasets", "dinos.txt");

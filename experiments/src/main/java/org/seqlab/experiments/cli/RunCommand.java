@@ -49,14 +49,23 @@ final class RunCommand implements Callable<Integer> {
         String command = "seqlab run " + file + (overrides.isEmpty() ? "" : " --set " + String.join(" --set ", overrides));
         Results r = new ExperimentRunner(loaded, dir, console, fresh, command).run();
         System.out.println();
+        String unit = r.dataset().frames() ? "nats/frame" : "nats/token";
         if (r.optimumLoss() != null)
-            System.out.printf("optimum (entropy rate)   %.4f nats/token%n", r.optimumLoss());
-        System.out.printf("unigram baseline         %.4f nats/token%n", r.baselines().get("unigram").testLoss());
-        for (Results.Run run : r.runs())
-            System.out.printf("%-24s %s%n", run.model(), run.metrics() == null ? run.status()
-                    : String.format("%.4f nats/token, perplexity %.3f, accuracy %.1f%%%s", run.metrics().testLoss(),
-                    run.metrics().testPerplexity(), 100 * run.metrics().testAccuracy(),
-                    run.status().equals("ok") ? "" : " (" + run.status() + ")"));
+            System.out.printf("optimum (entropy rate)   %.4f %s%n", r.optimumLoss(), unit);
+        var baseline = r.baselines().entrySet().iterator().next();
+        System.out.printf("%-24s %.4f %s%n", baseline.getKey() + " baseline", baseline.getValue().testLoss(), unit);
+        boolean repeated = r.runs().size() > loaded.config().models().size();
+        for (Results.Run run : r.runs()) {
+            String label = run.model() + (repeated ? " s" + run.seed() : "");
+            var m = run.metrics();
+            if (m == null) {
+                System.out.printf("%-24s %s%n", label, run.status());
+                continue;
+            }
+            String perplexity = r.dataset().frames() ? "" : String.format(", perplexity %.3f", m.testPerplexity());
+            System.out.printf("%-24s %.4f %s%s, accuracy %.1f%%%s%n", label, m.testLoss(), unit, perplexity, 100 * m.testAccuracy(),
+                    run.status().equals("ok") ? "" : " (" + run.status() + ")");
+        }
         System.out.println("report: " + dir.resolve("report.html") + " (also report.md, results.json)");
         return 0;
     }

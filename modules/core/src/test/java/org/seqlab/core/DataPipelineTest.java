@@ -3,6 +3,7 @@ package org.seqlab.core;
 import org.junit.jupiter.api.Test;
 import org.seqlab.core.data.CharTokenizer;
 import org.seqlab.core.data.ExampleBatches;
+import org.seqlab.core.data.FrameTunes;
 import org.seqlab.core.data.SequentialWindows;
 import org.seqlab.core.data.RandomWindows;
 import org.seqlab.core.data.SequentialPass;
@@ -106,6 +107,35 @@ class DataPipelineTest {
         assertEquals(2, train.batchesPerEpoch());
         long seen = train.next().steps() + train.next().steps();
         assertEquals(9, seen, "an epoch visits every example once");
+    }
+
+    @Test
+    void frameTunesWalkWholeTunesInFixedShapeChunks() {
+        java.util.List<float[][]> tunes = new java.util.ArrayList<>();
+        int[] lengths = {7, 3, 12, 5, 2};
+        for (int n = 0; n < lengths.length; n++) {
+            float[][] t = new float[lengths[n]][3];
+            for (int f = 0; f < t.length; f++) t[f][0] = n * 100 + f;     // tune n, frame f
+            tunes.add(t);
+        }
+        java.util.List<org.seqlab.core.FrameBatch> pass = FrameTunes.pass(tunes, 2, 4);
+        java.util.Map<Float, Integer> predicted = new java.util.HashMap<>();
+        for (org.seqlab.core.FrameBatch b : pass) {
+            assertEquals(2, b.rows());
+            assertEquals(4, b.length(), "every batch has the same shape");
+            for (int i = 0; i < 8; i++)
+                if (b.mask()[i] == 1) {
+                    assertEquals(b.inputs()[i * 3] + 1, b.targets()[i * 3], 0f, "the target is the next frame");
+                    predicted.merge(b.targets()[i * 3], 1, Integer::sum);
+                }
+        }
+        int expected = 0;
+        for (int len : lengths) expected += len - 1;
+        assertEquals(expected, predicted.size(), "every frame but the first of each tune is predicted");
+        assertTrue(predicted.values().stream().allMatch(c -> c == 1), "exactly once");
+        assertTrue(pass.get(1).continues() && !pass.get(0).continues(), "chunks of one group continue each other");
+        FrameTunes train = new FrameTunes(tunes, 2, 4, new SplittableRandom(3));
+        assertEquals(pass.size(), train.batchesPerEpoch());
     }
 
     @Test

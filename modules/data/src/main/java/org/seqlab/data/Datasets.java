@@ -32,7 +32,8 @@ public final class Datasets {
         return fromText(name, file.toString(), text, cfg);
     }
 
-    static Path resolve(String source, Path baseDir) {
+    /** The file a source names: tried against the working directory, then against {@code baseDir}. */
+    public static Path resolve(String source, Path baseDir) {
         Path p = Path.of(source);
         if (p.isAbsolute() || Files.exists(p) || baseDir == null) {
             if (!Files.isRegularFile(p)) throw new FieldException("source", "file not found: " + p.toAbsolutePath());

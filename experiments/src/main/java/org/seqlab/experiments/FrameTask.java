@@ -1,0 +1,135 @@
+package org.seqlab.experiments;
+
+import org.seqlab.core.AtomicFiles;
+import org.seqlab.core.Batch;
+import org.seqlab.core.FieldException;
+import org.seqlab.core.FrameBaseline;
+import org.seqlab.core.Generator;
+import org.seqlab.core.Metrics;
+import org.seqlab.core.ModelShape;
+import org.seqlab.core.SequenceModel;
+import org.seqlab.core.UserException;
+import org.seqlab.core.data.BatchSource;
+import org.seqlab.core.data.FrameTunes;
+import org.seqlab.core.data.Vocabulary;
+import org.seqlab.core.sample.Sampler;
+import org.seqlab.core.train.TrainingConfig;
+import org.seqlab.data.Datasets;
+import org.seqlab.data.music.MidiWriter;
+import org.seqlab.data.music.PianoRoll;
+import org.seqlab.data.music.PianoRollJson;
+import org.seqlab.data.music.PianoRollSet;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Polyphonic music as 88-key piano-roll frames (the JSB/Nottingham/MuseData/Piano-midi
+ * benchmarks): each frame predicts the next; loss is the summed binary cross-entropy per frame
+ * (NLL/frame as published), accuracy TP/(TP+FP+FN). Samples are written as MIDI files.
+ */
+final class FrameTask implements TaskData {
+    private static final int PRIME = 16;           // frames of a real tune that start every sample
+    private final ExperimentConfig cfg;
+    private final PianoRollSet set;
+
+    FrameTask(ExperimentConfig cfg, ConfigLocations where, Path baseDir) {
+        this.cfg = cfg;
+        Path file;
+        try {
+            file = Datasets.resolve(cfg.data().source(), baseDir);
+        } catch (FieldException e) {
+            throw where.error("data", e);
+        }
+        try {
+            set = PianoRollJson.read(file);
+        } catch (UserException e) {
+            throw where.error("data.source", e.getMessage());
+        }
+        if (cfg.training().batching() != TrainingConfig.Batching.WINDOWS)
+            throw where.error("training.batching", "does not apply to piano rolls: whole tunes are walked in seq_len chunks");
+    }
+
+    @Override public ModelShape shape() { return ModelShape.frames(PianoRoll.KEYS); }
+    @Override public String name() { return set.name(); }
+    @Override public String source() { return set.source(); }
+    @Override public String sha256() { return set.sha256(); }
+    @Override public Double optimum() { return null; }
+    @Override public Double trueTestLoss() { return null; }
+    @Override public Vocabulary vocabulary() { return null; }
+    @Override public String baselineName() { return "independent keys"; }
+
+    @Override
+    public Results.Tokens counts() {
+        return new Results.Tokens(PianoRollSet.predictions(set.train()), PianoRollSet.predictions(set.valid()),
+                PianoRollSet.predictions(set.test()));
+    }
+
+    @Override
+    public Metrics baseline() {
+        return Metrics.of(FrameBaseline.evaluate(set.train(), set.test()));
+    }
+
+    @Override
+    public BatchSource training(SplittableRandom random) {
+        TrainingConfig t = cfg.training();
+        return new FrameTunes(set.train(), t.batchSize(), t.seqLen(), random);
+    }
+
+    @Override public List<? extends Batch> validPass() { return pass(set.valid()); }
+    @Override public List<? extends Batch> testPass() { return pass(set.test()); }
+
+    private List<? extends Batch> pass(List<float[][]> tunes) {
+        return FrameTunes.pass(tunes, cfg.training().evalBatchSize(), cfg.training().seqLen());
+    }
+
+    /** Continues the start of a test tune for {@code length} frames, each key a Bernoulli draw. */
+    float[][] generate(SequenceModel m, Sampler sampler, int length, SplittableRandom random, int tune) {
+        float[][] real = set.test().get(tune % set.test().size());
+        Generator g = m.generator();
+        int prime = Math.min(PRIME, real.length);
+        float[][] out = new float[prime + length][];
+        float[] logits = null;
+        for (int f = 0; f < prime; f++) {
+            out[f] = real[f];
+            logits = g.nextFrame(real[f]);
+        }
+        for (int f = prime; f < out.length; f++) {
+            out[f] = sampler.sampleFrame(logits, random);
+            logits = g.nextFrame(out[f]);
+        }
+        return out;
+    }
+
+    @Override
+    public List<Results.SampleSet> sample(SequenceModel m, String run, SplittableRandom random, Path out) throws IOException {
+        var sc = cfg.samples();
+        List<Results.SampleSet> sets = new ArrayList<>();
+        for (double temp : sc.temperatures()) {
+            List<String> files = new ArrayList<>();
+            for (int i = 0; i < sc.count(); i++) {
+                float[][] music = generate(m, Sampler.ofTemperature(temp), sc.maxLength(), random, i);
+                String file = "samples/" + run.replaceAll("[^A-Za-z0-9._-]", "_") + "-t" + temp + "-" + (i + 1) + ".mid";
+                AtomicFiles.writeBytes(out.resolve(file), MidiWriter.write(music, 120, 120));
+                files.add(file);
+            }
+            sets.add(new Results.SampleSet(temp, 0, 1.0, files));
+        }
+        return sets;
+    }
+
+    @Override
+    public String picture(SequenceModel m, String run, Path out) throws IOException {
+        int length = Math.max(64, Math.min(256, cfg.samples().maxLength()));
+        float[][] real = set.test().get(0);
+        float[][] generated = generate(m, Sampler.ofTemperature(1.0), length - Math.min(PRIME, real.length), new SplittableRandom(7), 0);
+        String file = "pianoroll-" + run.replaceAll("[^A-Za-z0-9._-]", "_") + ".png";
+        AtomicFiles.writeBytes(out.resolve(file), PianoRollPicture.render(run,
+                Arrays.copyOf(real, Math.min(real.length, length)), generated, Math.min(PRIME, real.length)));
+        return file;
+    }
+}

@@ -1,0 +1,73 @@
+package org.seqlab.experiments;
+
+import org.seqlab.data.music.PianoRoll;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+
+/**
+ * A real tune above a generated continuation, as piano rolls (pitch up, time right), cropped to
+ * the pitches in use; the primed frames of the generated roll are shaded.
+ */
+final class PianoRollPicture {
+    private static final int W = 3, H = 4, LEFT = 40, TOP = 24, GAP = 36;
+
+    private PianoRollPicture() {}
+
+    static byte[] render(String run, float[][] real, float[][] generated, int primed) throws IOException {
+        int lo = PianoRoll.KEYS, hi = 0;
+        for (float[][] roll : new float[][][]{real, generated})
+            for (float[] f : roll) for (int k = 0; k < f.length; k++) if (f[k] > 0.5f) { lo = Math.min(lo, k); hi = Math.max(hi, k); }
+        if (lo > hi) { lo = 27; hi = 60; }
+        lo = Math.max(0, lo - 2);
+        hi = Math.min(PianoRoll.KEYS - 1, hi + 2);
+        int rows = hi - lo + 1, frames = Math.max(real.length, generated.length);
+        int width = LEFT + frames * W + 10, panel = rows * H;
+        BufferedImage img = new BufferedImage(Math.max(width, 420), TOP + 2 * (panel + GAP), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+        g.setColor(Color.BLACK);
+        g.drawString("real test tune", LEFT, TOP - 8);
+        draw(g, real, lo, hi, TOP, 0, new Color(40, 80, 160));
+        int y2 = TOP + panel + GAP;
+        g.setColor(Color.BLACK);
+        g.drawString(run + ": generated (first " + primed + " frames given from the real tune, shaded)", LEFT, y2 - 8);
+        g.setColor(new Color(235, 235, 235));
+        g.fillRect(LEFT, y2, primed * W, panel);
+        draw(g, generated, lo, hi, y2, primed, new Color(180, 60, 40));
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", out);
+        return out.toByteArray();
+    }
+
+    private static void draw(Graphics2D g, float[][] roll, int lo, int hi, int y, int primed, Color color) {
+        int rows = hi - lo + 1;
+        g.setColor(new Color(200, 200, 200));
+        g.drawRect(LEFT, y, roll.length * W, rows * H);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 9));
+        for (int k = lo; k <= hi; k++)
+            if ((PianoRoll.pitch(k)) % 12 == 0) {        // C lines and labels
+                int yy = y + (hi - k) * H;
+                g.setColor(new Color(225, 225, 225));
+                g.drawLine(LEFT, yy + H, LEFT + roll.length * W, yy + H);
+                g.setColor(Color.GRAY);
+                g.drawString("C" + (PianoRoll.pitch(k) / 12 - 1), 6, yy + H);
+            }
+        for (int f = 0; f < roll.length; f++)
+            for (int k = lo; k <= hi; k++)
+                if (roll[f][k] > 0.5f) {
+                    g.setColor(f < primed ? Color.GRAY : color);
+                    g.fillRect(LEFT + f * W, y + (hi - k) * H, W, H - 1);
+                }
+    }
+}

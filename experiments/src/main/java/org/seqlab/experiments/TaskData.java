@@ -1,0 +1,54 @@
+package org.seqlab.experiments;
+
+import org.seqlab.core.Batch;
+import org.seqlab.core.Metrics;
+import org.seqlab.core.ModelShape;
+import org.seqlab.core.SequenceModel;
+import org.seqlab.core.data.BatchSource;
+import org.seqlab.core.data.Vocabulary;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The data side of an experiment, checked and ready: text (next-token) or piano-roll frames. The
+ * runner trains, evaluates and reports through this, so it does not care which kind it runs.
+ */
+interface TaskData {
+    ModelShape shape();
+
+    String name();
+
+    String source();
+
+    String sha256();
+
+    /** Predictions (tokens or frames) in each split. */
+    Results.Tokens counts();
+
+    /** Best achievable loss when the generating process is known, else null. */
+    Double optimum();
+
+    Double trueTestLoss();
+
+    /** The vocabulary stored in checkpoints (null for frame data). */
+    Vocabulary vocabulary();
+
+    BatchSource training(SplittableRandom random);
+
+    List<? extends Batch> validPass();
+
+    List<? extends Batch> testPass();
+
+    /** The simplest reference model's name and test metrics. */
+    String baselineName();
+
+    Metrics baseline();
+
+    List<Results.SampleSet> sample(SequenceModel m, String run, SplittableRandom random, Path out) throws IOException;
+
+    /** Writes a picture for the report into {@code out}; returns its file name, or null. */
+    String picture(SequenceModel m, String run, Path out) throws IOException;
+}

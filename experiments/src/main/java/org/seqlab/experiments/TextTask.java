@@ -1,0 +1,140 @@
+package org.seqlab.experiments;
+
+import org.seqlab.core.AtomicFiles;
+import org.seqlab.core.Batch;
+import org.seqlab.core.FieldException;
+import org.seqlab.core.Inspectable;
+import org.seqlab.core.Metrics;
+import org.seqlab.core.ModelShape;
+import org.seqlab.core.SequenceModel;
+import org.seqlab.core.UnigramBaseline;
+import org.seqlab.core.data.BatchSource;
+import org.seqlab.core.data.CharTokenizer;
+import org.seqlab.core.data.ExampleBatches;
+import org.seqlab.core.data.RandomWindows;
+import org.seqlab.core.data.SequentialPass;
+import org.seqlab.core.data.SequentialWindows;
+import org.seqlab.core.data.Vocabulary;
+import org.seqlab.core.sample.Sampler;
+import org.seqlab.core.sample.TextSampling;
+import org.seqlab.core.train.TrainingConfig;
+import org.seqlab.data.Dataset;
+import org.seqlab.data.Datasets;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Character-level text: names one per line or a continuous stream, next-token prediction. */
+final class TextTask implements TaskData {
+    private final ExperimentConfig cfg;
+    private final Dataset ds;
+    private final CharTokenizer tok;
+    private final int[] train, valid, test;
+
+    /** Loads and checks everything; every problem is a user error naming the field. */
+    TextTask(ExperimentConfig cfg, ConfigLocations where, Path baseDir) {
+        this.cfg = cfg;
+        try {
+            ds = Datasets.load(cfg.data(), baseDir);
+        } catch (FieldException e) {
+            throw where.error("data", e);
+        }
+        String trainText = ds.splits().train();
+        long distinct = trainText.codePoints().filter(c -> ds.eos() == null || c != ds.eos().codePointAt(0)).distinct().count();
+        if (distinct < 2)
+            throw where.error("data.source", ds.source() + ": the training split has " + distinct
+                    + " distinct character(s); a language model needs at least two");
+        tok = new CharTokenizer(Vocabulary.ofCharacters(trainText, cfg.data().unknown(), ds.eos()));
+        train = tok.encode(trainText, ds.name() + " (train split)");
+        valid = tok.encode(ds.splits().valid(), ds.name() + " (valid split)");
+        test = tok.encode(ds.splits().test(), ds.name() + " (test split)");
+        TrainingConfig t = cfg.training();
+        if (train.length < t.seqLen() + 1)
+            throw where.error("training.seq_len", "is " + t.seqLen() + " but the training split has only "
+                    + train.length + " tokens; use at most " + (train.length - 1));
+        if (t.batching() == TrainingConfig.Batching.EXAMPLES && ds.eos() == null)
+            throw where.error("training.batching", "examples needs one example per line (data.mode: lines)");
+        if (t.batching() == TrainingConfig.Batching.SEQUENTIAL && (train.length - 1) / t.batchSize() < t.seqLen())
+            throw where.error("training.seq_len", "sequential batching cuts the " + (train.length - 1)
+                    + " training predictions into " + t.batchSize() + " lanes of " + (train.length - 1) / t.batchSize()
+                    + " steps, shorter than seq_len " + t.seqLen() + "; lower training.batch_size or training.seq_len");
+        if (valid.length < 2 || test.length < 2)
+            throw where.error("data.split", "the valid and test splits need at least 2 tokens each (got "
+                    + valid.length + " and " + test.length + "); use more data or larger fractions");
+    }
+
+    @Override public ModelShape shape() { return ModelShape.tokens(tok.vocabulary().size()); }
+    @Override public String name() { return ds.name(); }
+    @Override public String source() { return ds.source(); }
+    @Override public String sha256() { return ds.sha256(); }
+    @Override public Results.Tokens counts() { return new Results.Tokens(train.length - 1, valid.length - 1, test.length - 1); }
+    @Override public Double optimum() { return ds.optimumLoss(); }
+    @Override public Double trueTestLoss() { return ds.trueTestLoss(); }
+    @Override public Vocabulary vocabulary() { return tok.vocabulary(); }
+    @Override public String baselineName() { return "unigram"; }
+
+    @Override
+    public Metrics baseline() {
+        return Metrics.of(UnigramBaseline.evaluate(train, test, tok.vocabulary().size()));
+    }
+
+    @Override
+    public BatchSource training(SplittableRandom random) {
+        TrainingConfig t = cfg.training();
+        return switch (t.batching()) {
+            case WINDOWS -> new RandomWindows(train, t.batchSize(), t.seqLen(), random);
+            case SEQUENTIAL -> new SequentialWindows(train, t.batchSize(), t.seqLen());
+            case EXAMPLES -> new ExampleBatches(train, tok.vocabulary().eosIndex(), t.batchSize(), random);
+        };
+    }
+
+    @Override public List<? extends Batch> validPass() { return pass(valid); }
+    @Override public List<? extends Batch> testPass() { return pass(test); }
+
+    /** Every token of a split predicted once: lanes with carried state, or example by example. */
+    private List<? extends Batch> pass(int[] stream) {
+        TrainingConfig t = cfg.training();
+        return t.batching() == TrainingConfig.Batching.EXAMPLES
+                ? ExampleBatches.pass(stream, tok.vocabulary().eosIndex(), t.evalBatchSize())
+                : SequentialPass.of(stream, t.evalBatchSize(), Math.max(64, t.seqLen()));
+    }
+
+    @Override
+    public List<Results.SampleSet> sample(SequenceModel m, String run, SplittableRandom random, Path out) {
+        var sc = cfg.samples();
+        List<Sampler> samplers = new ArrayList<>();
+        for (double temp : sc.temperatures()) samplers.add(new Sampler(temp, sc.topK(), 1.0));
+        if (sc.topP() < 1) samplers.add(new Sampler(1.0, sc.topK(), sc.topP()));
+        List<Results.SampleSet> sets = new ArrayList<>();
+        for (Sampler s : samplers) {
+            List<String> texts = new ArrayList<>();
+            for (int i = 0; i < sc.count(); i++) texts.add(TextSampling.generate(m, tok, "", sc.maxLength(), s, random));
+            sets.add(new Results.SampleSet(s.temperature(), s.topK(), s.topP(), texts));
+        }
+        return sets;
+    }
+
+    /**
+     * The hidden-state picture of an {@link Inspectable} model on the first test example (or the
+     * first 40 test tokens).
+     */
+    @Override
+    public String picture(SequenceModel m, String run, Path out) throws IOException {
+        if (!(m instanceof Inspectable inspectable)) return null;
+        Vocabulary v = tok.vocabulary();
+        int end = Math.min(test.length, 40);
+        if (v.eosIndex() >= 0)
+            for (int i = 1; i < test.length; i++) if (test[i] == v.eosIndex()) { end = Math.min(i + 1, 40); break; }
+        int[] probe = java.util.Arrays.copyOf(test, end);
+        List<String> labels = new ArrayList<>();
+        for (int t : probe) labels.add(v.symbol(t).equals("\n") ? "↵" : v.symbol(t));
+        String file = "hidden-" + run.replaceAll("[^A-Za-z0-9._-]", "_") + ".png";
+        byte[] png = HiddenStatePicture.render(run + ": activations while reading the input below (left to right)",
+                labels, inspectable.activations(probe));
+        AtomicFiles.writeBytes(out.resolve(file), png);
+        return file;
+    }
+}

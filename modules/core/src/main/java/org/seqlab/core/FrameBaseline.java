@@ -1,0 +1,35 @@
+package org.seqlab.core;
+
+import java.util.List;
+
+/**
+ * The frame-model counterpart of the unigram baseline: every key an independent Bernoulli with
+ * its frequency in the training frames (add-one smoothed), scored as summed binary cross-entropy
+ * per predicted frame.
+ */
+public final class FrameBaseline {
+    private FrameBaseline() {}
+
+    public static EvalStats evaluate(List<float[][]> train, List<float[][]> eval) {
+        int width = train.get(0)[0].length;
+        double[] on = new double[width];
+        long frames = 0;
+        for (float[][] tune : train)
+            for (int f = 1; f < tune.length; f++, frames++)
+                for (int k = 0; k < width; k++) on[k] += tune[f][k];
+        double[] p = new double[width];
+        for (int k = 0; k < width; k++) p[k] = (on[k] + 1) / (frames + 2);
+        double loss = 0;
+        long n = 0, tp = 0, total = 0;
+        for (float[][] tune : eval)
+            for (int f = 1; f < tune.length; f++, n++)
+                for (int k = 0; k < width; k++) {
+                    boolean y = tune[f][k] > 0.5f;
+                    loss -= Math.log(y ? p[k] : 1 - p[k]);
+                    boolean predicted = p[k] >= 0.5;
+                    if (predicted && y) tp++;
+                    if (predicted || y) total++;
+                }
+        return new EvalStats(loss, n, tp, total);
+    }
+}
