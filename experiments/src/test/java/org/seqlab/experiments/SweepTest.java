@@ -128,6 +128,22 @@ class SweepTest {
     }
 
     @Test
+    void geneticSearchRunsItsTrialsAndResumesWithoutReusingNumbers() throws Exception {
+        Path file = Files.writeString(dir.resolve("genetic.yaml"), SWEEP.replace("TRIALS", "6").replace("generator: random", "generator: genetic")
+                .replace("values: [8, 0, 24]", "values: [8, 16, 24]"));
+        Path out = dir.resolve("genetic");
+        assertEquals(0, cli("sweep", file.toString(), "--out", out.toString()));
+        Path log = out.resolve("trials.jsonl");
+        assertEquals(6, lines(log).size());
+        Files.write(log, Files.readAllLines(log).subList(0, 4));        // as if two trials never finished
+        assertEquals(0, cli("sweep", file.toString(), "--out", out.toString()));
+        Set<Integer> ids = new HashSet<>();
+        for (JsonNode t : lines(log)) assertTrue(ids.add(t.get("trial").asInt()), "trial numbers are never reused");
+        assertEquals(6, ids.size(), "exactly the planned number of trials");
+        assertTrue(Files.readString(out.resolve("sweep.md")).contains("genetic search"));
+    }
+
+    @Test
     void aResumedSweepRunsExactlyTheMissingTrials() throws Exception {
         Path out = dir.resolve("resume");
         assertEquals(0, cli("sweep", yaml(3).toString(), "--out", out.toString()));

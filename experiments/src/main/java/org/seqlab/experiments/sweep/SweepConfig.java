@@ -9,7 +9,10 @@ import java.util.Map;
 /**
  * The {@code sweep:} section: which YAML keys to search, how, and with what budget.
  *
- * @param generator  random or grid (Arbiter's generators; default random)
+ * @param generator  random, grid or genetic (Arbiter's generators; default random). Genetic
+ *                   search breeds new trials from the scores of finished ones, so its trials are
+ *                   drawn as workers free up; a resumed genetic sweep keeps its finished trials and
+ *                   continues the search from them
  * @param trials     trials to run (grid: at most the grid size; default 10)
  * @param workers    trials trained at the same time, each on one core (default 1)
  * @param maxSeconds wall-clock budget: no new trial starts after it (0 = none, the default)
@@ -28,7 +31,7 @@ import java.util.Map;
 public record SweepConfig(Generator generator, Integer trials, Integer workers, Double maxSeconds, Metric metric,
                           Integer gridPoints, Long seed, Integer medianStopAfter, Integer medianMinTrials,
                           Map<String, ParamSpec> parameters) {
-    public enum Generator { RANDOM, GRID }
+    public enum Generator { RANDOM, GRID, GENETIC }
 
     public enum Metric { VALID_LOSS, VALID_PERPLEXITY }
 

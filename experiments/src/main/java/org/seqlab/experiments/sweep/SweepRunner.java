@@ -76,6 +76,7 @@ public final class SweepRunner {
     }
 
     public List<TrialLog.Trial> run() throws IOException {
+        if (sweep.generator() == SweepConfig.Generator.GENETIC) return runGenetic();
         List<Map<String, Object>> plan = plan();
         Files.createDirectories(out);
         TrialLog log = new TrialLog(out.resolve("trials.jsonl"));
@@ -111,6 +112,86 @@ public final class SweepRunner {
         List<TrialLog.Trial> trials = log.read();
         new SweepReport(loaded, sweep, trials, plan.size()).write(out);
         return trials;
+    }
+
+    /** Minimisation, for Arbiter's genetic generator (scores come from the trials, not from it). */
+    private static final class Minimise implements org.deeplearning4j.arbiter.optimize.api.score.ScoreFunction {
+        @Override public double score(Object m, org.deeplearning4j.arbiter.optimize.api.data.DataProvider d, Map<String, Object> p) { throw new UnsupportedOperationException(); }
+        @Override public double score(Object m, Class<? extends org.deeplearning4j.arbiter.optimize.api.data.DataSource> d, java.util.Properties p) { throw new UnsupportedOperationException(); }
+        @Override public boolean minimize() { return true; }
+        @Override public List<Class<?>> getSupportedModelTypes() { return List.of(Object.class); }
+        @Override public List<Class<?>> getSupportedDataTypes() { return List.of(Object.class); }
+    }
+
+    /**
+     * Genetic search: a candidate is drawn whenever a worker is free and its score is reported
+     * back when the trial ends. On resume, the finished trials are replayed into the generator
+     * (in trial order) before the search goes on; their numbers are never reused.
+     */
+    private List<TrialLog.Trial> runGenetic() throws IOException {
+        Files.createDirectories(out);
+        TrialLog log = new TrialLog(out.resolve("trials.jsonl"));
+        List<TrialLog.Trial> finished = new ArrayList<>(log.read());
+        finished.sort(java.util.Comparator.comparingInt(TrialLog.Trial::trial));
+        int population = Math.max(2, Math.min(10, sweep.trials() / 2));
+        org.deeplearning4j.arbiter.optimize.generator.GeneticSearchCandidateGenerator gen =
+                new org.deeplearning4j.arbiter.optimize.generator.GeneticSearchCandidateGenerator.Builder(new OverridesSpace(sweep.parameters()), new Minimise())
+                        .populationModel(new org.deeplearning4j.arbiter.optimize.generator.genetic.population.PopulationModel.Builder()
+                                .populationSize(population).build()).build();
+        gen.setRngSeed(sweep.seed());
+        for (TrialLog.Trial t : finished) report(gen, gen.getCandidate(), t.trial(), t.metric());
+        int next = finished.isEmpty() ? 0 : finished.get(finished.size() - 1).trial() + 1;
+        int todo = Math.max(0, sweep.trials() - finished.size());
+        console.accept(String.format("sweep %s: %d trials planned (genetic search, population %d), %d finished earlier, %d to run on %d worker(s)",
+                loaded.config().name(), sweep.trials(), population, finished.size(), todo, sweep.workers()));
+        long deadline = sweep.maxSeconds() > 0 ? System.nanoTime() + (long) (sweep.maxSeconds() * 1e9) : Long.MAX_VALUE;
+        ExecutorService pool = Executors.newFixedThreadPool(sweep.workers());
+        java.util.concurrent.ExecutorCompletionService<Object> done = new java.util.concurrent.ExecutorCompletionService<>(pool);
+        try {
+            int running = 0, started = 0;
+            while (started < todo || running > 0) {
+                while (running < sweep.workers() && started < todo && System.nanoTime() < deadline) {
+                    int trial = next + started++;
+                    org.deeplearning4j.arbiter.optimize.api.Candidate c;
+                    synchronized (gen) {
+                        c = gen.getCandidate();
+                    }
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> params = new LinkedHashMap<>((Map<String, Object>) c.getValue());
+                    done.submit(() -> {
+                        TrialLog.Trial t = runTrial(trial, params, next + todo);
+                        log.append(t);
+                        synchronized (gen) {
+                            report(gen, c, trial, t.metric());
+                        }
+                        return null;
+                    });
+                    running++;
+                }
+                if (running == 0) break;                      // over the wall-clock budget
+                done.take().get();
+                running--;
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("sweep worker failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("sweep interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
+        List<TrialLog.Trial> trials = log.read();
+        new SweepReport(loaded, sweep, trials, sweep.trials()).write(out);
+        return trials;
+    }
+
+    private static void report(org.deeplearning4j.arbiter.optimize.generator.GeneticSearchCandidateGenerator gen,
+                               org.deeplearning4j.arbiter.optimize.api.Candidate c, int trial, Double metric) {
+        double score = metric == null || !Double.isFinite(metric) ? 1e30 : metric;   // failed trials are unfit, not lost
+        long now = System.currentTimeMillis();
+        org.deeplearning4j.arbiter.optimize.runner.CandidateInfo info = new org.deeplearning4j.arbiter.optimize.runner.CandidateInfo(
+                trial, org.deeplearning4j.arbiter.optimize.runner.CandidateStatus.Complete, score, now, now, now, c.getFlatParameters(), null);
+        gen.reportResults(new org.deeplearning4j.arbiter.optimize.api.OptimizationResult(c, score, trial, null, info, null));
     }
 
     private TrialLog.Trial runTrial(int trial, Map<String, Object> params, int of) {
