@@ -17,6 +17,24 @@ import java.io.IOException;
 public final class MidiWriter {
     private MidiWriter() {}
 
+    /** Notes (seconds) to a MIDI file at 120 bpm, 480 ticks per quarter (960 ticks per second). */
+    public static byte[] write(java.util.List<Note> notes, int type) {
+        try {
+            Sequence seq = new Sequence(Sequence.PPQ, 480);
+            Track track = seq.createTrack();
+            track.add(new MidiEvent(new MetaMessage(0x51, new byte[]{0x07, (byte) 0xA1, 0x20}, 3), 0));   // 500000 us per quarter
+            for (Note n : notes) {
+                track.add(new MidiEvent(new ShortMessage(ShortMessage.NOTE_ON, 0, n.pitch(), n.velocity()), Math.round(n.start() * 960)));
+                track.add(new MidiEvent(new ShortMessage(ShortMessage.NOTE_OFF, 0, n.pitch(), 0), Math.round(n.end() * 960)));
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            MidiSystem.write(seq, type, out);
+            return out.toByteArray();
+        } catch (InvalidMidiDataException | IOException e) {
+            throw new IllegalStateException("cannot write MIDI: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * @param ticksPerFrame MIDI ticks per frame at 480 ticks per quarter note (120 = a 16th note)
      */
