@@ -28,7 +28,7 @@ public record ExperimentConfig(String name, String description, DataConfig data,
                                TrainingConfig training, Long seed, List<Long> seeds, SampleConfig samples,
                                org.seqlab.experiments.sweep.SweepConfig sweep) {
     public ExperimentConfig {
-        if (data == null) data = new DataConfig(null, null, null, null, null, null, null, null, null);
+        if (data == null) data = new DataConfig(null, null, null, null, null, null, null, null, null, null, null, null);
         if (training == null) training = TrainingConfig.defaults();
         if (seed == null) seed = 1234L;
         if (samples == null) samples = SampleConfig.defaults();

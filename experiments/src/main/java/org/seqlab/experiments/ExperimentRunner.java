@@ -80,7 +80,11 @@ public final class ExperimentRunner {
     TaskData prepare() {
         ConfigLocations where = loaded.locations();
         Path baseDir = loaded.file().toAbsolutePath().getParent();
-        TaskData data = cfg.data().isPianoRoll() ? new FrameTask(cfg, where, baseDir) : new TextTask(cfg, where, baseDir);
+        TaskData data;
+        if (cfg.data().isMidi())
+            data = cfg.data().encoding() == org.seqlab.data.DataConfig.Encoding.PIANOROLL ? FrameTask.fromMidi(cfg, where, baseDir)
+                    : new MidiTask(cfg, where, baseDir);
+        else data = cfg.data().isPianoRoll() ? new FrameTask(cfg, where, baseDir) : new TextTask(cfg, where, baseDir);
         for (int i = 0; i < cfg.models().size(); i++) {
             ModelFamily f = Families.get(familyOf(cfg.models().get(i)));
             if (!f.supports(data.shape().kind()))
@@ -115,7 +119,7 @@ public final class ExperimentRunner {
 
         Results results = new Results(cfg.name(),
                 new Results.DatasetSummary(p.name(), p.source(), p.sha256(), p.counts(), shape.width(), p.trueTestLoss(),
-                        shape.kind() == OutputKind.FRAMES ? "frame" : "token"),
+                        shape.kind() == OutputKind.FRAMES ? "frame" : "token", p.skipped()),
                 p.optimum(), Map.of(p.baselineName(), Results.Baseline.of(p.baseline())), runs);
         Json.writeFile(out.resolve("results.json"), results);
         new ReportWriter(cfg, results, prov).write(out);

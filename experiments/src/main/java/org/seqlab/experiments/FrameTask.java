@@ -36,6 +36,36 @@ final class FrameTask implements TaskData {
     private static final int PRIME = 16;           // frames of a real tune that start every sample
     private final ExperimentConfig cfg;
     private final PianoRollSet set;
+    private final int ticksPerFrame;
+    private final List<String> skipped;
+
+    /** MIDI files turned into piano rolls on the data.step_seconds grid, split by file. */
+    static FrameTask fromMidi(ExperimentConfig cfg, ConfigLocations where, Path baseDir) {
+        org.seqlab.data.music.MidiReader.Collection c = MidiTask.songs(cfg.data(), where, baseDir);
+        var s = MidiTask.split(c, cfg.data(), where);
+        org.seqlab.data.music.PianoRollCodec codec = new org.seqlab.data.music.PianoRollCodec(cfg.data().stepSeconds());
+        java.util.function.Function<List<org.seqlab.data.music.MidiReader.Song>, List<float[][]>> rolls = songs -> songs.stream()
+                .map(song -> codec.toFrames(song.notes())).filter(f -> f.length >= 2).toList();
+        StringBuilder ids = new StringBuilder();
+        for (var song : c.songs()) ids.append(song.source()).append(':').append(song.notes().hashCode()).append('\n');
+        PianoRollSet set = new PianoRollSet(Path.of(cfg.data().source()).getFileName().toString(), cfg.data().source(),
+                org.seqlab.core.Sha256.of(ids.toString()), rolls.apply(s.train()), rolls.apply(s.valid()), rolls.apply(s.test()));
+        return new FrameTask(cfg, where, set, (int) Math.round(cfg.data().stepSeconds() * 960), c.skipped());
+    }
+
+    private FrameTask(ExperimentConfig cfg, ConfigLocations where, PianoRollSet set, int ticksPerFrame, List<String> skipped) {
+        this.cfg = cfg;
+        this.set = set;
+        this.ticksPerFrame = ticksPerFrame;
+        this.skipped = skipped;
+        if (cfg.training().batching() != TrainingConfig.Batching.WINDOWS)
+            throw where.error("training.batching", "does not apply to piano rolls: whole tunes are walked in seq_len chunks");
+    }
+
+    @Override
+    public List<String> skipped() {
+        return skipped;
+    }
 
     FrameTask(ExperimentConfig cfg, ConfigLocations where, Path baseDir) {
         this.cfg = cfg;
@@ -52,6 +82,8 @@ final class FrameTask implements TaskData {
         }
         if (cfg.training().batching() != TrainingConfig.Batching.WINDOWS)
             throw where.error("training.batching", "does not apply to piano rolls: whole tunes are walked in seq_len chunks");
+        this.ticksPerFrame = 120;                      // the benchmarks' frames are 16th notes
+        this.skipped = List.of();
     }
 
     @Override public ModelShape shape() { return ModelShape.frames(PianoRoll.KEYS); }
@@ -114,7 +146,7 @@ final class FrameTask implements TaskData {
             for (int i = 0; i < sc.count(); i++) {
                 float[][] music = generate(m, Sampler.ofTemperature(temp), sc.maxLength(), random, i);
                 String file = "samples/" + run.replaceAll("[^A-Za-z0-9._-]", "_") + "-t" + temp + "-" + (i + 1) + ".mid";
-                AtomicFiles.writeBytes(out.resolve(file), MidiWriter.write(music, 120, 120));
+                AtomicFiles.writeBytes(out.resolve(file), MidiWriter.write(music, 120, ticksPerFrame));
                 files.add(file);
             }
             sets.add(new Results.SampleSet(temp, 0, 1.0, files));

@@ -63,6 +63,11 @@ public final class ReportWriter {
         s.append(String.format(Locale.ROOT, "Dataset **%s** (`%s`): %,d / %,d / %,d train / valid / test %ss to predict, %s %d, sha256 `%s`.%n%n",
                 d.name(), d.source(), d.tokens().train(), d.tokens().valid(), d.tokens().test(), unit,
                 d.frames() ? "keys" : "vocabulary", d.vocabularySize(), d.sha256().substring(0, 16)));
+        if (d.skipped() != null && !d.skipped().isEmpty()) {
+            s.append("**").append(d.skipped().size()).append(" input file(s) could not be read and were skipped:**\n\n");
+            for (String why : d.skipped()) s.append("- ").append(why.replace("|", "/")).append('\n');
+            s.append('\n');
+        }
         s.append("## Results\n\n");
         s.append((d.frames() ? "Losses are negative log-likelihood per frame (nats, summed over the 88 keys, as published); accuracy is TP/(TP+FP+FN). "
                 : "Losses in nats per token. ") + "Metrics come from each model's best validation checkpoint; "
@@ -117,7 +122,7 @@ public final class ReportWriter {
             s.append("### ").append(run.model()).append("\n\n");
             for (Results.SampleSet set : run.samples()) {
                 s.append("- **").append(set.label()).append("**: ");
-                s.append(String.join(", ", set.texts().stream().map(t -> d.frames() ? "[" + t.replaceFirst(".*/", "") + "](" + t + ")" : shown(t)).toList())).append("\n");
+                s.append(String.join(", ", set.texts().stream().map(t -> t.endsWith(".mid") ? "[" + t.replaceFirst(".*/", "") + "](" + t + ")" : shown(t)).toList())).append("\n");
             }
             s.append("\n");
         }

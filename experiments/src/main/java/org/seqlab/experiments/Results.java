@@ -13,9 +13,12 @@ import java.util.Map;
 public record Results(String experiment, DatasetSummary dataset, Double optimumLoss, Map<String, Baseline> baselines,
                       List<Run> runs) {
 
-    /** @param unit what a loss is per: "token" or "frame" */
+    /**
+     * @param unit    what a loss is per: "token" or "frame"
+     * @param skipped input files that could not be read and were left out, with why
+     */
     public record DatasetSummary(String name, String source, String sha256, Tokens tokens, int vocabularySize,
-                                 Double trueModelTestLoss, String unit) {
+                                 Double trueModelTestLoss, String unit, List<String> skipped) {
         public boolean frames() {
             return "frame".equals(unit);
         }

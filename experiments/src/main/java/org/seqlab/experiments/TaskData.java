@@ -49,6 +49,11 @@ interface TaskData {
 
     List<Results.SampleSet> sample(SequenceModel m, String run, SplittableRandom random, Path out) throws IOException;
 
+    /** Input files that could not be read and were left out (named, with why). */
+    default List<String> skipped() {
+        return List.of();
+    }
+
     /** Writes a picture for the report into {@code out}; returns its file name, or null. */
     String picture(SequenceModel m, String run, Path out) throws IOException;
 }

@@ -238,6 +238,44 @@ class CliTest {
     }
 
     @Test
+    void midiDirectoriesTrainWithEveryEncodingAndSkipBrokenFiles() throws Exception {
+        Path midi = Files.createDirectories(dir.resolve("midi/sub"));
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        for (int song = 0; song < 6; song++) {
+            List<org.seqlab.data.music.Note> notes = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                int pitch = 60 + new int[]{0, 4, 7, 12}[(i + song) % 4];
+                notes.add(new org.seqlab.data.music.Note(pitch, i * 0.25, i * 0.25 + 0.25, 60 + r.nextInt(40)));
+                if (i % 4 == 0) notes.add(new org.seqlab.data.music.Note(48, i * 0.25, i * 0.25 + 1.0, 70));
+            }
+            Files.write((song % 2 == 0 ? midi : midi.getParent()).resolve("song" + song + ".mid"),
+                    org.seqlab.data.music.MidiWriter.write(notes, 1));
+        }
+        Files.write(midi.resolve("broken.mid"), new byte[]{'M', 'T', 'h', 'd', 0, 0});
+        for (String encoding : List.of("events", "melody", "pianoroll")) {
+            Path yaml = Files.writeString(dir.resolve(encoding + ".yaml"), """
+                    name: %s
+                    data: {source: %s, format: midi, encoding: %s, split: [0.5, 0.25, 0.25]}
+                    models:
+                      - {family: handrolled, name: lstm, cell: lstm, hidden: 16}
+                    training: {epochs: 2, batch_size: 4, seq_len: 16, lr: 0.01}
+                    samples: {count: 1, temperatures: [1.0], max_length: 40}
+                    """.formatted(encoding, midi.getParent(), encoding));
+            Path out = dir.resolve("out-" + encoding);
+            Outcome o = run("run", yaml.toString(), "--out", out.toString());
+            assertEquals(0, o.code(), encoding + ": " + o.err() + o.out());
+            String md = Files.readString(out.resolve("report.md"));
+            assertTrue(md.contains("1 input file(s) could not be read and were skipped") && md.contains("broken.mid"), md);
+            JsonNode run = Json.MAPPER.readTree(out.resolve("results.json").toFile()).get("runs").get(0);
+            String sample = run.get("samples").get(0).get("texts").get(0).asText();
+            assertTrue(sample.endsWith(".mid") && md.contains("](" + sample + ")"), md);
+            javax.sound.midi.MidiSystem.getSequence(out.resolve(sample).toFile());   // opens in javax.sound.midi
+        }
+        assertUserError(TINY.replace("source: builtin:markov-names", "source: " + dir.resolve("midi/sub/broken.mid")),
+                "broken.mid: not a valid MIDI file");
+    }
+
+    @Test
     void dinosaurusRunsOnTheSharedCorpusWhenPresent() throws Exception {
         Path dinos = Path.of("..", "..", "shared", "datasets", "dinos.txt");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(dinos), "../shared/datasets/dinos.txt is absent");

@@ -137,7 +137,7 @@ class ConfigLoaderTest {
 
     @Test
     void shippedExperimentsLoad() {
-        for (String name : List.of("quickstart.yaml", "dinosaurus.yaml", "lstm-depth-dropout.yaml", "sweep-lstm.yaml", "hyperparams.yaml", "nottingham.yaml"))
+        for (String name : List.of("quickstart.yaml", "dinosaurus.yaml", "lstm-depth-dropout.yaml", "sweep-lstm.yaml", "hyperparams.yaml", "nottingham.yaml", "events.yaml", "melody.yaml"))
             assertEquals(name.replace(".yaml", ""), ConfigLoader.load(Path.of(name), List.of()).config().name());
     }
 }

@@ -10,7 +10,13 @@ import java.util.List;
  * The {@code data:} section of an experiment.
  *
  * @param source     "builtin:markov-names", the path of a UTF-8 text file, or of a piano-roll JSON file
- * @param format     auto (a .json source is a piano roll, anything else text), text or pianoroll
+ * @param format     auto (a .json source is a piano roll, a directory or .mid/.midi file is MIDI,
+ *                   anything else text), text, pianoroll or midi
+ * @param encoding   midi only: events (Performance-RNN note-on/off, time-shift, velocity tokens),
+ *                   melody (top voice as pitch-duration tokens) or pianoroll (88-key frames)
+ * @param stepSeconds midi only: grid of the melody and piano-roll encodings (0.125 s = a 16th
+ *                   note at 120 bpm)
+ * @param drums      midi only: keep channel 10 (drums); left out by default
  * @param mode       lines: one example per line (names), each ended by an end-of-sequence token;
  *                   stream: one continuous text
  * @param split      train/valid/test fractions (examples are shuffled with split_seed in lines mode,
@@ -21,17 +27,23 @@ import java.util.List;
  * @param order      builtin:markov-names only: Markov order (letters of context)
  * @param chainSeed  builtin:markov-names only: seed that defines the chain and the sample
  */
-public record DataConfig(String source, Format format, Mode mode, List<Double> split, Long splitSeed, UnknownPolicy unknown,
+public record DataConfig(String source, Format format, Encoding encoding, Double stepSeconds, Boolean drums, Mode mode, List<Double> split, Long splitSeed, UnknownPolicy unknown,
                          Integer names, Integer order, Long chainSeed) {
     public enum Mode { LINES, STREAM }
 
-    public enum Format { AUTO, TEXT, PIANOROLL }
+    public enum Format { AUTO, TEXT, PIANOROLL, MIDI }
+
+    public enum Encoding { EVENTS, MELODY, PIANOROLL }
 
     public static final String MARKOV_NAMES = "builtin:markov-names";
 
     public DataConfig {
         if (source == null || source.isBlank()) source = MARKOV_NAMES;
         if (format == null) format = Format.AUTO;
+        if (encoding == null) encoding = Encoding.EVENTS;
+        if (stepSeconds == null) stepSeconds = 0.125;
+        if (drums == null) drums = false;
+        Check.positive("step_seconds", stepSeconds);
         if (mode == null) mode = Mode.LINES;
         if (split == null) split = List.of(0.8, 0.1, 0.1);
         if (splitSeed == null) splitSeed = 0L;
@@ -48,6 +60,14 @@ public record DataConfig(String source, Format format, Mode mode, List<Double> s
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isPianoRoll() {
         return format == Format.PIANOROLL || (format == Format.AUTO && source.toLowerCase(java.util.Locale.ROOT).endsWith(".json"));
+    }
+
+    /** Whether the source is MIDI: explicitly, or (format auto) a .mid/.midi file or a directory. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isMidi() {
+        String s = source.toLowerCase(java.util.Locale.ROOT);
+        return format == Format.MIDI || (format == Format.AUTO && (s.endsWith(".mid") || s.endsWith(".midi")
+                || (!s.startsWith("builtin:") && java.nio.file.Files.isDirectory(java.nio.file.Path.of(source)))));
     }
 
     public double[] fractions() {

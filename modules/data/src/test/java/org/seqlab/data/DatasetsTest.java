@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DatasetsTest {
     private static DataConfig cfg(String source) {
-        return new DataConfig(source, null, null, List.of(0.5, 0.25, 0.25), null, null, null, null, null);
+        return new DataConfig(source, null, null, null, null, null, List.of(0.5, 0.25, 0.25), null, null, null, null, null);
     }
 
     @Test
@@ -50,7 +50,7 @@ class DatasetsTest {
 
     @Test
     void markovNamesKnowTheirOptimum() {
-        Dataset d = Datasets.load(new DataConfig(null, null, null, null, null, null, 500, 2, 3L), null);
+        Dataset d = Datasets.load(new DataConfig(null, null, null, null, null, null, null, null, null, 500, 2, 3L), null);
         assertTrue(d.optimumLoss() > 0 && d.trueTestLoss() > 0);
         assertEquals(d.optimumLoss(), d.trueTestLoss(), 0.15, "test split of 50 names is near the entropy rate");
         assertEquals(64, d.sha256().length());

@@ -41,8 +41,12 @@ public final class MidiReader {
             seq = MidiSystem.getSequence(file.toFile());
         } catch (InvalidMidiDataException e) {
             throw new UserException(file + ": not a valid MIDI file (" + e.getMessage() + ")");
+        } catch (java.io.EOFException e) {
+            throw new UserException(file + ": not a valid MIDI file (truncated)");
+        } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+            throw new UserException(file + ": file not found");
         } catch (IOException | RuntimeException e) {
-            throw new UserException(file + ": cannot read MIDI (" + e + ")");
+            throw new UserException(file + ": not a valid MIDI file (" + e + ")");
         }
         if (seq.getDivisionType() != Sequence.PPQ)
             throw new UserException(file + ": SMPTE-timed MIDI is not supported (only ticks per quarter note)");

@@ -1,0 +1,168 @@
+package org.seqlab.experiments;
+
+import org.seqlab.core.AtomicFiles;
+import org.seqlab.core.Batch;
+import org.seqlab.core.FieldException;
+import org.seqlab.core.Generator;
+import org.seqlab.core.Metrics;
+import org.seqlab.core.ModelShape;
+import org.seqlab.core.SequenceModel;
+import org.seqlab.core.UnigramBaseline;
+import org.seqlab.core.data.BatchSource;
+import org.seqlab.core.data.RandomWindows;
+import org.seqlab.core.data.SequentialPass;
+import org.seqlab.core.data.SequentialWindows;
+import org.seqlab.core.data.Splits;
+import org.seqlab.core.data.UnknownPolicy;
+import org.seqlab.core.data.Vocabulary;
+import org.seqlab.core.sample.Sampler;
+import org.seqlab.core.train.TrainingConfig;
+import org.seqlab.data.DataConfig;
+import org.seqlab.data.music.EventCodec;
+import org.seqlab.data.music.MelodyCodec;
+import org.seqlab.data.music.MidiReader;
+import org.seqlab.data.music.MidiWriter;
+import org.seqlab.data.music.MusicCodec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * MIDI files as token sequences (performance events or melody tokens): songs are split by file,
+ * each song ends with an end token, and samples are decoded back into MIDI files.
+ */
+final class MidiTask implements TaskData {
+    static final String END = "<end>";
+    private final ExperimentConfig cfg;
+    private final Path source;
+    private final MusicCodec codec;
+    private final Vocabulary vocab;
+    private final int[] train, valid, test;
+    private final List<String> skipped;
+    private final String sha;
+
+    /** The songs of a MIDI file or directory; files that cannot be read are skipped and listed. */
+    static MidiReader.Collection songs(DataConfig d, ConfigLocations where, Path baseDir) {
+        Path p = Path.of(d.source());
+        if (!Files.exists(p) && baseDir != null) p = baseDir.resolve(d.source());
+        if (!Files.exists(p)) throw where.error("data.source", "not found: " + d.source());
+        if (Files.isDirectory(p)) return MidiReader.readDirectory(p, d.drums());
+        try {
+            return new MidiReader.Collection(List.of(MidiReader.read(p, d.drums())), List.of());
+        } catch (org.seqlab.core.UserException e) {
+            throw where.error("data.source", e.getMessage());
+        }
+    }
+
+    /** Splits songs by file, seeded; needs one song per split at least. */
+    static Splits<List<MidiReader.Song>> split(MidiReader.Collection c, DataConfig d, ConfigLocations where) {
+        if (c.songs().size() < 3)
+            throw where.error("data.source", d.source() + ": " + c.songs().size() + " readable MIDI file(s); train, valid and test need one each"
+                    + (c.skipped().isEmpty() ? "" : " (skipped: " + String.join("; ", c.skipped()) + ")"));
+        try {
+            return Splits.ofExamples(c.songs(), d.fractions(), d.splitSeed());
+        } catch (FieldException e) {
+            throw where.error("data", e);
+        }
+    }
+
+    MidiTask(ExperimentConfig cfg, ConfigLocations where, Path baseDir) {
+        this.cfg = cfg;
+        DataConfig d = cfg.data();
+        this.source = Path.of(d.source());
+        MidiReader.Collection c = songs(d, where, baseDir);
+        Splits<List<MidiReader.Song>> s = split(c, d, where);
+        this.skipped = c.skipped();
+        this.codec = d.encoding() == DataConfig.Encoding.MELODY ? new MelodyCodec(d.stepSeconds()) : new EventCodec();
+        List<String> symbols = new ArrayList<>(codec.vocabulary());
+        symbols.add(0, END);
+        this.vocab = new Vocabulary(symbols, UnknownPolicy.ERROR, END);
+        this.train = stream(s.train());
+        this.valid = stream(s.valid());
+        this.test = stream(s.test());
+        StringBuilder ids = new StringBuilder();
+        for (MidiReader.Song song : c.songs()) ids.append(song.source()).append(':').append(song.notes().hashCode()).append('\n');
+        this.sha = org.seqlab.core.Sha256.of(ids.toString());
+        TrainingConfig t = cfg.training();
+        if (train.length < t.seqLen() + 1)
+            throw where.error("training.seq_len", "is " + t.seqLen() + " but the training songs have only " + train.length + " tokens");
+        if (t.batching() == TrainingConfig.Batching.EXAMPLES)
+            throw where.error("training.batching", "examples is for one-line examples; use windows or sequential for MIDI");
+    }
+
+    /** end, song 1 tokens (shifted past the end token), end, song 2 ..., end. */
+    private int[] stream(List<MidiReader.Song> songs) {
+        List<Integer> out = new ArrayList<>();
+        out.add(0);
+        for (MidiReader.Song s : songs) {
+            for (int t : codec.encode(s.notes())) out.add(t + 1);
+            out.add(0);
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    @Override public ModelShape shape() { return ModelShape.tokens(vocab.size()); }
+    @Override public String name() { return source.getFileName() + " (" + cfg.data().encoding().name().toLowerCase() + ")"; }
+    @Override public String source() { return source.toString(); }
+    @Override public String sha256() { return sha; }
+    @Override public Results.Tokens counts() { return new Results.Tokens(train.length - 1, valid.length - 1, test.length - 1); }
+    @Override public Double optimum() { return null; }
+    @Override public Double trueTestLoss() { return null; }
+    @Override public Vocabulary vocabulary() { return vocab; }
+    @Override public String baselineName() { return "unigram"; }
+    @Override public Metrics baseline() { return Metrics.of(UnigramBaseline.evaluate(train, test, vocab.size())); }
+
+    @Override
+    public List<String> skipped() {
+        return skipped;
+    }
+
+    @Override
+    public BatchSource training(SplittableRandom random) {
+        TrainingConfig t = cfg.training();
+        return t.batching() == TrainingConfig.Batching.SEQUENTIAL ? new SequentialWindows(train, t.batchSize(), t.seqLen())
+                : new RandomWindows(train, t.batchSize(), t.seqLen(), random);
+    }
+
+    @Override public List<? extends Batch> validPass() { return pass(valid); }
+    @Override public List<? extends Batch> testPass() { return pass(test); }
+
+    private List<? extends Batch> pass(int[] stream) {
+        return SequentialPass.of(stream, cfg.training().evalBatchSize(), Math.max(64, cfg.training().seqLen()));
+    }
+
+    @Override
+    public List<Results.SampleSet> sample(SequenceModel m, String run, SplittableRandom random, Path out) throws IOException {
+        var sc = cfg.samples();
+        List<Results.SampleSet> sets = new ArrayList<>();
+        for (double temp : sc.temperatures()) {
+            Sampler sampler = new Sampler(temp, sc.topK(), sc.topP() < 1 && temp == 1.0 ? sc.topP() : 1.0);
+            List<String> files = new ArrayList<>();
+            for (int i = 0; i < sc.count(); i++) {
+                Generator g = m.generator();
+                float[] logits = g.next(0);
+                List<Integer> tokens = new ArrayList<>();
+                while (tokens.size() < sc.maxLength()) {
+                    int next = sampler.sample(logits, random);
+                    if (next == 0) break;
+                    tokens.add(next - 1);
+                    logits = g.next(next);
+                }
+                String file = "samples/" + run.replaceAll("[^A-Za-z0-9._-]", "_") + "-t" + temp + "-" + (i + 1) + ".mid";
+                AtomicFiles.writeBytes(out.resolve(file), MidiWriter.write(codec.decode(tokens.stream().mapToInt(Integer::intValue).toArray()), 1));
+                files.add(file);
+            }
+            sets.add(new Results.SampleSet(temp, sc.topK(), sampler.topP(), files));
+        }
+        return sets;
+    }
+
+    @Override
+    public String picture(SequenceModel m, String run, Path out) {
+        return null;
+    }
+}
