@@ -8,11 +8,11 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Speed benchmarks against the peer scripts in ../shared/bench (run one after the other).",
-        subcommands = {BenchCommand.HandRolled.class, BenchCommand.Lstm.class})
+        subcommands = {BenchCommand.HandRolled.class, BenchCommand.Lstm.class, BenchCommand.Music.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: handrolled or lstm");
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: handrolled, lstm or music");
     }
 
     @Command(name = "handrolled", description = "Hand-rolled vanilla RNN (hidden 100, seq 25) vs NumPy min_char_rnn.py; prints handrolled_vs_numpy_chars_per_s_ratio last.")
@@ -30,6 +30,24 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             Path f = file != null ? file : HandRolledBench.defaultCorpus();
             new HandRolledBench(f, seconds, batch, System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "music", description = "Best frame model vs PyTorch torch_poly.py on piano rolls for the same wall time; prints music_vs_torch_test_nll_delta last.")
+    static final class Music implements Callable<Integer> {
+        @Option(names = "--file", description = "piano-roll JSON (default ../shared/datasets/nottingham.json)")
+        Path file;
+
+        @Option(names = "--seconds", defaultValue = "900", description = "wall time of each side (default ${DEFAULT-VALUE})")
+        double seconds;
+
+        @Override
+        public Integer call() throws Exception {
+            Path f = file != null ? file : org.seqlab.experiments.bench.Peer.sharedDir().resolve("datasets").resolve("nottingham.json");
+            if (!java.nio.file.Files.isRegularFile(f))
+                throw new org.seqlab.core.UserException(f + ": piano-roll file not found (give one with --file)");
+            new org.seqlab.experiments.bench.MusicBench(f, seconds, System.out).run();
             return 0;
         }
     }
