@@ -10,7 +10,7 @@ import java.util.List;
  * The {@code data:} section of an experiment.
  *
  * @param source     "builtin:markov-names", the path of a UTF-8 text file, or of a piano-roll JSON file
- * @param format     auto (a .json source is a piano roll, a directory or .mid/.midi file is MIDI,
+ * @param format     auto (a .json/.pickle source is a piano roll, a directory or .mid/.midi file is MIDI,
  *                   anything else text), text, pianoroll or midi
  * @param encoding   midi only: events (Performance-RNN note-on/off, time-shift, velocity tokens),
  *                   melody (top voice as pitch-duration tokens) or pianoroll (88-key frames)
@@ -59,7 +59,7 @@ public record DataConfig(String source, Format format, Encoding encoding, Double
     /** Whether the source is a piano-roll dataset (explicitly, or a .json file with format auto). */
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isPianoRoll() {
-        return format == Format.PIANOROLL || (format == Format.AUTO && source.toLowerCase(java.util.Locale.ROOT).endsWith(".json"));
+        return format == Format.PIANOROLL || (format == Format.AUTO && source.toLowerCase(java.util.Locale.ROOT).matches(".*\\.(json|pickle|pkl)$"));
     }
 
     /** Whether the source is MIDI: explicitly, or (format auto) a .mid/.midi file or a directory. */

@@ -14,8 +14,9 @@ import java.util.List;
 /**
  * Reads seqlab's JSON form of the polyphonic benchmarks:
  * {@code {"train"|"valid"|"test": [ tune, ... ]}}, a tune being a list of frames and a frame the
- * list of MIDI pitches sounding in it (e.g. ../shared/datasets/nottingham.json). Errors name the
- * file and the JSON path of the first bad value.
+ * list of MIDI pitches sounding in it (e.g. ../shared/datasets/nottingham.json), and the same
+ * structure in the benchmarks' original Python pickles ({@code JSB Chorales.pickle} etc., read with
+ * the Pyrolite unpickler). Errors name the file and the path of the first bad value.
  */
 public final class PianoRollJson {
     private PianoRollJson() {}
@@ -23,15 +24,17 @@ public final class PianoRollJson {
     public static PianoRollSet read(Path file) {
         byte[] bytes;
         JsonNode root;
+        boolean pickle = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).matches(".*\\.(pickle|pkl)$");
         try {
             bytes = Files.readAllBytes(file);
-            root = Json.MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw new UserException(file + ": not a readable piano-roll JSON file: " + e.getMessage().lines().findFirst().orElse(""));
+            root = pickle ? Json.MAPPER.valueToTree(new net.razorvine.pickle.Unpickler().loads(bytes)) : Json.MAPPER.readTree(bytes);
+        } catch (IOException | net.razorvine.pickle.PickleException | IllegalArgumentException e) {
+            throw new UserException(file + ": not a readable piano-roll " + (pickle ? "pickle" : "JSON") + " file: "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }
         if (root == null || !root.isObject())
             throw new UserException(file + ": expected {\"train\": [...], \"valid\": [...], \"test\": [...]}");
-        String name = file.getFileName().toString().replaceFirst("\\.json$", "");
+        String name = file.getFileName().toString().replaceFirst("\\.(json|pickle|pkl)$", "");
         return new PianoRollSet(name, file.toString(), Sha256.of(bytes), split(file, root, "train"), split(file, root, "valid"),
                 split(file, root, "test"));
     }
@@ -51,7 +54,7 @@ public final class PianoRollJson {
                 JsonNode frame = tune.get(f);
                 if (!frame.isArray()) throw new UserException(file + ": " + at + "[" + f + "] must be a list of MIDI pitches");
                 for (JsonNode p : frame) {
-                    if (!p.canConvertToInt() || !p.isIntegralNumber())
+                    if (!p.isNumber() || p.asDouble() != Math.rint(p.asDouble()))
                         throw new UserException(file + ": " + at + "[" + f + "]: expected MIDI pitch numbers, got " + p);
                     int pitch = p.asInt();
                     if (pitch < PianoRoll.LOWEST || pitch > PianoRoll.HIGHEST)

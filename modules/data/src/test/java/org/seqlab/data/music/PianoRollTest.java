@@ -42,6 +42,24 @@ class PianoRollTest {
     }
 
     @Test
+    void readsTheOriginalPicklesToo() throws Exception {
+        // the benchmarks' pickles hold {"train": [[(60.0, 64.0), ...], ...], ...}: tuples of float pitches
+        java.util.Map<String, Object> data = new java.util.HashMap<>();
+        data.put("train", java.util.List.of(java.util.List.of(new Object[]{60.0, 64.0}, new Object[]{}, new Object[]{67.0})));
+        data.put("valid", java.util.List.of(java.util.List.of(new Object[]{62.0}, new Object[]{62.0})));
+        data.put("test", java.util.List.of(java.util.List.of(new Object[]{40.0}, new Object[]{41.0})));
+        Path file = Files.write(dir.resolve("JSB Chorales.pickle"), new net.razorvine.pickle.Pickler().dumps(data));
+        PianoRollSet set = PianoRollJson.read(file);
+        assertEquals("JSB Chorales", set.name());
+        assertEquals(3, set.train().get(0).length);
+        assertEquals(1f, set.train().get(0)[0][64 - 21]);
+        assertEquals(1f, set.train().get(0)[2][67 - 21]);
+        Files.write(dir.resolve("bad.pickle"), new byte[]{(byte) 0x80, 2, 'x'});
+        assertTrue(assertThrows(UserException.class, () -> PianoRollJson.read(dir.resolve("bad.pickle"))).getMessage()
+                .contains("not a readable piano-roll pickle file"));
+    }
+
+    @Test
     void badFilesNameTheFileAndThePlace() throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.json"), JSON.replace("[41]", "[141]"));
         UserException e = assertThrows(UserException.class, () -> PianoRollJson.read(bad));
