@@ -13,7 +13,9 @@ import java.io.IOException;
 
 /**
  * A real tune above a generated continuation, as piano rolls (pitch up, time right), cropped to
- * the pitches in use; the primed frames of the generated roll are shaded.
+ * the pitches in use, split into lines as in the symphony projects: the top voice of each frame
+ * (melody) in red, the lowest (bass) in blue, the notes between (harmony) in grey. The primed
+ * frames of the generated roll are shaded.
  */
 final class PianoRollPicture {
     private static final int W = 3, H = 4, LEFT = 40, TOP = 24, GAP = 36;
@@ -29,7 +31,7 @@ final class PianoRollPicture {
         hi = Math.min(PianoRoll.KEYS - 1, hi + 2);
         int rows = hi - lo + 1, frames = Math.max(real.length, generated.length);
         int width = LEFT + frames * W + 10, panel = rows * H;
-        BufferedImage img = new BufferedImage(Math.max(width, 420), TOP + 2 * (panel + GAP), BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = new BufferedImage(Math.max(width, 460), TOP + 2 * (panel + GAP) + 10, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
@@ -37,20 +39,31 @@ final class PianoRollPicture {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
         g.setColor(Color.BLACK);
         g.drawString("real test tune", LEFT, TOP - 8);
-        draw(g, real, lo, hi, TOP, 0, new Color(40, 80, 160));
+        draw(g, real, lo, hi, TOP, 0);
         int y2 = TOP + panel + GAP;
         g.setColor(Color.BLACK);
         g.drawString(run + ": generated (first " + primed + " frames given from the real tune, shaded)", LEFT, y2 - 8);
         g.setColor(new Color(235, 235, 235));
         g.fillRect(LEFT, y2, primed * W, panel);
-        draw(g, generated, lo, hi, y2, primed, new Color(180, 60, 40));
+        draw(g, generated, lo, hi, y2, primed);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+        int lx = LEFT, ly = img.getHeight() - 8;
+        for (Object[] item : new Object[][]{{"melody (top voice)", MELODY}, {"harmony", HARMONY}, {"bass (lowest voice)", BASS}}) {
+            g.setColor((Color) item[1]);
+            g.fillRect(lx, ly - 8, 10, 8);
+            g.setColor(Color.BLACK);
+            g.drawString((String) item[0], lx + 14, ly);
+            lx += 140;
+        }
         g.dispose();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(img, "png", out);
         return out.toByteArray();
     }
 
-    private static void draw(Graphics2D g, float[][] roll, int lo, int hi, int y, int primed, Color color) {
+    private static final Color MELODY = new Color(200, 50, 40), BASS = new Color(40, 80, 180), HARMONY = new Color(130, 130, 130);
+
+    private static void draw(Graphics2D g, float[][] roll, int lo, int hi, int y, int primed) {
         int rows = hi - lo + 1;
         g.setColor(new Color(200, 200, 200));
         g.drawRect(LEFT, y, roll.length * W, rows * H);
@@ -63,11 +76,16 @@ final class PianoRollPicture {
                 g.setColor(Color.GRAY);
                 g.drawString("C" + (PianoRoll.pitch(k) / 12 - 1), 6, yy + H);
             }
-        for (int f = 0; f < roll.length; f++)
+        for (int f = 0; f < roll.length; f++) {
+            int top = -1, bottom = -1;
+            for (int k = 0; k < roll[f].length; k++)
+                if (roll[f][k] > 0.5f) { if (bottom < 0) bottom = k; top = k; }
             for (int k = lo; k <= hi; k++)
                 if (roll[f][k] > 0.5f) {
-                    g.setColor(f < primed ? Color.GRAY : color);
+                    Color c = k == top ? MELODY : k == bottom ? BASS : HARMONY;
+                    g.setColor(f < primed ? c.brighter() : c);
                     g.fillRect(LEFT + f * W, y + (hi - k) * H, W, H - 1);
                 }
+        }
     }
 }
