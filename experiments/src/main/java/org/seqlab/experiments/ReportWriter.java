@@ -46,6 +46,9 @@ public final class ReportWriter {
                 images.put(run.picture(), Files.readAllBytes(dir.resolve(run.picture())));
         images.put("curves-tokens.png", chart("Validation loss vs training tokens", "training tokens seen", EpochRecord::tokensSeen));
         images.put("curves-time.png", chart("Validation loss vs wall-clock time", "seconds of training", EpochRecord::seconds));
+        images.put("curves-accuracy.png", chart("Validation accuracy vs training " + (r.dataset().frames() ? "frames" : "tokens"),
+                "training " + (r.dataset().frames() ? "frames" : "tokens") + " seen", EpochRecord::tokensSeen, EpochRecord::validAccuracy,
+                "validation accuracy", false));
         for (var e : images.entrySet())
             if (e.getKey().startsWith("curves-")) AtomicFiles.writeBytes(dir.resolve(e.getKey()), e.getValue());
         String md = markdown();
@@ -104,7 +107,8 @@ public final class ReportWriter {
             s.append(String.format(Locale.ROOT, "%nThe true generating process scores %.4f nats/token on this test split "
                     + "(the entropy rate is its expectation).%n", d.trueModelTestLoss()));
         if (repeated) s.append(repeats());
-        s.append("\n## Learning curves\n\n![validation loss vs tokens](curves-tokens.png)\n\n![validation loss vs time](curves-time.png)\n\n");
+        s.append("\n## Learning curves\n\n![validation loss vs tokens](curves-tokens.png)\n\n![validation loss vs time](curves-time.png)\n\n"
+                + "![validation accuracy vs tokens](curves-accuracy.png)\n\n");
         s.append(settingsTable());
         boolean pictures = r.runs().stream().anyMatch(run -> run.picture() != null);
         if (pictures) {
@@ -214,8 +218,13 @@ public final class ReportWriter {
     }
 
     private byte[] chart(String title, String xLabel, ToDoubleFunction<EpochRecord> x) throws IOException {
-        XYChart c = new XYChartBuilder().width(800).height(420).title(title).xAxisTitle(xLabel)
-                .yAxisTitle(r.dataset().frames() ? "validation NLL (nats/frame)" : "validation loss (nats/token)").build();
+        return chart(title, xLabel, x, EpochRecord::validLoss,
+                r.dataset().frames() ? "validation NLL (nats/frame)" : "validation loss (nats/token)", true);
+    }
+
+    private byte[] chart(String title, String xLabel, ToDoubleFunction<EpochRecord> x, ToDoubleFunction<EpochRecord> y,
+                         String yLabel, boolean references) throws IOException {
+        XYChart c = new XYChartBuilder().width(800).height(420).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         c.getStyler().setXAxisDecimalPattern("#,###");
         double maxX = 1;
@@ -223,7 +232,7 @@ public final class ReportWriter {
         for (Results.Run run : r.runs()) {
             if (run.curve().isEmpty()) continue;
             double[] xs = run.curve().stream().mapToDouble(x).toArray();
-            double[] ys = run.curve().stream().mapToDouble(EpochRecord::validLoss).map(v -> Double.isFinite(v) ? v : Double.NaN).toArray();
+            double[] ys = run.curve().stream().mapToDouble(y).map(v -> Double.isFinite(v) ? v : Double.NaN).toArray();
             maxX = Math.max(maxX, xs[xs.length - 1]);
             c.addSeries(repeated ? run.model() + " s" + run.seed() : run.model(), xs, ys).setMarker(SeriesMarkers.CIRCLE);
         }
