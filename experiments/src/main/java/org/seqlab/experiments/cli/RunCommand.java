@@ -5,35 +5,24 @@ import org.seqlab.experiments.ConfigLoader;
 import org.seqlab.experiments.ExperimentRunner;
 import org.seqlab.experiments.Results;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", description = "Train every model of an experiment and write its report.")
 final class RunCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "EXPERIMENT.yaml", description = "experiment file, e.g. experiments/quickstart.yaml")
-    Path file;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a field, e.g. --set training.lr=0.01 --set models[0].hidden=64")
-    List<String> overrides = new ArrayList<>();
-
-    @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: reports/<experiment name>)")
-    Path out;
+    @Mixin
+    ExperimentOptions options;
 
     @Option(names = "--fresh", description = "retrain every model even if an earlier run finished it")
     boolean fresh;
 
-    @Option(names = "--debug", description = "print stack traces")
-    boolean debug;
-
     @Override
     public Integer call() throws Exception {
-        ConfigLoader.Loaded loaded = ConfigLoader.load(file, overrides);
-        Path dir = out != null ? out : Path.of("reports", loaded.config().name());
+        ConfigLoader.Loaded loaded = options.load();
+        Path dir = options.outDir(loaded);
         ConsoleProgress progress = new ConsoleProgress(System.err);
         ExperimentRunner.Console console = new ExperimentRunner.Console() {
             @Override
@@ -46,7 +35,7 @@ final class RunCommand implements Callable<Integer> {
                 return progress;
             }
         };
-        String command = "seqlab run " + file + (overrides.isEmpty() ? "" : " --set " + String.join(" --set ", overrides));
+        String command = "seqlab run " + options.file + (options.overrides.isEmpty() ? "" : " --set " + String.join(" --set ", options.overrides));
         Results r = new ExperimentRunner(loaded, dir, console, fresh, command).run();
         System.out.println();
         String unit = r.dataset().frames() ? "nats/frame" : "nats/token";

@@ -86,9 +86,8 @@ public final class SweepRunner {
         for (int i = 0; i < plan.size(); i++) if (!done.contains(i)) todo++;
         console.accept(String.format("sweep %s: %d trials planned (%s search), %d finished earlier, %d to run on %d worker(s)",
                 loaded.config().name(), plan.size(), sweep.generator().name().toLowerCase(), plan.size() - todo, todo, sweep.workers()));
-        long deadline = sweep.maxSeconds() > 0 ? System.nanoTime() + (long) (sweep.maxSeconds() * 1e9) : Long.MAX_VALUE;
-        ExecutorService pool = Executors.newFixedThreadPool(sweep.workers());
-        try {
+        long deadline = deadline();
+        return withPool(log, plan.size(), pool -> {
             List<Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < plan.size(); i++) {
                 if (done.contains(i)) continue;
@@ -101,16 +100,37 @@ public final class SweepRunner {
                 }));
             }
             for (Future<?> f : futures) f.get();
+        });
+    }
+
+    private long deadline() {
+        return sweep.maxSeconds() > 0 ? System.nanoTime() + (long) (sweep.maxSeconds() * 1e9) : Long.MAX_VALUE;
+    }
+
+    /** Work that schedules trials on the worker pool and waits for them. */
+    private interface PoolWork {
+        void run(ExecutorService pool) throws Exception;
+    }
+
+    /** Runs {@code work} on a pool of {@code workers} threads, then reports every finished trial. */
+    private List<TrialLog.Trial> withPool(TrialLog log, int planned, PoolWork work) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(sweep.workers());
+        try {
+            work.run(pool);
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IOException("sweep worker failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("sweep interrupted", e);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
         } finally {
             pool.shutdownNow();
         }
         List<TrialLog.Trial> trials = log.read();
-        new SweepReport(loaded, sweep, trials, plan.size()).write(out);
+        new SweepReport(loaded, sweep, trials, planned).write(out);
         return trials;
     }
 
@@ -144,14 +164,14 @@ public final class SweepRunner {
         int todo = Math.max(0, sweep.trials() - finished.size());
         console.accept(String.format("sweep %s: %d trials planned (genetic search, population %d), %d finished earlier, %d to run on %d worker(s)",
                 loaded.config().name(), sweep.trials(), population, finished.size(), todo, sweep.workers()));
-        long deadline = sweep.maxSeconds() > 0 ? System.nanoTime() + (long) (sweep.maxSeconds() * 1e9) : Long.MAX_VALUE;
-        ExecutorService pool = Executors.newFixedThreadPool(sweep.workers());
-        java.util.concurrent.ExecutorCompletionService<Object> done = new java.util.concurrent.ExecutorCompletionService<>(pool);
-        try {
+        long deadline = deadline();
+        final int first = next;
+        return withPool(log, sweep.trials(), pool -> {
+            java.util.concurrent.ExecutorCompletionService<Object> done = new java.util.concurrent.ExecutorCompletionService<>(pool);
             int running = 0, started = 0;
             while (started < todo || running > 0) {
                 while (running < sweep.workers() && started < todo && System.nanoTime() < deadline) {
-                    int trial = next + started++;
+                    int trial = first + started++;
                     org.deeplearning4j.arbiter.optimize.api.Candidate c;
                     synchronized (gen) {
                         c = gen.getCandidate();
@@ -159,7 +179,7 @@ public final class SweepRunner {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> params = new LinkedHashMap<>((Map<String, Object>) c.getValue());
                     done.submit(() -> {
-                        TrialLog.Trial t = runTrial(trial, params, next + todo);
+                        TrialLog.Trial t = runTrial(trial, params, first + todo);
                         log.append(t);
                         synchronized (gen) {
                             report(gen, c, trial, t.metric());
@@ -172,17 +192,7 @@ public final class SweepRunner {
                 done.take().get();
                 running--;
             }
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IOException("sweep worker failed: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("sweep interrupted", e);
-        } finally {
-            pool.shutdownNow();
-        }
-        List<TrialLog.Trial> trials = log.read();
-        new SweepReport(loaded, sweep, trials, sweep.trials()).write(out);
-        return trials;
+        });
     }
 
     private static void report(org.deeplearning4j.arbiter.optimize.generator.GeneticSearchCandidateGenerator gen,
