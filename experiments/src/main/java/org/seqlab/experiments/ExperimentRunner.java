@@ -179,7 +179,8 @@ public final class ExperimentRunner {
             boolean first = seed == cfg.runSeeds().get(0);
             samples = p.sample(best, mc.name() + (first ? "" : "-seed" + seed), random.split(), out);
             if (first) picture = p.picture(best, mc.name(), out);
-            console.info(String.format("%s: test %.4f nats/step (perplexity %.3f, accuracy %.1f%%), %.1f s, %,.0f steps/s",
+            String unit = shape.kind() == OutputKind.FRAMES ? "frame" : "token";
+            console.info(String.format("%s: test %.4f nats/" + unit + " (perplexity %.3f, accuracy %.1f%%), %.1f s, %,.0f " + unit + "s/s",
                     mc.name(), te.loss(), te.perplexity(), 100 * te.accuracy(), tr.trainSeconds(), tr.tokensPerSecond()));
         }
         Results.Run run = new Results.Run(mc.name(), family, model.parameterCount(), seed, config, metrics, status,
