@@ -35,7 +35,7 @@ public final class MusicBench {
                 name: bench-music
                 data: {source: "%s", format: pianoroll}
                 models:
-                  - {family: handrolled, name: lstm, cell: lstm, hidden: 256, dropout: 0.25}
+                  - {family: handrolled, name: lstm, cell: lstm, hidden: 256, dropout: 0.25, frame_prior: 0.04}
                 training:
                   epochs: 100000
                   budget_seconds: %s

@@ -14,9 +14,12 @@ import org.seqlab.core.ModelConfig;
  * @param dropout    inverted dropout on every layer's output during training (drop probability)
  * @param forgetBias LSTM only: initial forget-gate bias (1 keeps memory open early on)
  * @param precision  float for training, double for exact gradient checks
+ * @param framePrior frame models only: initial probability of each unit being on (the output bias
+ *                   starts at its log-odds; e.g. 0.04 for piano rolls, where few keys sound at once);
+ *                   unset, every unit starts at 0.5
  */
 public record HandRolledConfig(String name, Cell cell, Integer hidden, Integer layers, Double dropout,
-                               Double forgetBias, Precision precision) implements ModelConfig {
+                               Double forgetBias, Precision precision, Double framePrior) implements ModelConfig {
     public enum Cell { RNN, LSTM, GRU }
 
     public enum Precision { FLOAT, DOUBLE }
@@ -32,11 +35,13 @@ public record HandRolledConfig(String name, Cell cell, Integer hidden, Integer l
         Check.atLeast("hidden", hidden, 1);
         Check.atLeast("layers", layers, 1);
         Check.range("dropout", dropout, 0, 1, false);
+        if (framePrior != null && !(framePrior > 0 && framePrior < 1))
+            throw new FieldException("frame_prior", "must be in (0, 1), got " + framePrior);
         if (cell != Cell.LSTM && forgetBias != 1.0)
             throw new FieldException("forget_bias", "applies to cell: lstm only");
     }
 
     public static HandRolledConfig of(String name, Cell cell, int hidden) {
-        return new HandRolledConfig(name, cell, hidden, null, null, null, null);
+        return new HandRolledConfig(name, cell, hidden, null, null, null, null, null);
     }
 }

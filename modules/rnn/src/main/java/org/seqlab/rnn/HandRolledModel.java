@@ -71,6 +71,8 @@ public final class HandRolledModel implements SequenceModel, Inspectable {
         for (int l = 0; l < config.layers(); l++) cells.add(newCell(l, l == 0 ? v : h));
         why = params.param("Why");
         by = params.param("by");
+        if (shape.kind() == OutputKind.FRAMES && config.framePrior() != null)
+            by.assign(Math.log(config.framePrior() / (1 - config.framePrior())));   // start at the prior's log-odds
         gWhy = params.grad("Why");
         gBy = params.grad("by");
         updater = new ParameterUpdater(options.optimizer(), options.clip(), params);

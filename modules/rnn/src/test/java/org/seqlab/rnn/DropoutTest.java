@@ -23,7 +23,7 @@ class DropoutTest {
     }
 
     private static HandRolledModel model(double dropout) {
-        return new HandRolledModel(new HandRolledConfig("d", HandRolledConfig.Cell.GRU, 16, 2, dropout, null, null),
+        return new HandRolledModel(new HandRolledConfig("d", HandRolledConfig.Cell.GRU, 16, 2, dropout, null, null, null),
                 ModelShape.tokens(10), TrainingOptions.DEFAULT, 3);
     }
 
@@ -48,12 +48,23 @@ class DropoutTest {
     }
 
     @Test
+    void aFramePriorStartsEveryUnitAtItsProbability() {
+        HandRolledModel m = new HandRolledModel(new HandRolledConfig("p", HandRolledConfig.Cell.LSTM, 8, 1, 0.0, null, null, 0.05),
+                ModelShape.frames(10), TrainingOptions.DEFAULT, 1);
+        float[] silent = new float[2 * 3 * 10];
+        org.seqlab.core.FrameBatch b = new org.seqlab.core.FrameBatch(2, 3, 10, silent, silent, org.seqlab.core.Batch.fullMask(2, 3), false);
+        assertEquals(-10 * Math.log(0.95), m.evaluate(b).meanLoss(), 0.05, "silence costs -K ln(1 - prior) at the start");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new HandRolledConfig(null, null, 8, 1, 0.0, null, null, 1.0))
+                .getMessage().startsWith("frame_prior: must be in (0, 1)"));
+    }
+
+    @Test
     void badOptionsNameTheField() {
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> new HandRolledConfig(null, null, 8, 0, null, null, null)).getMessage().startsWith("layers: must be >= 1"));
+                () -> new HandRolledConfig(null, null, 8, 0, null, null, null, null)).getMessage().startsWith("layers: must be >= 1"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> new HandRolledConfig(null, null, 8, 1, 1.0, null, null)).getMessage().startsWith("dropout: must be in [0, 1)"));
+                () -> new HandRolledConfig(null, null, 8, 1, 1.0, null, null, null)).getMessage().startsWith("dropout: must be in [0, 1)"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> new HandRolledConfig(null, HandRolledConfig.Cell.GRU, 8, 1, 0.0, 2.0, null)).getMessage().startsWith("forget_bias"));
+                () -> new HandRolledConfig(null, HandRolledConfig.Cell.GRU, 8, 1, 0.0, 2.0, null, null)).getMessage().startsWith("forget_bias"));
     }
 }

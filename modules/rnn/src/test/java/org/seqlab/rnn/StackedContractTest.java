@@ -13,7 +13,7 @@ class StackedContractTest extends SequenceModelContract {
 
     @Override
     protected ModelConfig smallConfig() {
-        return new HandRolledConfig("stack", HandRolledConfig.Cell.LSTM, 24, 2, 0.0, null, null);
+        return new HandRolledConfig("stack", HandRolledConfig.Cell.LSTM, 24, 2, 0.0, null, null, null);
     }
 
     @Override
