@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.seqlab.core.FieldException;
 import org.seqlab.core.Json;
 import org.seqlab.core.ModelConfig;
-import org.seqlab.core.ModelFamily;
 import org.seqlab.core.UserException;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;

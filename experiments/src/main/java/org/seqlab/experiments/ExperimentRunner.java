@@ -2,12 +2,10 @@ package org.seqlab.experiments;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import org.nd4j.linalg.factory.Nd4j;
-import org.seqlab.core.AtomicFiles;
 import org.seqlab.core.Batch;
 import org.seqlab.core.EvalStats;
 import org.seqlab.core.Evaluation;
 import org.seqlab.core.FieldException;
-import org.seqlab.core.Inspectable;
 import org.seqlab.core.Json;
 import org.seqlab.core.Metrics;
 import org.seqlab.core.ModelConfig;
@@ -17,24 +15,13 @@ import org.seqlab.core.OutputKind;
 import org.seqlab.core.Provenance;
 import org.seqlab.core.SequenceModel;
 import org.seqlab.core.Sha256;
-import org.seqlab.core.UnigramBaseline;
 import org.seqlab.core.UserException;
-import org.seqlab.core.data.CharTokenizer;
-import org.seqlab.core.data.BatchSource;
-import org.seqlab.core.data.ExampleBatches;
-import org.seqlab.core.data.RandomWindows;
-import org.seqlab.core.data.SequentialWindows;
-import org.seqlab.core.data.SequentialPass;
 import org.seqlab.core.data.Vocabulary;
-import org.seqlab.core.sample.Sampler;
-import org.seqlab.core.sample.TextSampling;
 import org.seqlab.core.train.Checkpoint;
 import org.seqlab.core.train.Trainer;
 import org.seqlab.core.train.TrainingConfig;
 import org.seqlab.core.train.TrainingListener;
 import org.seqlab.core.train.TrainingResult;
-import org.seqlab.data.Dataset;
-import org.seqlab.data.Datasets;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -202,10 +189,5 @@ public final class ExperimentRunner {
         } catch (RuntimeException | LinkageError e) {
             return "unknown (" + e + ")";
         }
-    }
-
-    /** Deletes a previous output directory's generated files, keeping nothing stale. */
-    static void clean(Path out) throws IOException {
-        AtomicFiles.deleteTree(out);
     }
 }

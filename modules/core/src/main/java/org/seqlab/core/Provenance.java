@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,7 +62,4 @@ public record Provenance(String experiment, String gitCommit, Boolean gitDirty, 
         }
     }
 
-    public static Map<String, Object> environment() {
-        return Map.of("jvm", jvmDescription(), "os", osDescription());
-    }
 }

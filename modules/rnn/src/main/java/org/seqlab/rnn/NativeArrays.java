@@ -4,7 +4,6 @@ import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,9 +46,6 @@ final class NativeArrays {
             throw new IllegalArgumentException("bulk copy needs a whole c-order array of " + n + " elements");
     }
 
-    static INDArray zeros(DataType dt, long... shape) {
-        return Nd4j.create(dt, shape);
-    }
 
     /** Scratch space per (steps, batch) shape; training and evaluation shapes each keep their own. */
     static final class ShapeCache<B> {
