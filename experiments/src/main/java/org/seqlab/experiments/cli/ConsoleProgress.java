@@ -43,7 +43,7 @@ final class ConsoleProgress implements TrainingListener {
     @Override
     public void onEpoch(EpochRecord r) {
         if (bar == null)
-            err.printf(Locale.ROOT, "%s: epoch %d, train %.4f, valid %.4f nats/token, %.1f s%n", run, r.epoch(),
+            err.printf(Locale.ROOT, "%s: epoch %d, train loss %.4f, valid loss %.4f, %.1f s%n", run, r.epoch(),
                     r.trainLoss(), r.validLoss(), r.seconds());
     }
 
