@@ -63,7 +63,7 @@ final class SweepReport {
         TrialLog.Trial best = sorted.isEmpty() || sorted.get(0).metric() == null ? null : sorted.get(0);
         if (best != null) {
             s.append(String.format(Locale.ROOT, "## Best: trial %d, %s %.4f%n%n", best.trial(), metric, best.metric()));
-            for (Map.Entry<String, Object> e : best.params().entrySet()) s.append("- `").append(e.getKey()).append("` = ").append(e.getValue()).append('\n');
+            for (Map.Entry<String, Object> e : best.params().entrySet()) s.append("- `").append(e.getKey()).append("` = ").append(format(e.getValue())).append('\n');
             s.append("\nRun it again: `./seqlab run ").append(out.resolve("best.yaml")).append("` (its own report: `").append(best.out()).append("/report.html`).\n\n");
             writeBestYaml(out, best);
         }
