@@ -46,10 +46,8 @@ final class FrameTask implements TaskData {
         org.seqlab.data.music.PianoRollCodec codec = new org.seqlab.data.music.PianoRollCodec(cfg.data().stepSeconds());
         java.util.function.Function<List<org.seqlab.data.music.MidiReader.Song>, List<float[][]>> rolls = songs -> songs.stream()
                 .map(song -> codec.toFrames(song.notes())).filter(f -> f.length >= 2).toList();
-        StringBuilder ids = new StringBuilder();
-        for (var song : c.songs()) ids.append(song.source()).append(':').append(song.notes().hashCode()).append('\n');
         PianoRollSet set = new PianoRollSet(Path.of(cfg.data().source()).getFileName().toString(), cfg.data().source(),
-                org.seqlab.core.Sha256.of(ids.toString()), rolls.apply(s.train()), rolls.apply(s.valid()), rolls.apply(s.test()));
+                MidiTask.sha256(c), rolls.apply(s.train()), rolls.apply(s.valid()), rolls.apply(s.test()));
         return new FrameTask(cfg, where, set, (int) Math.round(cfg.data().stepSeconds() * 960), c.skipped());
     }
 

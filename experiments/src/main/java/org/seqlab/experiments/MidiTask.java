@@ -3,7 +3,6 @@ package org.seqlab.experiments;
 import org.seqlab.core.AtomicFiles;
 import org.seqlab.core.Batch;
 import org.seqlab.core.FieldException;
-import org.seqlab.core.Generator;
 import org.seqlab.core.Metrics;
 import org.seqlab.core.ModelShape;
 import org.seqlab.core.SequenceModel;
@@ -16,6 +15,7 @@ import org.seqlab.core.data.Splits;
 import org.seqlab.core.data.UnknownPolicy;
 import org.seqlab.core.data.Vocabulary;
 import org.seqlab.core.sample.Sampler;
+import org.seqlab.core.sample.TextSampling;
 import org.seqlab.core.train.TrainingConfig;
 import org.seqlab.data.DataConfig;
 import org.seqlab.data.music.EventCodec;
@@ -58,6 +58,13 @@ final class MidiTask implements TaskData {
         }
     }
 
+    /** Identity of a song collection for provenance: its files and their notes. */
+    static String sha256(MidiReader.Collection c) {
+        StringBuilder ids = new StringBuilder();
+        for (MidiReader.Song song : c.songs()) ids.append(song.source()).append(':').append(song.notes().hashCode()).append('\n');
+        return org.seqlab.core.Sha256.of(ids.toString());
+    }
+
     /** Splits songs by file, seeded; needs one song per split at least. */
     static Splits<List<MidiReader.Song>> split(MidiReader.Collection c, DataConfig d, ConfigLocations where) {
         if (c.songs().size() < 3)
@@ -84,9 +91,7 @@ final class MidiTask implements TaskData {
         this.train = stream(s.train());
         this.valid = stream(s.valid());
         this.test = stream(s.test());
-        StringBuilder ids = new StringBuilder();
-        for (MidiReader.Song song : c.songs()) ids.append(song.source()).append(':').append(song.notes().hashCode()).append('\n');
-        this.sha = org.seqlab.core.Sha256.of(ids.toString());
+        this.sha = sha256(c);
         TrainingConfig t = cfg.training();
         if (train.length < t.seqLen() + 1)
             throw where.error("training.seq_len", "is " + t.seqLen() + " but the training songs have only " + train.length + " tokens");
@@ -143,17 +148,10 @@ final class MidiTask implements TaskData {
             Sampler sampler = new Sampler(temp, sc.topK(), sc.topP() < 1 && temp == 1.0 ? sc.topP() : 1.0);
             List<String> files = new ArrayList<>();
             for (int i = 0; i < sc.count(); i++) {
-                Generator g = m.generator();
-                float[] logits = g.next(0);
-                List<Integer> tokens = new ArrayList<>();
-                while (tokens.size() < sc.maxLength()) {
-                    int next = sampler.sample(logits, random);
-                    if (next == 0) break;
-                    tokens.add(next - 1);
-                    logits = g.next(next);
-                }
+                int[] tokens = TextSampling.tokens(m, new int[]{0}, sc.maxLength(), 0, -1, sampler, random);
+                for (int k = 0; k < tokens.length; k++) tokens[k]--;          // back to codec ids (0 is the end token)
                 String file = "samples/" + run.replaceAll("[^A-Za-z0-9._-]", "_") + "-t" + temp + "-" + (i + 1) + ".mid";
-                AtomicFiles.writeBytes(out.resolve(file), MidiWriter.write(codec.decode(tokens.stream().mapToInt(Integer::intValue).toArray()), 1));
+                AtomicFiles.writeBytes(out.resolve(file), MidiWriter.write(codec.decode(tokens), 1));
                 files.add(file);
             }
             sets.add(new Results.SampleSet(temp, sc.topK(), sampler.topP(), files));

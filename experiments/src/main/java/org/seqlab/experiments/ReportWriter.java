@@ -81,13 +81,12 @@ public final class ReportWriter {
         if (opt != null)
             s.append(String.format(Locale.ROOT, "| **optimum** (entropy rate of the generating process) | — | — | — | — | — | %.4f | %.3f | %.4f | — | 0 | — | — | |%n",
                     opt, Math.exp(opt), opt / Math.log(2)));
-        Results.Baseline uni = r.baselines().values().iterator().next();
         String baseline = r.baselines().keySet().iterator().next();
-        Results.Baseline uni0 = r.baselines().get(baseline);
+        Results.Baseline uni = r.baselines().get(baseline);
         s.append(String.format(Locale.ROOT, "| %s baseline | — | %d | — | — | — | %s | %s | %s | %s | %s | — | — | |%n",
                 baseline, d.vocabularySize(), f4(uni.testLoss()), f3(uni.testPerplexity()), f4(bits(uni.testLoss())),
                 pct(uni.testAccuracy()), gap(uni.testLoss(), opt)));
-        boolean repeated = r.runs().stream().map(Results.Run::model).distinct().count() < r.runs().size();
+        boolean repeated = repeated();
         for (Results.Run run : r.runs()) {
             var m = run.metrics();
             String label = repeated ? run.model() + " (seed " + run.seed() + ")" : run.model();
@@ -106,7 +105,7 @@ public final class ReportWriter {
         if (d.trueModelTestLoss() != null)
             s.append(String.format(Locale.ROOT, "%nThe true generating process scores %.4f nats/token on this test split "
                     + "(the entropy rate is its expectation).%n", d.trueModelTestLoss()));
-        if (repeated) s.append(repeats());
+        if (repeated()) s.append(repeats());
         s.append("\n## Learning curves\n\n![validation loss vs tokens](curves-tokens.png)\n\n![validation loss vs time](curves-time.png)\n\n"
                 + "![validation accuracy vs tokens](curves-accuracy.png)\n\n");
         s.append(settingsTable());
@@ -142,6 +141,11 @@ public final class ReportWriter {
         s.append("- JVM: ").append(prov.jvm()).append("\n- OS: ").append(prov.os()).append("\n- ND4J: ").append(prov.backend()).append("\n");
         s.append("- started: ").append(prov.startTime()).append("\n- full record: `provenance.json`, numbers: `results.json`\n");
         return s.toString();
+    }
+
+    /** Whether some model ran with several seeds (runs are then labelled with theirs). */
+    private boolean repeated() {
+        return r.runs().stream().map(Results.Run::model).distinct().count() < r.runs().size();
     }
 
     /** Mean ± std and 95% intervals over seeds, and which models the intervals cannot tell apart. */
@@ -228,7 +232,7 @@ public final class ReportWriter {
         c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         c.getStyler().setXAxisDecimalPattern("#,###");
         double maxX = 1;
-        boolean repeated = r.runs().stream().map(Results.Run::model).distinct().count() < r.runs().size();
+        boolean repeated = repeated();
         for (Results.Run run : r.runs()) {
             if (run.curve().isEmpty()) continue;
             double[] xs = run.curve().stream().mapToDouble(x).toArray();

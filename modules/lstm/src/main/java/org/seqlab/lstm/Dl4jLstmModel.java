@@ -234,10 +234,15 @@ public final class Dl4jLstmModel implements SequenceModel {
         for (int r = 0; r < rows; r++)
             for (int k = 0; k < w; k++)
                 for (int t = 0; t < len; t++) {
-                    double q = Math.max(p[(r * w + k) * len + t], TINY);
-                    logits[(r * len + t) * w + k] = tokens ? Math.log(q) : Math.log(q) - Math.log(Math.max(1 - q, TINY));
+                    logits[(r * len + t) * w + k] = logit(p[(r * w + k) * len + t], tokens);
                 }
         return logits;
+    }
+
+    /** The network outputs probabilities: log p for a softmax token, log-odds for a sigmoid unit. */
+    private static double logit(double p, boolean token) {
+        double q = Math.max(p, TINY);
+        return token ? Math.log(q) : Math.log(q) - Math.log(Math.max(1 - q, TINY));
     }
 
     @Override
@@ -270,10 +275,7 @@ public final class Dl4jLstmModel implements SequenceModel {
             private float[] logitsOf(INDArray out) {
                 float[] p = out.castTo(DataType.FLOAT).dup('c').data().asFloat();
                 float[] l = new float[p.length];
-                for (int k = 0; k < p.length; k++) {
-                    double q = Math.max(p[k], TINY);
-                    l[k] = (float) (shape.kind() == OutputKind.TOKENS ? Math.log(q) : Math.log(q) - Math.log(Math.max(1 - q, TINY)));
-                }
+                for (int k = 0; k < p.length; k++) l[k] = (float) logit(p[k], shape.kind() == OutputKind.TOKENS);
                 return l;
             }
 

@@ -17,23 +17,33 @@ public final class TextSampling {
      */
     public static String generate(SequenceModel model, CharTokenizer tokenizer, String prime, int maxTokens,
                                   Sampler sampler, SplittableRandom random) {
-        Generator g = model.generator();
         int eos = tokenizer.vocabulary().eosIndex();
         int[] start = prime == null || prime.isEmpty()
                 ? (eos >= 0 ? new int[]{eos} : new int[]{random.nextInt(tokenizer.vocabulary().size())})
                 : tokenizer.encode(prime, "prime");
+        int unk = tokenizer.vocabulary().symbols().indexOf(org.seqlab.core.data.Vocabulary.UNK);
+        int[] out = tokens(model, start, maxTokens, eos, unk, sampler, random);
+        return tokenizer.decode(out);
+    }
+
+    /**
+     * Feeds {@code start}, then samples up to {@code maxTokens} tokens, stopping at {@code stop}
+     * (not included; -1 = never) and never producing {@code banned} (-1 = none, e.g. the unknown token).
+     */
+    public static int[] tokens(SequenceModel model, int[] start, int maxTokens, int stop, int banned, Sampler sampler,
+                               SplittableRandom random) {
+        Generator g = model.generator();
         float[] logits = null;
         for (int t : start) logits = g.next(t);
-        int unk = tokenizer.vocabulary().symbols().indexOf(org.seqlab.core.data.Vocabulary.UNK);
         int[] out = new int[maxTokens];
         int n = 0;
         while (n < maxTokens) {
-            if (unk >= 0) logits[unk] = Float.NEGATIVE_INFINITY;   // never generate the unknown token
+            if (banned >= 0) logits[banned] = Float.NEGATIVE_INFINITY;
             int next = sampler.sample(logits, random);
-            if (next == eos) break;
+            if (next == stop) break;
             out[n++] = next;
             logits = g.next(next);
         }
-        return tokenizer.decode(java.util.Arrays.copyOf(out, n));
+        return java.util.Arrays.copyOf(out, n);
     }
 }
