@@ -71,6 +71,7 @@ public final class TransformerModel implements SequenceModel {
         for (int i = 0; i < grads.length; i++) grads[i] = Nd4j.zeros(DataType.FLOAT, params.get(i).shape());
         optimizer = new TransformerOptimizer(options.optimizer(), options.clip(), graph.params);
         dropRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        quietly(graph.sd::createGradFunction);
         if (applyInit && config.init() != null) startFrom(Path.of(config.init().checkpoint()));
     }
 
@@ -201,6 +202,17 @@ public final class TransformerModel implements SequenceModel {
             logits = graph.sd.output(ph, TransformerGraph.LOGITS).get(TransformerGraph.LOGITS);
         }
         return logits.reshape(-1).toFloatVector();
+    }
+
+    /** SameDiff prints a line per differentiated op to stdout while it builds the backward graph. */
+    private static void quietly(Runnable r) {
+        java.io.PrintStream out = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            r.run();
+        } finally {
+            System.setOut(out);
+        }
     }
 
     /** Causal mask (−1e9 above the diagonal) plus, for ALiBi, −slope·distance per head. */
