@@ -76,14 +76,14 @@ final class TransformerGraph {
             // [N, 3D] -> [B, T, 3, H, hd] -> [3, B, H, T, hd]: one fused projection, heads as a batch dimension
             SDVariable[] qkvs = sd.unstack(sd.permute(sd.reshape(qkv, qkvShape), 2, 0, 3, 1, 4), 0, 3);
             SDVariable scores = sd.mmul(qkvs[0].mul(scale), qkvs[1], false, true, false).add(bias);
-            SDVariable att = dropout(sd.nn.softmax(scores, -1), p + "drop.att", c.attentionDropout(), true);
+            SDVariable att = dropout(sd.nn.softmax(scores, -1).rename(attention(l)), p + "drop.att", c.attentionDropout(), true);
             SDVariable y = sd.reshape(sd.permute(sd.mmul(att, qkvs[2]), 0, 2, 1, 3), -1, d);   // [N, D]
             y = sd.mmul(y, param(p + "proj.w", projStd, true, d, d)).add(param(p + "proj.b", 0, false, d));
             h = h.add(dropout(y, p + "drop.attn_out", c.dropout(), false));
             SDVariable m = layerNorm(h, p + "ln2", d);
             m = gelu(sd.mmul(m, param(p + "mlp.w1", 0.02, true, d, hidden)).add(param(p + "mlp.b1", 0, false, hidden)));
             m = sd.mmul(m, param(p + "mlp.w2", projStd, true, hidden, d)).add(param(p + "mlp.b2", 0, false, d));
-            h = h.add(dropout(m, p + "drop.mlp_out", c.dropout(), false));
+            h = h.add(dropout(m, p + "drop.mlp_out", c.dropout(), false)).rename(residual(l));
         }
         h = layerNorm(h, "lnf", d);
         SDVariable head = c.tieEmbeddings() ? sd.mmul(h, wte, false, true, false) : sd.mmul(h, param("head.w", 0.02, true, d, w));
@@ -103,6 +103,16 @@ final class TransformerGraph {
         perStep.mul(weights).sum().rename(LOSS);
         sd.setLossVariables(LOSS);
         initialise(seed);
+    }
+
+    /** The attention weights [B, H, T, T] of block {@code l} (for the report's pictures). */
+    static String attention(int l) {
+        return "h" + l + ".attention";
+    }
+
+    /** The residual stream [N, D] after block {@code l}. */
+    static String residual(int l) {
+        return "h" + l + ".out";
     }
 
     private SDVariable param(String name, double std, boolean decay, long... shape) {

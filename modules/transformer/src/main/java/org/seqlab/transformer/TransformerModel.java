@@ -36,7 +36,7 @@ import java.util.SplittableRandom;
  * the window when a sequence is longer than the context (sliding-window evaluation). Gradients of
  * all pieces are summed with weights mask/steps, so they equal the gradient of the batch's mean loss.
  */
-public final class TransformerModel implements SequenceModel {
+public final class TransformerModel implements SequenceModel, org.seqlab.core.Inspectable {
     static final String FAMILY = "transformer";
     private static final float NEG = -1e9f;
 
@@ -179,17 +179,7 @@ public final class TransformerModel implements SequenceModel {
     /** One forward (and backward when training) pass of a piece of {@code rows × len} steps. */
     private float[] run(int rows, int len, float[] x, float[] y, float[] weights, boolean train) {
         int w = shape.width(), n = rows * len;
-        Map<String, INDArray> ph = new HashMap<>();
-        ph.put(TransformerGraph.X, Nd4j.create(x, new long[]{n, w}, 'c'));
-        ph.put(TransformerGraph.QKV_SHAPE, Nd4j.createFromArray((long) rows, len, 3L, config.heads(), config.headSize()));
-        ph.put(TransformerGraph.BIAS, constants.computeIfAbsent("bias" + len, k -> attentionBias(len)));
-        if (config.positions() == TransformerConfig.Positions.LEARNED)
-            ph.put(TransformerGraph.POS, constants.computeIfAbsent("pos" + rows + "x" + len, k -> positions(rows, len)));
-        for (TransformerGraph.DropSite d : graph.drops) {
-            long[] s = d.attention() ? new long[]{rows, config.heads(), len, len} : new long[]{n, config.embedding()};
-            ph.put(d.name(), train ? dropMask(s, d.p())
-                    : constants.computeIfAbsent("ones" + java.util.Arrays.toString(s), k -> Nd4j.ones(DataType.FLOAT, s)));
-        }
+        Map<String, INDArray> ph = placeholders(rows, len, x, train);
         INDArray logits;
         if (train) {
             ph.put(TransformerGraph.Y, Nd4j.create(y, new long[]{n, w}, 'c'));
@@ -202,6 +192,50 @@ public final class TransformerModel implements SequenceModel {
             logits = graph.sd.output(ph, TransformerGraph.LOGITS).get(TransformerGraph.LOGITS);
         }
         return logits.reshape(-1).toFloatVector();
+    }
+
+    /** The inputs of one piece: features, shapes, the attention bias, positions and dropout masks. */
+    private Map<String, INDArray> placeholders(int rows, int len, float[] x, boolean train) {
+        int w = shape.width(), n = rows * len;
+        Map<String, INDArray> ph = new HashMap<>();
+        ph.put(TransformerGraph.X, Nd4j.create(x, new long[]{n, w}, 'c'));
+        ph.put(TransformerGraph.QKV_SHAPE, Nd4j.createFromArray((long) rows, len, 3L, config.heads(), config.headSize()));
+        ph.put(TransformerGraph.BIAS, constants.computeIfAbsent("bias" + len, k -> attentionBias(len)));
+        if (config.positions() == TransformerConfig.Positions.LEARNED)
+            ph.put(TransformerGraph.POS, constants.computeIfAbsent("pos" + rows + "x" + len, k -> positions(rows, len)));
+        for (TransformerGraph.DropSite d : graph.drops) {
+            long[] s = d.attention() ? new long[]{rows, config.heads(), len, len} : new long[]{n, config.embedding()};
+            ph.put(d.name(), train ? dropMask(s, d.p())
+                    : constants.computeIfAbsent("ones" + java.util.Arrays.toString(s), k -> Nd4j.ones(DataType.FLOAT, s)));
+        }
+        return ph;
+    }
+
+    /**
+     * For the report's pictures: per block, the attention weights of the last {@code context}
+     * tokens averaged over heads ([step][attended step]) and the residual stream ([step][unit]).
+     */
+    @Override
+    public Map<String, float[][]> activations(int[] tokens) {
+        int w = shape.width();
+        int[] window = tokens.length <= config.context() ? tokens
+                : java.util.Arrays.copyOfRange(tokens, tokens.length - config.context(), tokens.length);
+        int len = window.length;
+        float[] x = new float[len * w];
+        for (int t = 0; t < len; t++) x[t * w + window[t]] = 1f;
+        List<String> wanted = new ArrayList<>();
+        for (int l = 0; l < config.layers(); l++) {
+            wanted.add(TransformerGraph.attention(l));
+            wanted.add(TransformerGraph.residual(l));
+        }
+        Map<String, INDArray> out = graph.sd.output(placeholders(1, len, x, false), wanted.toArray(String[]::new));
+        Map<String, float[][]> pictures = new java.util.LinkedHashMap<>();
+        for (int l = 0; l < config.layers(); l++) {
+            INDArray att = out.get(TransformerGraph.attention(l)).mean(0, 1);   // [T, T], mean over heads
+            pictures.put("block " + l + " attention (mean over heads)", att.toFloatMatrix());
+            pictures.put("block " + l + " residual stream", out.get(TransformerGraph.residual(l)).toFloatMatrix());
+        }
+        return pictures;
     }
 
     /** SameDiff prints a line per differentiated op to stdout while it builds the backward graph. */

@@ -141,4 +141,22 @@ class TransformerBehaviourTest {
         UserException e = assertThrows(UserException.class, () -> model(wider, 1));
         assertTrue(e.getMessage().contains("embedding 32") && e.getMessage().contains("64"), e.getMessage());
     }
+
+    @Test
+    void attentionPicturesAreCausalDistributions() {
+        TransformerModel m = (TransformerModel) model(config(8, 0, TransformerConfig.Positions.ALIBI), 12);
+        int[] tokens = tokens(1, 12, 13).inputs();
+        var pictures = m.activations(tokens);
+        float[][] att = pictures.get("block 1 attention (mean over heads)");
+        assertEquals(8, att.length, "the last context-length tokens");
+        for (int i = 0; i < 8; i++) {
+            double sum = 0;
+            for (int j = 0; j < 8; j++) {
+                if (j > i) assertEquals(0f, att[i][j], 1e-6f, "no weight on the future");
+                sum += att[i][j];
+            }
+            assertEquals(1.0, sum, 1e-4, "each row is a distribution");
+        }
+        assertEquals(32, pictures.get("block 0 residual stream")[0].length);
+    }
 }
