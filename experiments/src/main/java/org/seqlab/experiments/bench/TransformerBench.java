@@ -72,23 +72,10 @@ public final class TransformerBench {
         out.printf(Locale.ROOT, "seqlab transformer params=%d iters=%d train_seconds=%.1f tokens_per_s=%.0f val_loss=%.4f%n",
                 m.parameterCount(), it, seconds, perSecond, validLoss);
 
-        String python = Peer.interpreter("torch");
-        if (python == null) {
-            out.println("peer torch_char.py not run: no python3 with torch (run ../shared/bench/setup-peers.sh); seqlab figures only");
-            return Double.NaN;
-        }
-        if (!Peer.fastTorch(python)) {
-            out.println("peer torch_char.py not run: its PyTorch multiplies matrices below 20 GFLOP/s (reference BLAS?); "
-                    + "a ratio against a crippled peer would mislead (install libopenblas0-pthread)");
-            return Double.NaN;
-        }
-        Peer.Outcome o = Peer.run(python, Peer.sharedDir().resolve("bench").resolve("torch_char.py"),
+        Peer.Outcome o = Peer.runTorch(out, "torch_char.py",
                 List.of(file.toString(), "gpt", String.valueOf(it), String.valueOf(capSeconds)), "tokens_per_s",
                 (long) capSeconds + 300);
-        if (o.problem() != null) {
-            out.println("peer torch_char.py: " + o.problem() + "; seqlab figures only");
-            return Double.NaN;
-        }
+        if (o == null) return Double.NaN;
         out.println("peer   " + o.line());
         Matcher peerLoss = Pattern.compile("val_loss=([0-9.]+)").matcher(o.line());
         if (peerLoss.find()) {
