@@ -61,7 +61,7 @@ public record DataConfig(String source, Format format, Encoding encoding, Double
         Splits.checkFractions(split);
         Check.atLeast("names", names, 10);
         Check.range("order", order, 1, 4, true);
-        if (series != null && !isSeries())
+        if (series != null && !isSeries(source, format))
             throw new FieldException("series", "applies to time series only (format: series, a .csv source or "
                     + SeasonalSeries.SOURCE + "), not to " + source);
     }
@@ -75,6 +75,11 @@ public record DataConfig(String source, Format format, Encoding encoding, Double
     /** Whether the source is a time series: explicitly, or (format auto) a .csv file or builtin:seasonal. */
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isSeries() {
+        return isSeries(source, format);
+    }
+
+    // static: the compact constructor runs before the fields are set
+    private static boolean isSeries(String source, Format format) {
         String s = source.toLowerCase(java.util.Locale.ROOT);
         return format == Format.SERIES || (format == Format.AUTO && (s.endsWith(".csv") || s.equals(SeasonalSeries.SOURCE)));
     }
