@@ -46,7 +46,7 @@ final class SeriesTask implements TaskData {
         try {
             ts = SeriesSources.load(cfg.data(), baseDir);
         } catch (FieldException e) {
-            throw where.error(e.field().equals("source") ? "data" : "data.series", e);
+            throw where.error(e.field().equals("source") || e.field().equals("series") ? "data" : "data.series", e);
         }
         TrainingConfig t = cfg.training();
         if (t.batching() != TrainingConfig.Batching.WINDOWS)

@@ -21,6 +21,11 @@ public final class SeriesSources {
                         + "value_column(s) and date_column apply to CSV files");
             return SeasonalSeries.generate(s);
         }
+        SeriesConfig d = SeriesConfig.defaults();
+        if (s.length().intValue() != d.length() || !s.noise().equals(d.noise()) || !s.periods().equals(d.periods())
+                || !s.generatorSeed().equals(d.generatorSeed()))
+            throw new FieldException("series", "length, noise, periods and generator_seed shape " + SeasonalSeries.SOURCE
+                    + " only; " + source + " is read from a file");
         Path file;
         try {
             file = Datasets.resolve(source, baseDir);
