@@ -15,8 +15,8 @@ import java.util.List;
  *                      each is an input and is predicted; metrics average over them)
  * @param dateColumn    optional CSV column of dates (name or number), e.g. 1949-01 or 1949-01-31: they
  *                      must increase, and label the report
- * @param header        whether the first CSV line names the columns; unset: a header when its value
- *                      cell is not a number
+ * @param header        whether the first CSV line names the columns; unset: it does when none of its
+ *                      cells is a number
  * @param delimiter     CSV field separator (one character)
  * @param missing       empty or NA/NaN value cells: error (naming file and line), drop (the row),
  *                      interpolate (linearly between the neighbouring values) or previous (repeat the
