@@ -194,6 +194,34 @@ class TimeSeriesExperimentTest {
         assertTrue(text.err().contains("data.series: applies to time series only"), text.err());
     }
 
+    @Test
+    void severalColumnsAreModelledTogether() throws Exception {
+        StringBuilder csv = new StringBuilder("t;a;b\n");
+        for (int i = 0; i < 300; i++)
+            csv.append(i + 1).append(';').append(5 + Math.sin(i / 3.0)).append(';').append(100 + 10 * Math.cos(i / 5.0)).append('\n');
+        Path f = Files.writeString(dir.resolve("two.csv"), csv.toString());
+        Outcome o = runYaml("""
+                data:
+                  source: %s
+                  series: {value_columns: [2, b], date_column: t, delimiter: ";", normalize: minmax, season: 19, moving_average: 3}
+                models:
+                  - {family: handrolled, name: gru, cell: gru, hidden: 8}
+                training: {epochs: 3, batch_size: 8, seq_len: 16, lr: 0.01}
+                """.formatted(f), "two");
+        assertEquals(0, o.code(), o.err() + o.out());
+        JsonNode r = Json.MAPPER.readTree(dir.resolve("two/results.json").toFile());
+        JsonNode s = r.get("dataset").get("series");
+        assertEquals(List.of("a", "b"), names(s.get("columns").elements()).stream().map(JsonNode::asText).toList());
+        assertEquals(2, r.get("dataset").get("vocabulary_size").asInt(), "width = number of series");
+        JsonNode truth = s.get("test_truth"), p = r.get("runs").get(0).get("forecast").get("predictions");
+        double se = 0;
+        for (int j = 0; j < truth.size(); j++)
+            for (int k = 0; k < 2; k++) se += Math.pow(p.get(j).get(k).asDouble() - truth.get(j).get(k).asDouble(), 2);
+        assertEquals(se / (2 * truth.size()), r.get("runs").get(0).get("forecast").get("test_mse").asDouble(), 1e-9,
+                "MSE averages over targets and series");
+        assertTrue(Files.readString(dir.resolve("two/report.md")).contains("of 2 series [a, b] (averaged)"));
+    }
+
     private static <T> List<T> names(java.util.Iterator<T> it) {
         List<T> l = new java.util.ArrayList<>();
         it.forEachRemaining(l::add);
