@@ -119,12 +119,70 @@ public final class ConfigLoader {
     /** Binds a (possibly modified) tree with the same strict checks as a file. */
     public static ExperimentConfig bind(JsonNode tree, ConfigLocations where) {
         try {
-            return MAPPER.treeToValue(tree, ExperimentConfig.class);
+            return MAPPER.treeToValue(withModelTraining(tree, where), ExperimentConfig.class);
         } catch (JsonMappingException e) {
             throw explain(e, where);
         } catch (IOException e) {
             throw new UserException(where.file() + ": " + e.getMessage());
         }
+    }
+
+    /** Training keys a model may override: they change how it is optimised, not the batches every model sees. */
+    static final java.util.Set<String> MODEL_TRAINING_KEYS = java.util.Set.of("epochs", "lr", "schedule", "optimizer", "clip",
+            "divergence_factor", "patience", "budget_tokens", "budget_seconds");
+
+    /**
+     * Moves every {@code models[i].training} override into {@code model_training[i]}, merged over the
+     * experiment's {@code training}, so that each model's options bind (and fail) exactly like the
+     * shared ones; error locations are copied so messages still point at the model's lines.
+     */
+    private static JsonNode withModelTraining(JsonNode tree, ConfigLocations where) {
+        if (!(tree instanceof ObjectNode root)) return tree;
+        if (!(root.get("models") instanceof ArrayNode models)) return tree;
+        ObjectNode out = root.deepCopy();
+        JsonNode written = out.remove("model_training");
+        boolean overrides = false;
+        for (JsonNode m : models) overrides |= m.has("training");
+        // a saved config (provenance.json) carries the merged form and no overrides: take it as it is
+        if (written != null && !written.isNull() && !overrides) {
+            out.set("model_training", written);
+            return out;
+        }
+        if (written != null && !written.isNull())
+            throw where.error("model_training", "not a key to write: give a model its own training under models[i].training");
+        ArrayNode outModels = (ArrayNode) out.get("models");
+        ArrayNode perModel = JsonNodeFactory.instance.arrayNode();
+        boolean any = false;
+        for (int i = 0; i < models.size(); i++) {
+            JsonNode m = models.get(i);
+            JsonNode override = m instanceof ObjectNode o ? o.get("training") : null;
+            if (override == null) {
+                perModel.addNull();
+                continue;
+            }
+            String at = "models[" + i + "].training";
+            if (!override.isObject()) throw where.error(at, "expected a mapping of training keys (e.g. {lr: 0.001})");
+            for (java.util.Iterator<String> k = override.fieldNames(); k.hasNext(); ) {
+                String key = k.next();
+                if (!MODEL_TRAINING_KEYS.contains(key))
+                    throw where.error(at + "." + key, (root.path("training").has(key) || isTrainingKey(key)
+                            ? "is shared by every model (it shapes the batches): set it under training:"
+                            : "unknown training key") + "; a model may override " + String.join(", ", new TreeSet<>(MODEL_TRAINING_KEYS)));
+            }
+            ((ObjectNode) outModels.get(i)).remove("training");
+            JsonNode shared = root.get("training");
+            perModel.add(shared instanceof ObjectNode s ? merge(s, (ObjectNode) override) : override.deepCopy());
+            for (String path : where.pathsUnder(at)) where.put("model_training[" + i + "]" + path.substring(at.length()), where.placeOf(path));
+            any = true;
+        }
+        if (any) out.set("model_training", perModel);
+        return out;
+    }
+
+    private static boolean isTrainingKey(String key) {
+        for (var c : org.seqlab.core.train.TrainingConfig.class.getRecordComponents())
+            if (key.equals(c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT))) return true;
+        return false;
     }
 
     private static UserException explain(JsonMappingException e, ConfigLocations where) {

@@ -17,7 +17,12 @@ import java.util.Set;
  * @param description one paragraph shown at the top of the report
  * @param data        the dataset and its split (section below)
  * @param models      the models to compare, each with a family and its options (required; sections below)
- * @param training    one training budget and optimiser for every model (section below)
+ * @param training    one training budget and optimiser for every model (section below); a model may
+ *                    override the optimisation keys (lr, schedule, optimizer, clip, epochs, patience,
+ *                    budgets, divergence_factor) under its own training key, e.g. a transformer
+ *                    entry with training: {lr: 0.001}; the data-shaping
+ *                    keys (batch_size, seq_len, batching, eval_batch_size) stay shared
+ * @param modelTraining filled by the loader from each model's {@code training:} override (not a key to write)
  * @param samples     what to generate from every trained model (section below)
  * @param seed        seed of model initialisation, batch order and sampling (default 1234)
  * @param seeds       repeat every model once per seed (overrides seed); the report then shows
@@ -26,7 +31,7 @@ import java.util.Set;
  */
 public record ExperimentConfig(String name, String description, DataConfig data, List<ModelConfig> models,
                                TrainingConfig training, Long seed, List<Long> seeds, SampleConfig samples,
-                               org.seqlab.experiments.sweep.SweepConfig sweep) {
+                               org.seqlab.experiments.sweep.SweepConfig sweep, List<TrainingConfig> modelTraining) {
     public ExperimentConfig {
         if (data == null) data = new DataConfig(null, null, null, null, null, null, null, null, null, null, null, null);
         if (training == null) training = TrainingConfig.defaults();
@@ -45,10 +50,22 @@ public record ExperimentConfig(String name, String description, DataConfig data,
         if (name != null && !name.matches("[A-Za-z0-9._-]+"))
             throw new FieldException("name", "use letters, digits, '.', '_' and '-' only (it names a folder), got '" + name + "'");
         models = List.copyOf(models);
+        if (modelTraining != null && modelTraining.size() != models.size())
+            throw new FieldException("model_training", "not a key to write: give a model its own training under models[i].training");
+        if (modelTraining != null) modelTraining = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(modelTraining));
+    }
+
+    /** The training options of model {@code i}: its own override merged over {@code training}, or {@code training}. */
+    public TrainingConfig trainingOf(int i) {
+        return modelTraining == null || modelTraining.get(i) == null ? training : modelTraining.get(i);
+    }
+
+    public TrainingConfig trainingOf(ModelConfig m) {
+        return trainingOf(models.indexOf(m));
     }
 
     public ExperimentConfig withName(String n) {
-        return new ExperimentConfig(n, description, data, models, training, seed, seeds, samples, sweep);
+        return new ExperimentConfig(n, description, data, models, training, seed, seeds, samples, sweep, modelTraining);
     }
 
     /** The seeds every model runs with: {@code seeds}, or just {@code seed}. */

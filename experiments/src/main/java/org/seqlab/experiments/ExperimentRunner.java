@@ -82,6 +82,8 @@ public final class ExperimentRunner {
             } catch (FieldException e) {
                 throw where.error("models[" + i + "]", e);
             }
+            String init = cfg.models().get(i).initCheckpoint();
+            if (init != null) checkInitCheckpoint(where, "models[" + i + "].init.checkpoint", Path.of(init), f.key(), data);
         }
         return data;
     }
@@ -98,6 +100,29 @@ public final class ExperimentRunner {
             case FRAMES -> "frame";
             case VALUES -> "value";
         };
+    }
+
+    /** Fine-tuning starts from a checkpoint of the same family whose vocabulary is this data's. */
+    private static void checkInitCheckpoint(ConfigLocations where, String field, Path dir, String family, TaskData data) {
+        Checkpoint.Info info;
+        try {
+            info = Checkpoint.info(dir);
+        } catch (UserException e) {
+            throw where.error(field, e.getMessage());
+        }
+        if (!family.equals(info.family()))
+            throw where.error(field, dir + " holds a '" + info.family() + "' model, not a '" + family + "' one");
+        Vocabulary mine = data.vocabulary(), theirs = info.vocabulary();
+        if (mine != null && theirs != null && !mine.symbols().equals(theirs.symbols())) {
+            int k = 0;
+            while (k < Math.min(mine.size(), theirs.size()) && mine.symbol(k).equals(theirs.symbol(k))) k++;
+            throw where.error(field, "vocabulary mismatch: " + dir + " has " + theirs.size() + " symbols, this data "
+                    + mine.size() + "; they first differ at index " + k + " ("
+                    + (k < theirs.size() ? "'" + theirs.symbol(k) + "'" : "end") + " vs "
+                    + (k < mine.size() ? "'" + mine.symbol(k) + "'" : "end") + ")");
+        }
+        if (!info.shape().equals(data.shape()))
+            throw where.error(field, dir + " was trained on " + info.shape() + ", this data is " + data.shape());
     }
 
     static String familyOf(ModelConfig m) {
@@ -133,7 +158,7 @@ public final class ExperimentRunner {
         String family = familyOf(mc);
         String key = mc.name() + "-seed" + seed;
         Map<String, Object> config = ConfigLoader.MAPPER.convertValue(mc, new TypeReference<LinkedHashMap<String, Object>>() {});
-        String hash = Sha256.of(Json.write(List.of(config, cfg.training(), p.sha256(), seed, cfg.samples())));
+        String hash = Sha256.of(Json.write(List.of(config, cfg.trainingOf(mc), p.sha256(), seed, cfg.samples())));
         Path runFile = out.resolve("runs").resolve(key + ".json");
         if (!fresh && Files.exists(runFile)) {
             Results.Run done = Json.read(runFile, Results.Run.class);
@@ -143,7 +168,7 @@ public final class ExperimentRunner {
             }
         }
         ModelFamily f = Families.get(family);
-        TrainingConfig t = cfg.training();
+        TrainingConfig t = cfg.trainingOf(mc);
         SplittableRandom random = new SplittableRandom(seed);
         SequenceModel model = f.create(mc, shape, t.options(), seed);
         console.info(String.format("%s: %s, %,d parameters, %d epochs", mc.name(), family, model.parameterCount(), t.epochs()));

@@ -4,6 +4,7 @@ import org.seqlab.core.ModelFamily;
 import org.seqlab.core.UserException;
 import org.seqlab.lstm.Dl4jLstmFamily;
 import org.seqlab.rnn.HandRolledFamily;
+import org.seqlab.transformer.TransformerFamily;
 
 import java.util.List;
 
@@ -13,7 +14,8 @@ public final class Families {
 
     public static final List<ModelFamily> ALL = List.of(
             new HandRolledFamily(),
-            new Dl4jLstmFamily()
+            new Dl4jLstmFamily(),
+            new TransformerFamily()
     );
 
     public static ModelFamily get(String key) {

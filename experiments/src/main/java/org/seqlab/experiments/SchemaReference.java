@@ -51,6 +51,7 @@ public final class SchemaReference {
         List<Class<?>> nested = new ArrayList<>();
         List<String> nestedKeys = new ArrayList<>();
         for (RecordComponent c : record.getRecordComponents()) {
+            if (record == ExperimentConfig.class && c.getName().equals("modelTraining")) continue;   // filled by the loader
             String key = snake(c.getName());
             Class<?> raw = c.getType();
             String def = "—";

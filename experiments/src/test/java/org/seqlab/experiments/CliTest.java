@@ -156,6 +156,50 @@ class CliTest {
     }
 
     @Test
+    void transformerTrainsSamplesAndFineTunesFromItsCheckpoint() throws Exception {
+        String gpt = TINY.replace("""
+                  - family: handrolled
+                    name: rnn-smaller
+                    hidden: 8
+                """, """
+                  - family: transformer
+                    name: gpt
+                    layers: 2
+                    heads: 2
+                    embedding: 32
+                    context: 16
+                    dropout: 0.1
+                    training: {lr: 0.003}
+                """);
+        Path yaml = Files.writeString(dir.resolve("gpt.yaml"), gpt);
+        Path out = dir.resolve("gpt");
+        Outcome o = run("run", yaml.toString(), "--out", out.toString());
+        assertEquals(0, o.code(), o.err() + o.out());
+        JsonNode runJson = Json.MAPPER.readTree(out.resolve("results.json").toFile()).get("runs").get(1);
+        assertEquals("transformer", runJson.get("family").asText());
+        assertEquals(0.003, runJson.get("training").get("lr").asDouble(), "the model's own learning rate was used");
+        assertTrue(runJson.get("metrics").get("test_loss").asDouble() < Math.log(27), "learned something: " + runJson.get("metrics"));
+        Path ckpt = out.resolve(runJson.get("checkpoint").asText());
+        Outcome s = run("sample", ckpt.toString(), "-n", "3");
+        assertEquals(0, s.code(), s.err());
+        assertEquals(3, s.out().lines().count());
+
+        // fine-tuning: same data, so the vocabulary matches
+        String tune = gpt.replace("dropout: 0.1\n", "dropout: 0.1\n    init: {checkpoint: " + ckpt + "}\n");
+        Path tuned = dir.resolve("tuned");
+        Outcome t = run("run", Files.writeString(dir.resolve("tune.yaml"), tune).toString(), "--out", tuned.toString());
+        assertEquals(0, t.code(), t.err() + t.out());
+        // other data (another vocabulary) or another family's checkpoint: one clear error each
+        Path other = Files.writeString(dir.resolve("other.txt"), "0123456789\n".repeat(300));
+        assertUserError(tune.replace("source: builtin:markov-names\n  names: 300", "source: " + other), "init.checkpoint: vocabulary mismatch");
+        Path rnnCkpt = out.resolve(Json.MAPPER.readTree(out.resolve("results.json").toFile()).get("runs").get(0).get("checkpoint").asText());
+        assertUserError(gpt.replace("dropout: 0.1\n", "dropout: 0.1\n    init: {checkpoint: " + rnnCkpt + "}\n"),
+                "holds a 'handrolled' model, not a 'transformer' one");
+        assertUserError(gpt.replace("heads: 2", "heads: 3"), "models[1].heads: must divide embedding (32)");
+        assertUserError(gpt.replace("context: 16", "context: 0"), "models[1].context");
+    }
+
+    @Test
     void seedsRepeatEveryModelAndReportsCompareEarlierRuns() throws Exception {
         Path yaml = Files.writeString(dir.resolve("tiny.yaml"), TINY);
         Path a = dir.resolve("seeds");
@@ -212,6 +256,7 @@ class CliTest {
                 models:
                   - {family: handrolled, name: lstm, cell: lstm, hidden: 24}
                   - {family: dl4j-lstm, name: dl4j, hidden: 16}
+                  - {family: transformer, name: gpt, layers: 1, heads: 2, embedding: 32, context: 32, frame_prior: 0.05}
                 training: {epochs: 25, batch_size: 4, seq_len: 16, lr: 0.02}
                 samples: {count: 2, temperatures: [1.0], max_length: 32}
                 """.formatted(json));

@@ -55,6 +55,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aModelMayOverrideItsOptimisationButNotTheBatches() throws Exception {
+        String two = GOOD.replace("    hidden: 16\n", """
+                        hidden: 16
+                      - family: transformer
+                        name: gpt
+                        layers: 1
+                        training: {lr: 0.001, schedule: {type: cosine, warmup_steps: 10}}
+                    """);
+        ExperimentConfig c = ConfigLoader.load(write(two), List.of()).config();
+        assertEquals(0.01, c.trainingOf(0).lr(), "no override: the shared training");
+        assertEquals(0.001, c.trainingOf(1).lr(), "the model's own learning rate");
+        assertEquals(2, c.trainingOf(1).epochs(), "other keys come from the shared training");
+        assertEquals(10, c.trainingOf(1).schedule().warmupSteps());
+
+        String msg = error(two.replace("training: {lr: 0.001,", "training: {seq_len: 10,"));
+        assertTrue(msg.startsWith("FILE:12:") && msg.contains("models[1].training.seq_len: is shared by every model"), msg);
+        msg = error(two.replace("lr: 0.001,", "lr: -1,"));
+        assertTrue(msg.startsWith("FILE:12:") && msg.contains("lr"), "points at the model's own line: " + msg);
+        msg = error(two + "model_training: []\n");
+        assertTrue(msg.contains("model_training: not a key to write"), msg);
+    }
+
+    @Test
     void unknownKeyNamesFileLineColumnAndTheKnownKeys() throws Exception {
         String msg = error(GOOD.replace("    hidden: 16", "    hiden: 16"));
         assertTrue(msg.startsWith("FILE:8:5: models[0].hiden: unknown key"), msg);
@@ -76,7 +99,7 @@ class ConfigLoaderTest {
     @Test
     void familyProblemsAreExplained() throws Exception {
         String missing = error(GOOD.replace("  - family: handrolled\n    name: rnn", "  - name: rnn"));
-        assertTrue(missing.contains("models[0]: missing key 'family' (one of: handrolled, dl4j-lstm)"), missing);
+        assertTrue(missing.contains("models[0]: missing key 'family' (one of: handrolled, dl4j-lstm, transformer)"), missing);
         String unknown = error(GOOD.replace("family: handrolled", "family: transformer9"));
         assertTrue(unknown.contains("models[0].family: unknown family 'transformer9'"), unknown);
     }

@@ -49,22 +49,9 @@ public final class LstmBench {
                 new SplittableRandom(1)), 2e-3, 5, seconds);
         out.printf(Locale.ROOT, "seqlab dl4j-lstm 2x256 batch 32 seq 100: %,d tokens in %.1f s = %,.0f tokens/s (last batch loss %.3f)%n",
                 t.tokens(), t.seconds(), t.perSecond(), t.lastLoss());
-        String python = Peer.interpreter("torch");
-        if (python == null) {
-            out.println("peer torch_char.py not run: no python3 with torch (run ../shared/bench/setup-peers.sh); seqlab figures only");
-            return Double.NaN;
-        }
-        if (!Peer.fastTorch(python)) {
-            out.println("peer torch_char.py not run: its PyTorch multiplies matrices below 20 GFLOP/s (reference BLAS?); "
-                    + "a ratio against a crippled peer would mislead (install libopenblas0-pthread)");
-            return Double.NaN;
-        }
-        Peer.Outcome o = Peer.run(python, Peer.sharedDir().resolve("bench").resolve("torch_char.py"),
+        Peer.Outcome o = Peer.runTorch(out, "torch_char.py",
                 List.of(file.toString(), "lstm", "1000000000", String.valueOf(seconds)), "tokens_per_s", (long) seconds + 300);
-        if (o.problem() != null) {
-            out.println("peer torch_char.py: " + o.problem() + "; seqlab figures only");
-            return Double.NaN;
-        }
+        if (o == null) return Double.NaN;
         out.println("peer  " + o.line());
         double ratio = t.perSecond() / o.value();
         out.printf(Locale.ROOT, "lstm_vs_torch_tokens_per_s_ratio=%.2f%n", ratio);

@@ -68,21 +68,9 @@ public final class MusicBench {
         double seqlab = m.testLoss();
         out.printf(Locale.ROOT, "seqlab handrolled lstm 256: %d epochs in %.0f s, best valid %.4f, test %.4f NLL/frame%n",
                 r.runs().get(0).curve().size(), m.trainSeconds(), m.validLoss(), seqlab);
-        String python = Peer.interpreter("torch");
-        if (python == null) {
-            out.println("peer torch_poly.py not run: no python3 with torch (run ../shared/bench/setup-peers.sh); seqlab figures only");
-            return null;
-        }
-        if (!Peer.fastTorch(python)) {
-            out.println("peer torch_poly.py not run: its PyTorch multiplies matrices below 20 GFLOP/s (reference BLAS?)");
-            return null;
-        }
-        Peer.Outcome o = Peer.run(python, Peer.sharedDir().resolve("bench").resolve("torch_poly.py"),
+        Peer.Outcome o = Peer.runTorch(out, "torch_poly.py",
                 List.of(file.toString(), String.valueOf(seconds), "256", "8", "5e-3"), "test", (long) seconds + 600);
-        if (o.problem() != null) {
-            out.println("peer torch_poly.py: " + o.problem() + "; seqlab figures only");
-            return null;
-        }
+        if (o == null) return null;
         out.println("peer  " + o.line());
         double delta = seqlab - o.value();
         out.printf(Locale.ROOT, "music_vs_torch_test_nll_delta=%.4f%n", delta);

@@ -42,6 +42,30 @@ public final class Peer {
         return null;
     }
 
+    /**
+     * Runs a PyTorch peer script from {@code ../shared/bench} when a python3 with a fast PyTorch is
+     * there; otherwise (or when the script fails) says why on {@code out} and returns null, so a
+     * benchmark prints its own figures and never a ratio against a missing or crippled peer.
+     */
+    public static Outcome runTorch(java.io.PrintStream out, String script, List<String> args, String key, long timeoutSeconds) {
+        String python = interpreter("torch");
+        if (python == null) {
+            out.println("peer " + script + " not run: no python3 with torch (run ../shared/bench/setup-peers.sh); seqlab figures only");
+            return null;
+        }
+        if (!fastTorch(python)) {
+            out.println("peer " + script + " not run: its PyTorch multiplies matrices below 20 GFLOP/s (reference BLAS?); "
+                    + "a ratio against a crippled peer would mislead (install libopenblas0-pthread)");
+            return null;
+        }
+        Outcome o = run(python, sharedDir().resolve("bench").resolve(script), args, key, timeoutSeconds);
+        if (o.problem() != null) {
+            out.println("peer " + script + ": " + o.problem() + "; seqlab figures only");
+            return null;
+        }
+        return o;
+    }
+
     /** Whether this PyTorch multiplies 1024x1024 matrices at 20 GFLOP/s or more (OpenBLAS, not the reference BLAS). */
     public static boolean fastTorch(String python) {
         String code = "import time,torch\ntorch.set_num_threads(2)\na=torch.randn(1024,1024);b=torch.randn(1024,1024);a@b\n"

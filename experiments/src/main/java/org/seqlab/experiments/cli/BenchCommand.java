@@ -8,11 +8,12 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Speed benchmarks against the peer scripts in ../shared/bench (run one after the other).",
-        subcommands = {BenchCommand.HandRolled.class, BenchCommand.Lstm.class, BenchCommand.Music.class})
+        subcommands = {BenchCommand.HandRolled.class, BenchCommand.Lstm.class, BenchCommand.Music.class,
+                BenchCommand.Transformer.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: handrolled, lstm or music");
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: handrolled, lstm, music or transformer");
     }
 
     @Command(name = "handrolled", description = "Hand-rolled vanilla RNN (hidden 100, seq 25) vs NumPy min_char_rnn.py; prints handrolled_vs_numpy_chars_per_s_ratio last.")
@@ -64,6 +65,25 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             Path f = file != null ? file : HandRolledBench.defaultCorpus();
             new org.seqlab.experiments.bench.LstmBench(f, seconds, System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "transformer", description = "SameDiff transformer (4 layers, 4 heads, 128 wide, context 64, batch 12) vs PyTorch torch_char.py gpt for the same iterations; prints transformer_vs_torch_tokens_per_s_ratio last.")
+    static final class Transformer implements Callable<Integer> {
+        @Option(names = "--file", description = "char corpus (default ../shared/datasets/dinos.txt, else the embedded names)")
+        Path file;
+
+        @Option(names = "--iters", defaultValue = "500", description = "training iterations of each side (default ${DEFAULT-VALUE})")
+        int iters;
+
+        @Option(names = "--seconds", defaultValue = "600", description = "wall-time cap of each side (default ${DEFAULT-VALUE})")
+        double seconds;
+
+        @Override
+        public Integer call() throws Exception {
+            Path f = file != null ? file : HandRolledBench.defaultCorpus();
+            new org.seqlab.experiments.bench.TransformerBench(f, iters, seconds, System.out).run();
             return 0;
         }
     }

@@ -6,4 +6,12 @@ package org.seqlab.core;
  */
 public interface ModelConfig {
     String name();
+
+    /**
+     * A checkpoint directory whose weights this model starts from (fine-tuning), or null. The runner
+     * checks that the checkpoint's vocabulary matches the data before the family loads it.
+     */
+    default String initCheckpoint() {
+        return null;
+    }
 }

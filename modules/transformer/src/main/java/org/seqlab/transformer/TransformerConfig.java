@@ -1,0 +1,86 @@
+package org.seqlab.transformer;
+
+import org.seqlab.core.Check;
+import org.seqlab.core.FieldException;
+import org.seqlab.core.ModelConfig;
+
+/**
+ * Options of the SameDiff transformer ({@code family: transformer}): a decoder-only, pre-LayerNorm
+ * GPT. Defaults are nanoGPT's "baby" character model.
+ *
+ * @param name          run label in reports (default "transformer")
+ * @param layers        transformer blocks
+ * @param heads         attention heads per block; must divide {@code embedding}
+ * @param embedding     width of the residual stream
+ * @param context       longest sequence the model attends over; longer inputs slide
+ * @param mlpRatio      MLP hidden width as a multiple of {@code embedding}
+ * @param dropout       drop probability on the embedding, attention output and MLP output (training only)
+ * @param attentionDropout drop probability on the attention weights (default: {@code dropout})
+ * @param positions     learned (absolute position embeddings, as GPT-2) or alibi (a per-head linear
+ *                      distance penalty on the attention scores: no position parameters, and it
+ *                      degrades gracefully past the training length)
+ * @param tieEmbeddings the output head reuses the input embedding matrix (transposed)
+ * @param microBatch    rows per forward/backward pass; a batch is processed in pieces of this many
+ *                      rows with the gradients summed, so a large batch fits in memory (default: all rows)
+ * @param init          start from the weights of a saved transformer checkpoint (fine-tuning)
+ * @param framePrior    frame models only: initial probability of each unit being on (output bias)
+ */
+public record TransformerConfig(String name, Integer layers, Integer heads, Integer embedding, Integer context,
+                                Integer mlpRatio, Double dropout, Double attentionDropout, Positions positions,
+                                Boolean tieEmbeddings, Integer microBatch, Init init, Double framePrior)
+        implements ModelConfig {
+    public enum Positions { LEARNED, ALIBI }
+
+    /** @param checkpoint a checkpoint directory written by an earlier run (its {@code checkpoints/NAME}) */
+    public record Init(String checkpoint) {
+        public Init {
+            if (checkpoint == null || checkpoint.isBlank())
+                throw new FieldException("init.checkpoint", "is required: the checkpoint directory to start from");
+        }
+    }
+
+    public TransformerConfig {
+        if (name == null) name = "transformer";
+        if (layers == null) layers = 4;
+        if (heads == null) heads = 4;
+        if (embedding == null) embedding = 128;
+        if (context == null) context = 64;
+        if (mlpRatio == null) mlpRatio = 4;
+        if (dropout == null) dropout = 0.0;
+        if (attentionDropout == null) attentionDropout = dropout;
+        if (positions == null) positions = Positions.LEARNED;
+        if (tieEmbeddings == null) tieEmbeddings = false;
+        Check.atLeast("layers", layers, 1);
+        Check.atLeast("heads", heads, 1);
+        Check.atLeast("embedding", embedding, 1);
+        Check.atLeast("context", context, 1);
+        Check.atLeast("mlp_ratio", mlpRatio, 1);
+        Check.range("dropout", dropout, 0, 1, false);
+        Check.range("attention_dropout", attentionDropout, 0, 1, false);
+        if (embedding % heads != 0)
+            throw new FieldException("heads", "must divide embedding (" + embedding + "), got " + heads
+                    + " (e.g. heads: " + largestDivisorAtMost(embedding, heads) + ")");
+        if (microBatch != null) Check.atLeast("micro_batch", microBatch, 1);
+        if (framePrior != null && !(framePrior > 0 && framePrior < 1))
+            throw new FieldException("frame_prior", "must be in (0, 1), got " + framePrior);
+    }
+
+    public static TransformerConfig of(String name, int layers, int heads, int embedding, int context) {
+        return new TransformerConfig(name, layers, heads, embedding, context, null, null, null, null, null, null, null, null);
+    }
+
+    /** Width of one attention head. */
+    int headSize() {
+        return embedding / heads;
+    }
+
+    @Override
+    public String initCheckpoint() {
+        return init == null ? null : init.checkpoint();
+    }
+
+    private static int largestDivisorAtMost(int n, int k) {
+        for (int d = Math.min(n, k); d > 1; d--) if (n % d == 0) return d;
+        return 1;
+    }
+}

@@ -1,0 +1,398 @@
+package org.seqlab.transformer;
+
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.seqlab.core.Batch;
+import org.seqlab.core.EvalStats;
+import org.seqlab.core.FrameBatch;
+import org.seqlab.core.Generator;
+import org.seqlab.core.Json;
+import org.seqlab.core.ModelConfig;
+import org.seqlab.core.ModelShape;
+import org.seqlab.core.OutputKind;
+import org.seqlab.core.OutputLoss;
+import org.seqlab.core.SequenceModel;
+import org.seqlab.core.TokenBatch;
+import org.seqlab.core.TrainingOptions;
+import org.seqlab.core.UserException;
+import org.seqlab.core.train.Checkpoint;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The SameDiff transformer behind {@link SequenceModel}. A batch is run in pieces: groups of
+ * {@code micro_batch} rows, and along time in windows that fit the context. Each piece may start
+ * with a prefix of earlier inputs that carry no loss: the tail of the previous batch when a batch
+ * {@code continues} (the transformer's analogue of a carried hidden state), or the earlier half of
+ * the window when a sequence is longer than the context (sliding-window evaluation). Gradients of
+ * all pieces are summed with weights mask/steps, so they equal the gradient of the batch's mean loss.
+ */
+public final class TransformerModel implements SequenceModel, org.seqlab.core.Inspectable {
+    static final String FAMILY = "transformer";
+    private static final float NEG = -1e9f;
+
+    private final TransformerConfig config;
+    private final ModelShape shape;
+    private final TrainingOptions options;
+    private final long seed;
+    private final TransformerGraph graph;
+    private final List<INDArray> params = new ArrayList<>();
+    private final List<String> names;
+    private final INDArray[] grads;
+    private final TransformerOptimizer optimizer;
+    private final SplittableRandom dropRandom;
+    private final Map<String, INDArray> constants = new HashMap<>();
+    /** The last inputs of each row of the previous batch (at most context − 1 steps, oldest first). */
+    private float[][] carry;
+    private int[] carrySteps;
+
+    TransformerModel(TransformerConfig config, ModelShape shape, TrainingOptions options, long seed) {
+        this(config, shape, options, seed, true);
+    }
+
+    private TransformerModel(TransformerConfig config, ModelShape shape, TrainingOptions options, long seed, boolean applyInit) {
+        this.config = config;
+        this.shape = shape;
+        this.options = options;
+        this.seed = seed;
+        this.graph = new TransformerGraph(config, shape, seed);
+        this.names = graph.paramNames();
+        for (TransformerGraph.Param p : graph.params) params.add(graph.array(p));
+        grads = new INDArray[params.size()];
+        for (int i = 0; i < grads.length; i++) grads[i] = Nd4j.zeros(DataType.FLOAT, params.get(i).shape());
+        optimizer = new TransformerOptimizer(options.optimizer(), options.clip(), graph.params);
+        dropRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        quietly(graph.sd::createGradFunction);
+        if (applyInit && config.init() != null) startFrom(Path.of(config.init().checkpoint()));
+    }
+
+    @Override public String name() { return config.name(); }
+    @Override public String family() { return FAMILY; }
+    @Override public ModelConfig config() { return config; }
+    @Override public ModelShape shape() { return shape; }
+    @Override public long seed() { return seed; }
+    @Override public long parameterCount() { return graph.parameterCount(); }
+
+    @Override
+    public EvalStats trainStep(Batch batch, double learningRate) {
+        for (INDArray g : grads) g.assign(0);
+        EvalStats stats = pass(batch, true, null);
+        optimizer.clip(grads);
+        optimizer.step(params, grads, learningRate);
+        return stats;
+    }
+
+    @Override
+    public EvalStats evaluate(Batch batch) {
+        return pass(batch, false, null);
+    }
+
+    @Override
+    public float[] logits(Batch batch) {
+        float[] out = new float[batch.rows() * batch.length() * shape.width()];
+        pass(batch, false, out);
+        return out;
+    }
+
+    // ---- one batch, in pieces ----
+
+    private EvalStats pass(Batch b, boolean train, float[] logitsOut) {
+        checkKind(b);
+        int rows = b.rows(), length = b.length(), w = shape.width(), ctx = config.context();
+        if (!b.continues() || carry == null || carry.length != rows) {
+            carry = new float[rows][(ctx - 1) * w];
+            carrySteps = new int[rows];
+        }
+        float[] mask = b.mask();
+        double scale = 1.0 / Math.max(1, b.steps());   // weights mask/steps: gradient of the mean loss
+        int group = config.microBatch() == null ? rows : Math.min(rows, config.microBatch());
+        int chunk = length <= ctx ? length : (ctx + 1) / 2;
+        EvalStats stats = EvalStats.ZERO;
+        for (int r0 = 0; r0 < rows; r0 += group) {
+            int g = Math.min(group, rows - r0);
+            for (int t0 = 0; t0 < length; t0 += chunk) {
+                int c = Math.min(chunk, length - t0);
+                int prefix = ctx - c;
+                for (int r = r0; r < r0 + g; r++) prefix = Math.min(prefix, carrySteps[r]);
+                int len = prefix + c, n = g * len;
+                float[] x = new float[n * w], y = train ? new float[n * w] : null, weights = train ? new float[n] : null;
+                float[] pieceMask = new float[g * c], frameTargets = shape.kind() == OutputKind.FRAMES ? new float[g * c * w] : null;
+                int[] tokenTargets = shape.kind() == OutputKind.TOKENS ? new int[g * c] : null;
+                for (int i = 0; i < g; i++) {
+                    int r = r0 + i;
+                    System.arraycopy(carry[r], (carrySteps[r] - prefix) * w, x, i * len * w, prefix * w);
+                    for (int t = 0; t < c; t++) {
+                        int src = r * length + t0 + t, dst = i * len + prefix + t, k = i * c + t;
+                        pieceMask[k] = mask[src];
+                        if (train) weights[dst] = (float) (mask[src] * scale);
+                        if (b instanceof TokenBatch tb) {
+                            x[dst * w + tb.inputs()[src]] = 1f;
+                            tokenTargets[k] = tb.targets()[src];
+                            if (train) y[dst * w + tb.targets()[src]] = 1f;
+                        } else {
+                            FrameBatch fb = (FrameBatch) b;
+                            System.arraycopy(fb.inputs(), src * w, x, dst * w, w);
+                            System.arraycopy(fb.targets(), src * w, frameTargets, k * w, w);
+                            if (train) System.arraycopy(fb.targets(), src * w, y, dst * w, w);
+                        }
+                    }
+                }
+                float[] logits = run(g, len, x, y, weights, train);
+                double[] own = new double[g * c * w];
+                for (int i = 0; i < g; i++)
+                    for (int t = 0; t < c; t++) {
+                        int from = (i * len + prefix + t) * w, to = (i * c + t) * w;
+                        for (int k = 0; k < w; k++) own[to + k] = logits[from + k];
+                        if (logitsOut != null)
+                            System.arraycopy(logits, from, logitsOut, ((r0 + i) * length + t0 + t) * w, w);
+                    }
+                stats = stats.plus(OutputLoss.lossAndGradient(shape.kind(), own, w, tokenTargets, frameTargets, pieceMask, null));
+                for (int i = 0; i < g; i++) remember(r0 + i, x, i * len + prefix, c);
+            }
+        }
+        return stats;
+    }
+
+    /** Appends {@code steps} input rows of a piece to row {@code r}'s carried context. */
+    private void remember(int r, float[] x, int from, int steps) {
+        int w = shape.width(), keep = config.context() - 1;
+        if (keep == 0) return;
+        int total = carrySteps[r] + steps;
+        int drop = Math.max(0, total - keep);
+        float[] buf = carry[r];
+        int kept = carrySteps[r] - Math.min(drop, carrySteps[r]);
+        System.arraycopy(buf, (carrySteps[r] - kept) * w, buf, 0, kept * w);
+        int add = Math.min(steps, keep);
+        System.arraycopy(x, (from + steps - add) * w, buf, kept * w, add * w);
+        carrySteps[r] = kept + add;
+    }
+
+    /** One forward (and backward when training) pass of a piece of {@code rows × len} steps. */
+    private float[] run(int rows, int len, float[] x, float[] y, float[] weights, boolean train) {
+        int w = shape.width(), n = rows * len;
+        Map<String, INDArray> ph = placeholders(rows, len, x, train);
+        INDArray logits;
+        if (train) {
+            ph.put(TransformerGraph.Y, Nd4j.create(y, new long[]{n, w}, 'c'));
+            ph.put(TransformerGraph.WEIGHTS, Nd4j.create(weights, new long[]{n}, 'c'));
+            OutAndGrad og = graph.sd.calculateGradientsAndOutputs(ph, List.of(TransformerGraph.LOGITS), names);
+            Map<String, INDArray> g = og.getGradients();
+            for (int i = 0; i < grads.length; i++) grads[i].addi(g.get(names.get(i)));
+            logits = og.getOutputs().get(TransformerGraph.LOGITS);
+        } else {
+            logits = graph.sd.output(ph, TransformerGraph.LOGITS).get(TransformerGraph.LOGITS);
+        }
+        return logits.reshape(-1).toFloatVector();
+    }
+
+    /** The inputs of one piece: features, shapes, the attention bias, positions and dropout masks. */
+    private Map<String, INDArray> placeholders(int rows, int len, float[] x, boolean train) {
+        int w = shape.width(), n = rows * len;
+        Map<String, INDArray> ph = new HashMap<>();
+        ph.put(TransformerGraph.X, Nd4j.create(x, new long[]{n, w}, 'c'));
+        ph.put(TransformerGraph.QKV_SHAPE, Nd4j.createFromArray((long) rows, len, 3L, config.heads(), config.headSize()));
+        ph.put(TransformerGraph.BIAS, constants.computeIfAbsent("bias" + len, k -> attentionBias(len)));
+        if (config.positions() == TransformerConfig.Positions.LEARNED)
+            ph.put(TransformerGraph.POS, constants.computeIfAbsent("pos" + rows + "x" + len, k -> positions(rows, len)));
+        for (TransformerGraph.DropSite d : graph.drops) {
+            long[] s = d.attention() ? new long[]{rows, config.heads(), len, len} : new long[]{n, config.embedding()};
+            ph.put(d.name(), train ? dropMask(s, d.p())
+                    : constants.computeIfAbsent("ones" + java.util.Arrays.toString(s), k -> Nd4j.ones(DataType.FLOAT, s)));
+        }
+        return ph;
+    }
+
+    /**
+     * For the report's pictures: per block, the attention weights of the last {@code context}
+     * tokens averaged over heads ([step][attended step]) and the residual stream ([step][unit]).
+     */
+    @Override
+    public Map<String, float[][]> activations(int[] tokens) {
+        int w = shape.width();
+        int[] window = tokens.length <= config.context() ? tokens
+                : java.util.Arrays.copyOfRange(tokens, tokens.length - config.context(), tokens.length);
+        int len = window.length;
+        float[] x = new float[len * w];
+        for (int t = 0; t < len; t++) x[t * w + window[t]] = 1f;
+        List<String> wanted = new ArrayList<>();
+        for (int l = 0; l < config.layers(); l++) {
+            wanted.add(TransformerGraph.attention(l));
+            wanted.add(TransformerGraph.residual(l));
+        }
+        Map<String, INDArray> out = graph.sd.output(placeholders(1, len, x, false), wanted.toArray(String[]::new));
+        Map<String, float[][]> pictures = new java.util.LinkedHashMap<>();
+        for (int l = 0; l < config.layers(); l++) {
+            INDArray att = out.get(TransformerGraph.attention(l)).mean(0, 1);   // [T, T], mean over heads
+            pictures.put("block " + l + " attention (mean over heads)", att.toFloatMatrix());
+            pictures.put("block " + l + " residual stream", out.get(TransformerGraph.residual(l)).toFloatMatrix());
+        }
+        return pictures;
+    }
+
+    /** SameDiff prints a line per differentiated op to stdout while it builds the backward graph. */
+    private static void quietly(Runnable r) {
+        java.io.PrintStream out = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            r.run();
+        } finally {
+            System.setOut(out);
+        }
+    }
+
+    /** Causal mask (−1e9 above the diagonal) plus, for ALiBi, −slope·distance per head. */
+    private INDArray attentionBias(int len) {
+        int heads = config.positions() == TransformerConfig.Positions.ALIBI ? config.heads() : 1;
+        float[] bias = new float[heads * len * len];
+        for (int h = 0; h < heads; h++) {
+            double slope = Math.pow(2, -8.0 * (h + 1) / config.heads());
+            for (int i = 0; i < len; i++)
+                for (int j = 0; j < len; j++)
+                    bias[(h * len + i) * len + j] = j > i ? NEG : heads == 1 ? 0f : (float) (-slope * (i - j));
+        }
+        return Nd4j.create(bias, new long[]{1, heads, len, len}, 'c');
+    }
+
+    /** One-hot positions [rows·len, context]: position embeddings as a matmul, like tokens. */
+    private INDArray positions(int rows, int len) {
+        int ctx = config.context();
+        float[] p = new float[rows * len * ctx];
+        for (int r = 0; r < rows; r++) for (int t = 0; t < len; t++) p[(r * len + t) * ctx + t] = 1f;
+        return Nd4j.create(p, new long[]{(long) rows * len, ctx}, 'c');
+    }
+
+    /** Inverted dropout: 0 with probability p, else 1/(1-p). */
+    private INDArray dropMask(long[] s, double p) {
+        long n = 1;
+        for (long v : s) n *= v;
+        float[] m = new float[Math.toIntExact(n)];
+        float keep = (float) (1 / (1 - p));
+        for (int i = 0; i < m.length; i++) m[i] = dropRandom.nextDouble() < p ? 0f : keep;
+        return Nd4j.create(m, s, 'c');
+    }
+
+    private void checkKind(Batch b) {
+        boolean ok = switch (shape.kind()) {
+            case TOKENS -> b instanceof TokenBatch;
+            case FRAMES -> b instanceof FrameBatch fb && fb.width() == shape.width();
+            case VALUES -> false;     // not supported yet (TransformerFamily.supports)
+        };
+        if (!ok) throw new IllegalArgumentException(name() + " predicts " + shape + ", got " + b.getClass().getSimpleName());
+    }
+
+    // ---- generation: a sliding window over the last `context` steps ----
+
+    @Override
+    public Generator generator() {
+        return new Generator() {
+            private final int w = shape.width(), ctx = config.context();
+            private final float[] window = new float[ctx * w];
+            private int steps;
+
+            @Override
+            public float[] next(int token) {
+                float[] frame = new float[w];
+                frame[token] = 1f;
+                return step(frame);
+            }
+
+            @Override
+            public float[] nextFrame(float[] frame) {
+                return step(frame);
+            }
+
+            private float[] step(float[] input) {
+                if (steps == ctx) {
+                    System.arraycopy(window, w, window, 0, (ctx - 1) * w);
+                    steps--;
+                }
+                System.arraycopy(input, 0, window, steps * w, w);
+                steps++;
+                float[] logits = run(1, steps, java.util.Arrays.copyOf(window, steps * w), null, null, false);
+                return java.util.Arrays.copyOfRange(logits, (steps - 1) * w, steps * w);
+            }
+
+            @Override
+            public void reset() {
+                steps = 0;
+            }
+        };
+    }
+
+    // ---- checkpoints ----
+
+    record Saved(TransformerConfig config, ModelShape shape, TrainingOptions options, long seed, int iteration) {}
+
+    private static final String CONFIG = "config.json", PARAMS = "params.bin", STATE = "optimizer.bin";
+
+    @Override
+    public void save(Path dir) throws IOException {
+        Files.writeString(dir.resolve(CONFIG), Json.write(new Saved(config, shape, options, seed, optimizer.iteration())));
+        Nd4j.saveBinary(Nd4j.toFlattened('c', params), dir.resolve(PARAMS).toFile());
+        if (optimizer.state() != null) Nd4j.saveBinary(optimizer.state(), dir.resolve(STATE).toFile());
+    }
+
+    static TransformerModel load(Path dir) throws IOException {
+        Saved s = readSaved(dir);
+        // the weights come from this directory, not from the checkpoint the run was fine-tuned from
+        TransformerModel m = new TransformerModel(s.config(), s.shape(), s.options(), s.seed(), false);
+        m.loadWeights(dir);
+        if (Files.exists(dir.resolve(STATE)))
+            m.optimizer.restore(Nd4j.readBinary(dir.resolve(STATE).toFile()), s.iteration());
+        return m;
+    }
+
+    private static Saved readSaved(Path dir) throws IOException {
+        Path file = dir.resolve(CONFIG);
+        if (!Files.isRegularFile(file) || !Files.isRegularFile(dir.resolve(PARAMS)))
+            throw new IOException(dir + " does not hold a transformer model (" + CONFIG + " and " + PARAMS + " expected)");
+        return Json.read(file, Saved.class);
+    }
+
+    private void loadWeights(Path dir) throws IOException {
+        INDArray flat = Nd4j.readBinary(dir.resolve(PARAMS).toFile()).reshape(-1);
+        if (flat.length() != parameterCount())
+            throw new IOException(dir.resolve(PARAMS) + ": " + flat.length() + " weights, this architecture has " + parameterCount());
+        long offset = 0;
+        for (INDArray p : params) {
+            p.assign(flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + p.length())).reshape('c', p.shape()));
+            offset += p.length();
+        }
+    }
+
+    /** Fine-tuning: the weights (not the optimiser state) of a saved transformer with the same architecture. */
+    private void startFrom(Path checkpoint) {
+        Checkpoint.Info info = Checkpoint.info(checkpoint);
+        if (!FAMILY.equals(info.family()))
+            throw new UserException("init.checkpoint: " + checkpoint + " holds a '" + info.family()
+                    + "' model; a transformer can only start from a transformer checkpoint");
+        Path dir = org.seqlab.core.AtomicFiles.resolveDirectory(checkpoint).resolve("model");
+        try {
+            Saved s = readSaved(dir);
+            if (!s.shape().equals(shape))
+                throw new UserException("init.checkpoint: " + checkpoint + " predicts " + s.shape() + ", this data needs " + shape);
+            TransformerConfig o = s.config();
+            String[][] fields = {
+                    {"layers", "" + o.layers(), "" + config.layers()}, {"heads", "" + o.heads(), "" + config.heads()},
+                    {"embedding", "" + o.embedding(), "" + config.embedding()}, {"context", "" + o.context(), "" + config.context()},
+                    {"mlp_ratio", "" + o.mlpRatio(), "" + config.mlpRatio()}, {"positions", "" + o.positions(), "" + config.positions()},
+                    {"tie_embeddings", "" + o.tieEmbeddings(), "" + config.tieEmbeddings()}};
+            for (String[] f : fields)
+                if (!f[1].equals(f[2]))
+                    throw new UserException("init.checkpoint: " + checkpoint + " has " + f[0] + " " + f[1]
+                            + " but this model asks for " + f[2] + " (the architecture must match to start from its weights)");
+            loadWeights(dir);
+        } catch (IOException e) {
+            throw new UserException("init.checkpoint: cannot read " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package org.seqlab.transformer;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.seqlab.core.FieldException;
+import org.seqlab.core.Generator;
+import org.seqlab.core.ModelShape;
+import org.seqlab.core.OptimizerSpec;
+import org.seqlab.core.ClipSpec;
+import org.seqlab.core.SequenceModel;
+import org.seqlab.core.TokenBatch;
+import org.seqlab.core.TrainingOptions;
+import org.seqlab.core.UserException;
+import org.seqlab.core.data.Vocabulary;
+import org.seqlab.core.train.Checkpoint;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** What the transformer must get right beyond the shared contract: causality, dropout, sliding, fine-tuning. */
+class TransformerBehaviourTest {
+    private static final int V = 17;
+    private static final TrainingOptions ADAMW = new TrainingOptions(
+            new OptimizerSpec(OptimizerSpec.Type.ADAMW, null, null, null, 0.1), new ClipSpec(ClipSpec.Mode.NORM, 1.0));
+
+    private static TransformerConfig config(int context, double dropout, TransformerConfig.Positions positions) {
+        return new TransformerConfig("t", 2, 4, 32, context, null, dropout, null, positions, null, null, null, null);
+    }
+
+    private static SequenceModel model(TransformerConfig c, long seed) {
+        return new TransformerFamily().create(c, ModelShape.tokens(V), ADAMW, seed);
+    }
+
+    private static TokenBatch tokens(int rows, int length, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int[] in = new int[rows * length], out = new int[rows * length];
+        for (int i = 0; i < in.length; i++) { in[i] = r.nextInt(V); out[i] = r.nextInt(V); }
+        return new TokenBatch(rows, length, in, out);
+    }
+
+    @Test
+    void changingALaterTokenNeverChangesAnEarlierOutput() {
+        for (TransformerConfig.Positions positions : TransformerConfig.Positions.values()) {
+            SequenceModel m = model(config(16, 0, positions), 1);
+            for (int i = 0; i < 5; i++) m.trainStep(tokens(4, 16, 50 + i), 3e-3);   // not just the initial weights
+            TokenBatch b = tokens(1, 16, 3);
+            float[] base = m.logits(b);
+            for (int t = 0; t < 15; t++) {
+                int[] in = b.inputs().clone();
+                in[t + 1] = (in[t + 1] + 5) % V;
+                float[] changed = m.logits(new TokenBatch(1, 16, in, b.targets()));
+                assertArrayEquals(Arrays.copyOf(base, (t + 1) * V), Arrays.copyOf(changed, (t + 1) * V),
+                        positions + ": outputs at steps 0.." + t + " must not see token " + (t + 1));
+                assertFalse(Arrays.equals(Arrays.copyOfRange(base, (t + 1) * V, (t + 2) * V),
+                        Arrays.copyOfRange(changed, (t + 1) * V, (t + 2) * V)), "the output at the changed step does change");
+            }
+        }
+    }
+
+    @Test
+    void dropoutVariesInTrainingAndIsOffInEvaluation() {
+        SequenceModel m = model(config(16, 0.3, TransformerConfig.Positions.LEARNED), 2);
+        TokenBatch b = tokens(4, 16, 4);
+        // learning rate 0: the weights stay put, so only the dropout masks can change the loss
+        double a = m.trainStep(b, 0).lossSum(), c = m.trainStep(b, 0).lossSum();
+        assertNotEquals(a, c, 1e-6, "two training passes draw different dropout masks");
+        double e1 = m.evaluate(b).lossSum(), e2 = m.evaluate(b).lossSum();
+        assertEquals(e1, e2, "evaluation has no dropout: identical outputs");
+        SequenceModel noDrop = model(config(16, 0, TransformerConfig.Positions.LEARNED), 2);
+        assertEquals(noDrop.evaluate(b).lossSum(), e1, 1e-5 * e1, "evaluation equals the same weights without dropout");
+        assertTrue(Math.abs(a - e1) > 1e-4, "training with dropout differs from evaluation");
+    }
+
+    @Test
+    void generationSlidesPastTheContext() {
+        SequenceModel m = model(config(8, 0, TransformerConfig.Positions.LEARNED), 3);
+        Generator g = m.generator();
+        TokenBatch b = tokens(1, 30, 5);
+        float[] last = null;
+        for (int t = 0; t < 30; t++) last = g.next(b.inputs()[t]);   // 30 steps through a context of 8
+        int[] window = Arrays.copyOfRange(b.inputs(), 22, 30);
+        float[] expected = m.logits(new TokenBatch(1, 8, window, window));
+        assertArrayEquals(Arrays.copyOfRange(expected, 7 * V, 8 * V), last, 1e-4f,
+                "after sliding, the next-token logits are those of the last 8 inputs");
+    }
+
+    @Test
+    void sequencesLongerThanTheContextAreEvaluatedInSlidingWindows() {
+        SequenceModel m = model(config(8, 0, TransformerConfig.Positions.LEARNED), 4);
+        TokenBatch longBatch = tokens(2, 40, 6);
+        assertEquals(80, m.evaluate(longBatch).count(), "every step is scored");
+        float[] logits = m.logits(longBatch);
+        int[] head = Arrays.copyOf(longBatch.inputs(), 4);
+        float[] first = m.logits(new TokenBatch(1, 4, head, head));
+        assertArrayEquals(first, Arrays.copyOf(logits, 4 * V), 1e-4f, "the first window is a plain forward pass");
+        // training on a long batch works too (pieces along time, gradients summed)
+        double before = m.evaluate(longBatch).meanLoss();
+        for (int i = 0; i < 20; i++) m.trainStep(longBatch, 1e-2);
+        assertTrue(m.evaluate(longBatch).meanLoss() < before, "loss falls when training on sequences longer than the context");
+    }
+
+    @Test
+    void microBatchesGiveTheSameUpdateAsTheWholeBatch() {
+        TransformerConfig whole = config(16, 0, TransformerConfig.Positions.LEARNED);
+        TransformerConfig micro = new TransformerConfig("t", 2, 4, 32, 16, null, 0.0, null, null, null, 2, null, null);
+        SequenceModel a = model(whole, 7), b = model(micro, 7);
+        TokenBatch batch = tokens(6, 16, 8);
+        assertEquals(a.trainStep(batch, 1e-2).lossSum(), b.trainStep(batch, 1e-2).lossSum(), 1e-3);
+        TokenBatch probe = tokens(2, 16, 9);
+        assertArrayEquals(a.logits(probe), b.logits(probe), 2e-4f, "accumulated gradients = one big batch");
+    }
+
+    @Test
+    void badOptionsAreRefusedByName() {
+        FieldException heads = assertThrows(FieldException.class,
+                () -> new TransformerConfig("t", 2, 3, 32, 16, null, null, null, null, null, null, null, null));
+        assertTrue(heads.getMessage().contains("divide"), heads.getMessage());
+        assertThrows(FieldException.class, () -> new TransformerConfig("t", 2, 4, 32, 0, null, null, null, null, null, null, null, null));
+        assertThrows(FieldException.class, () -> new TransformerConfig("t", 2, 4, 32, 16, null, 1.0, null, null, null, null, null, null));
+    }
+
+    @Test
+    void fineTuningStartsFromACheckpointOfTheSameArchitecture(@TempDir Path dir) throws Exception {
+        SequenceModel pre = model(config(16, 0, TransformerConfig.Positions.LEARNED), 10);
+        for (int i = 0; i < 5; i++) pre.trainStep(tokens(4, 16, 60 + i), 1e-2);
+        Vocabulary vocab = new Vocabulary(java.util.stream.IntStream.range(0, V).mapToObj(i -> "" + (char) ('a' + i)).toList(), null, null);
+        Path ckpt = dir.resolve("pre");
+        Checkpoint.write(ckpt, pre, vocab, 1, 5, 1.0);
+
+        TransformerConfig tune = new TransformerConfig("tuned", 2, 4, 32, 16, null, 0.1, null, null, null, null,
+                new TransformerConfig.Init(ckpt.toString()), null);
+        SequenceModel tuned = model(tune, 99);
+        TokenBatch probe = tokens(2, 16, 11);
+        assertArrayEquals(pre.logits(probe), tuned.logits(probe), "starts from the pretrained weights, not seed 99's");
+
+        TransformerConfig wider = new TransformerConfig("w", 2, 4, 64, 16, null, null, null, null, null, null,
+                new TransformerConfig.Init(ckpt.toString()), null);
+        UserException e = assertThrows(UserException.class, () -> model(wider, 1));
+        assertTrue(e.getMessage().contains("embedding 32") && e.getMessage().contains("64"), e.getMessage());
+    }
+
+    @Test
+    void attentionPicturesAreCausalDistributions() {
+        TransformerModel m = (TransformerModel) model(config(8, 0, TransformerConfig.Positions.ALIBI), 12);
+        int[] tokens = tokens(1, 12, 13).inputs();
+        var pictures = m.activations(tokens);
+        float[][] att = pictures.get("block 1 attention (mean over heads)");
+        assertEquals(8, att.length, "the last context-length tokens");
+        for (int i = 0; i < 8; i++) {
+            double sum = 0;
+            for (int j = 0; j < 8; j++) {
+                if (j > i) assertEquals(0f, att[i][j], 1e-6f, "no weight on the future");
+                sum += att[i][j];
+            }
+            assertEquals(1.0, sum, 1e-4, "each row is a distribution");
+        }
+        assertEquals(32, pictures.get("block 0 residual stream")[0].length);
+    }
+}
