@@ -68,7 +68,8 @@ public final class ExperimentRunner {
         ConfigLocations where = loaded.locations();
         Path baseDir = loaded.file().toAbsolutePath().getParent();
         TaskData data;
-        if (cfg.data().isMidi())
+        if (cfg.data().isSeries()) data = new SeriesTask(cfg, where, baseDir);
+        else if (cfg.data().isMidi())
             data = cfg.data().encoding() == org.seqlab.data.DataConfig.Encoding.PIANOROLL ? FrameTask.fromMidi(cfg, where, baseDir)
                     : new MidiTask(cfg, where, baseDir);
         else data = cfg.data().isPianoRoll() ? new FrameTask(cfg, where, baseDir) : new TextTask(cfg, where, baseDir);
@@ -85,6 +86,20 @@ public final class ExperimentRunner {
             if (init != null) checkInitCheckpoint(where, "models[" + i + "].init.checkpoint", Path.of(init), f.key(), data);
         }
         return data;
+    }
+
+    /** The CLI's closing lines for a time series: optimum, naive baselines, then each model against them. */
+    public static List<String> seriesSummary(Results r) {
+        return SeriesReport.summaryLines(r);
+    }
+
+    /** What one predicted step is called in results and messages. */
+    static String unit(OutputKind kind) {
+        return switch (kind) {
+            case TOKENS -> "token";
+            case FRAMES -> "frame";
+            case VALUES -> "value";
+        };
     }
 
     /** Fine-tuning starts from a checkpoint of the same family whose vocabulary is this data's. */
@@ -131,8 +146,8 @@ public final class ExperimentRunner {
 
         Results results = new Results(cfg.name(),
                 new Results.DatasetSummary(p.name(), p.source(), p.sha256(), p.counts(), shape.width(), p.trueTestLoss(),
-                        shape.kind() == OutputKind.FRAMES ? "frame" : "token", p.skipped()),
-                p.optimum(), Map.of(p.baselineName(), Results.Baseline.of(p.baseline())), runs);
+                        unit(shape.kind()), p.skipped(), p.series()),
+                p.optimum(), p.baselines(), runs);
         Json.writeFile(out.resolve("results.json"), results);
         new ReportWriter(cfg, results, prov).write(out);
         Json.writeFile(out.resolve("provenance.json"), prov.finished(Instant.now()));
@@ -170,7 +185,7 @@ public final class ExperimentRunner {
             if (e instanceof UserException) throw e;
             console.info(mc.name() + ": failed: " + e);
             return new Results.Run(mc.name(), family, model.parameterCount(), seed, config, null, "failed",
-                    String.valueOf(e), List.of(), List.of(), null, hash, null, t);
+                    String.valueOf(e), List.of(), List.of(), null, hash, null, t, null);
         }
         if (tr.stopReason() != null) {
             status = tr.diverged() ? "diverged" : tr.pruned() ? "pruned" : "stopped";
@@ -179,24 +194,32 @@ public final class ExperimentRunner {
         Results.RunMetrics metrics = null;
         List<Results.SampleSet> samples = List.of();
         String picture = null;
+        Results.Forecast forecast = null;
+        boolean values = shape.kind() == OutputKind.VALUES;     // squared error: no perplexity or bits
         if (tr.bestEpoch() > 0) {
             SequenceModel best = Checkpoint.load(ckpt, Families::get);
             Metrics v = Metrics.of(Evaluation.run(best, valid));
             EvalStats testStats = Evaluation.run(best, p.testPass());
             Metrics te = Metrics.of(testStats);
-            metrics = new Results.RunMetrics(Results.finite(v.loss()), Results.finite(v.perplexity()), Results.finite(v.accuracy()),
-                    Results.finite(te.loss()), Results.finite(te.perplexity()), Results.finite(te.accuracy()),
-                    Results.finite(te.bitsPerToken()), Results.finite(tr.tokensPerSecond()), tr.trainSeconds(),
-                    tr.tokensSeen(), tr.bestEpoch());
+            metrics = new Results.RunMetrics(Results.finite(v.loss()), values ? null : Results.finite(v.perplexity()),
+                    Results.finite(v.accuracy()), Results.finite(te.loss()), values ? null : Results.finite(te.perplexity()),
+                    Results.finite(te.accuracy()), values ? null : Results.finite(te.bitsPerToken()),
+                    Results.finite(tr.tokensPerSecond()), tr.trainSeconds(), tr.tokensSeen(), tr.bestEpoch());
+            forecast = p.forecast(best);
             boolean first = seed == cfg.runSeeds().get(0);
             samples = p.sample(best, mc.name() + (first ? "" : "-seed" + seed), random.split(), out);
             if (first) picture = p.picture(best, mc.name(), out);
-            String unit = shape.kind() == OutputKind.FRAMES ? "frame" : "token";
-            console.info(String.format("%s: test %.4f nats/" + unit + " (perplexity %.3f, accuracy %.1f%%), %.1f s, %,.0f " + unit + "s/s",
-                    mc.name(), te.loss(), te.perplexity(), 100 * te.accuracy(), tr.trainSeconds(), tr.tokensPerSecond()));
+            String unit = unit(shape.kind());
+            if (forecast != null)
+                console.info(String.format("%s: test MSE %.4g, MAE %.4g, MAPE %.2f%% (original units; normalised loss %.4f), %.1f s, %,.0f values/s",
+                        mc.name(), forecast.testMse(), forecast.testMae(), forecast.testMape() == null ? Double.NaN : forecast.testMape(),
+                        te.loss(), tr.trainSeconds(), tr.tokensPerSecond()));
+            else
+                console.info(String.format("%s: test %.4f nats/" + unit + " (perplexity %.3f, accuracy %.1f%%), %.1f s, %,.0f " + unit + "s/s",
+                        mc.name(), te.loss(), te.perplexity(), 100 * te.accuracy(), tr.trainSeconds(), tr.tokensPerSecond()));
         }
         Results.Run run = new Results.Run(mc.name(), family, model.parameterCount(), seed, config, metrics, status,
-                message, tr.history(), samples, out.relativize(ckpt).toString(), hash, picture, t);
+                message, tr.history(), samples, out.relativize(ckpt).toString(), hash, picture, t, forecast);
         Json.writeFile(runFile, run);
         return run;
     }

@@ -44,13 +44,16 @@ public final class ReportWriter {
         for (Results.Run run : r.runs())
             if (run.picture() != null && Files.exists(dir.resolve(run.picture())))
                 images.put(run.picture(), Files.readAllBytes(dir.resolve(run.picture())));
-        images.put("curves-tokens.png", chart("Validation loss vs training tokens", "training tokens seen", EpochRecord::tokensSeen));
+        String seen = r.dataset().values() ? "values" : "tokens";
+        images.put("curves-tokens.png", chart("Validation loss vs training " + seen, "training " + seen + " seen", EpochRecord::tokensSeen));
         images.put("curves-time.png", chart("Validation loss vs wall-clock time", "seconds of training", EpochRecord::seconds));
-        images.put("curves-accuracy.png", chart("Validation accuracy vs training " + (r.dataset().frames() ? "frames" : "tokens"),
+        if (r.dataset().values()) images.putAll(new SeriesReport(r).images());    // accuracy does not apply to values
+        else images.put("curves-accuracy.png", chart("Validation accuracy vs training " + (r.dataset().frames() ? "frames" : "tokens"),
                 "training " + (r.dataset().frames() ? "frames" : "tokens") + " seen", EpochRecord::tokensSeen, EpochRecord::validAccuracy,
                 "validation accuracy", false));
         for (var e : images.entrySet())
-            if (e.getKey().startsWith("curves-")) AtomicFiles.writeBytes(dir.resolve(e.getKey()), e.getValue());
+            if (e.getKey().startsWith("curves-") || e.getKey().startsWith("forecast-") || e.getKey().startsWith("residuals-"))
+                AtomicFiles.writeBytes(dir.resolve(e.getKey()), e.getValue());
         String md = markdown();
         AtomicFiles.writeString(dir.resolve("report.md"), md);
         AtomicFiles.writeString(dir.resolve("report.html"), html(md, images));
@@ -62,8 +65,13 @@ public final class ReportWriter {
         s.append("# ").append(r.experiment()).append("\n\n");
         if (cfg.description() != null) s.append(cfg.description().strip()).append("\n\n");
         var d = r.dataset();
-        String unit = d.frames() ? "frame" : "token";
-        s.append(String.format(Locale.ROOT, "Dataset **%s** (`%s`): %,d / %,d / %,d train / valid / test %ss to predict, %s %d, sha256 `%s`.%n%n",
+        String unit = d.frames() ? "frame" : d.values() ? "value" : "token";
+        if (d.values())
+            s.append(String.format(Locale.ROOT, "Dataset **%s** (`%s`): %,d / %,d / %,d train / valid / test values to predict "
+                            + "(chronological split), series %s, sha256 `%s`.%n%n", d.name(), d.source(), d.tokens().train(),
+                    d.tokens().valid(), d.tokens().test(), String.join(", ", d.series().columns()), d.sha256().substring(0, 16)));
+        else
+            s.append(String.format(Locale.ROOT, "Dataset **%s** (`%s`): %,d / %,d / %,d train / valid / test %ss to predict, %s %d, sha256 `%s`.%n%n",
                 d.name(), d.source(), d.tokens().train(), d.tokens().valid(), d.tokens().test(), unit,
                 d.frames() ? "keys" : "vocabulary", d.vocabularySize(), d.sha256().substring(0, 16)));
         if (d.skipped() != null && !d.skipped().isEmpty()) {
@@ -71,6 +79,7 @@ public final class ReportWriter {
             for (String why : d.skipped()) s.append("- ").append(why.replace("|", "/")).append('\n');
             s.append('\n');
         }
+        if (d.values()) return seriesMarkdown(s);
         s.append("## Results\n\n");
         s.append((d.frames() ? "Losses are negative log-likelihood per frame (nats, summed over the 88 keys, as published); accuracy is TP/(TP+FP+FN). "
                 : "Losses in nats per token. ") + "Metrics come from each model's best validation checkpoint; "
@@ -129,6 +138,20 @@ public final class ReportWriter {
             }
             s.append("\n");
         }
+        return tail(s);
+    }
+
+    /** A time-series report: forecasts against the naive baselines instead of perplexities and samples. */
+    private String seriesMarkdown(StringBuilder s) {
+        s.append(new SeriesReport(r).markdown());
+        if (repeated()) s.append(repeats());
+        s.append("\n## Learning curves\n\n![validation loss vs values seen](curves-tokens.png)\n\n![validation loss vs time](curves-time.png)\n\n");
+        s.append(settingsTable());
+        return tail(s);
+    }
+
+    /** Training settings and provenance, the end of every report. */
+    private String tail(StringBuilder s) {
         s.append("## Training settings\n\n");
         var t = cfg.training();
         s.append(String.format(Locale.ROOT, "%d epochs, batch %d × %d steps, %s lr %s (%s schedule), clip %s %s, seeds %s.%n%n",
@@ -222,8 +245,8 @@ public final class ReportWriter {
     }
 
     private byte[] chart(String title, String xLabel, ToDoubleFunction<EpochRecord> x) throws IOException {
-        return chart(title, xLabel, x, EpochRecord::validLoss,
-                r.dataset().frames() ? "validation NLL (nats/frame)" : "validation loss (nats/token)", true);
+        return chart(title, xLabel, x, EpochRecord::validLoss, r.dataset().frames() ? "validation NLL (nats/frame)"
+                : r.dataset().values() ? "validation squared error (normalised)" : "validation loss (nats/token)", true);
     }
 
     private byte[] chart(String title, String xLabel, ToDoubleFunction<EpochRecord> x, ToDoubleFunction<EpochRecord> y,
@@ -242,7 +265,8 @@ public final class ReportWriter {
         }
         if (r.optimumLoss() != null) flat(c, "optimum", r.optimumLoss(), maxX);
         Double uni = r.baselines().values().iterator().next().testLoss();
-        if (uni != null) flat(c, "unigram", uni, maxX);
+        if (uni != null) flat(c, r.dataset().values() ? SeriesReport.bestBaseline(r).getKey() : r.baselines().keySet().iterator().next(),
+                r.dataset().values() ? SeriesReport.bestBaseline(r).getValue().testLoss() : uni, maxX);
         if (c.getSeriesMap().isEmpty()) c.addSeries("no data", new double[]{0}, new double[]{0});
         return BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
     }

@@ -8,30 +8,69 @@ import java.util.Map;
 
 /**
  * {@code results.json}: the machine-readable result of an experiment and part of seqlab's public
- * interface. Losses are nats per token (per frame for frame models). Extend, don't break.
+ * interface. Losses are nats per token (per frame for frame models; for time series the squared
+ * error of the normalised values summed over series, per predicted step). Extend, don't break.
  */
 public record Results(String experiment, DatasetSummary dataset, Double optimumLoss, Map<String, Baseline> baselines,
                       List<Run> runs) {
 
     /**
-     * @param unit    what a loss is per: "token" or "frame"
+     * @param unit    what a loss is per: "token", "frame" or "value" (a predicted time step)
      * @param skipped input files that could not be read and were left out, with why
+     * @param series  time series only: what was predicted and the test span's truth
      */
     public record DatasetSummary(String name, String source, String sha256, Tokens tokens, int vocabularySize,
-                                 Double trueModelTestLoss, String unit, List<String> skipped) {
+                                 Double trueModelTestLoss, String unit, List<String> skipped, SeriesSummary series) {
         public boolean frames() {
             return "frame".equals(unit);
         }
+
+        public boolean values() {
+            return "value".equals(unit);
+        }
     }
+
+    /**
+     * A time-series task (in original units).
+     *
+     * @param columns      the series predicted
+     * @param horizon      steps ahead of the last input that each prediction is for
+     * @param window       inputs each prediction sees (training.seq_len)
+     * @param testStart    index of the first test target in the series
+     * @param testDates    the test targets' date labels, or null
+     * @param testTruth    the test targets, [target][series]
+     * @param optimumMse   the best possible test MSE when the generating process is known (noise variance)
+     * @param notes        what reading the data changed (rows dropped or filled)
+     */
+    public record SeriesSummary(List<String> columns, int horizon, int window, int season, int movingAverage,
+                                String normalize, int testStart, List<String> testDates, double[][] testTruth,
+                                Double optimumMse, List<String> notes) {}
 
     public record Tokens(long train, long valid, long test) {}
 
-    /** A reference model that is not trained: its test metrics. */
-    public record Baseline(Double testLoss, Double testPerplexity, Double testAccuracy) {
+    /**
+     * A reference model that is not trained: its test metrics; for time series also its errors in
+     * original units and its predictions ([target][series]).
+     */
+    public record Baseline(Double testLoss, Double testPerplexity, Double testAccuracy, Double testMse, Double testMae,
+                           Double testMape, double[][] predictions) {
         static Baseline of(Metrics m) {
-            return new Baseline(finite(m.loss()), finite(m.perplexity()), finite(m.accuracy()));
+            return new Baseline(finite(m.loss()), finite(m.perplexity()), finite(m.accuracy()), null, null, null, null);
         }
     }
+
+    /**
+     * A time-series model's test forecasts in original units.
+     *
+     * @param testMse       mean squared error of the direct (one- or k-step-ahead) predictions
+     * @param mapeSkipped   test targets equal to 0, left out of MAPE
+     * @param predictions   the direct predictions, [target][series]
+     * @param recursiveMse  horizon 1 only: MSE of forecasting the whole test span from its start,
+     *                      each prediction fed back as the next input (null otherwise)
+     * @param recursive     those recursive forecasts, [target][series]
+     */
+    public record Forecast(Double testMse, Double testMae, Double testMape, long mapeSkipped, double[][] predictions,
+                           Double recursiveMse, double[][] recursive) {}
 
     /**
      * One trained model.
@@ -41,14 +80,15 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
      * @param curve   per-epoch learning curve (tokens seen, seconds, train and validation loss)
      * @param picture file name of the hidden-state heatmap, when the model can show its activations
      * @param training the training settings the run used
+     * @param forecast time series only: the test forecasts in original units
      */
     public record Run(String model, String family, long params, long seed, Map<String, Object> config,
                       RunMetrics metrics, String status, String message, List<EpochRecord> curve,
                       List<SampleSet> samples, String checkpoint, String configHash, String picture,
-                      org.seqlab.core.train.TrainingConfig training) {
+                      org.seqlab.core.train.TrainingConfig training, Forecast forecast) {
         public Run withModel(String newModel, String newCheckpoint, String newPicture) {
             return new Run(newModel, family, params, seed, config, metrics, status, message, curve, samples, newCheckpoint,
-                    configHash, newPicture, training);
+                    configHash, newPicture, training, forecast);
         }
     }
 

@@ -10,10 +10,12 @@ import org.seqlab.core.data.Vocabulary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The data side of an experiment, checked and ready: text (next-token) or piano-roll frames. The
+ * The data side of an experiment, checked and ready: text (next-token), piano-roll frames or a time
+ * series (regression). The
  * runner trains, evaluates and reports through this, so it does not care which kind it runs.
  */
 interface TaskData {
@@ -46,6 +48,21 @@ interface TaskData {
     String baselineName();
 
     Metrics baseline();
+
+    /** Every reference model's test metrics, by name, in the order the report lists them. */
+    default Map<String, Results.Baseline> baselines() {
+        return Map.of(baselineName(), Results.Baseline.of(baseline()));
+    }
+
+    /** Time series only: what is predicted and the test span's truth (null for other data). */
+    default Results.SeriesSummary series() {
+        return null;
+    }
+
+    /** Time series only: a trained model's test forecasts in original units (null for other data). */
+    default Results.Forecast forecast(SequenceModel m) {
+        return null;
+    }
 
     List<Results.SampleSet> sample(SequenceModel m, String run, SplittableRandom random, Path out) throws IOException;
 

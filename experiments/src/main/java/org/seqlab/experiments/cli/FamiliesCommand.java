@@ -13,7 +13,9 @@ final class FamiliesCommand implements Callable<Integer> {
         for (ModelFamily f : Families.ALL) {
             StringBuilder keys = new StringBuilder();
             for (var c : f.configType().getRecordComponents()) keys.append(keys.length() == 0 ? "" : ", ").append(snake(c.getName()));
-            System.out.printf("%-12s %s%n%12s options: %s%n", f.key(), f.description(), "", keys);
+            String outputs = java.util.Arrays.stream(org.seqlab.core.OutputKind.values()).filter(f::supports)
+                    .map(k -> k.name().toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.joining(", "));
+            System.out.printf("%-12s %s%n%12s options: %s%n%12s outputs: %s%n", f.key(), f.description(), "", keys, "", outputs);
         }
         return 0;
     }

@@ -38,6 +38,11 @@ final class RunCommand implements Callable<Integer> {
         String command = "seqlab run " + options.file + (options.overrides.isEmpty() ? "" : " --set " + String.join(" --set ", options.overrides));
         Results r = new ExperimentRunner(loaded, dir, console, fresh, command).run();
         System.out.println();
+        if (r.dataset().values()) {
+            org.seqlab.experiments.ExperimentRunner.seriesSummary(r).forEach(System.out::println);
+            System.out.println("report: " + dir.resolve("report.html") + " (also report.md, results.json)");
+            return 0;
+        }
         String unit = r.dataset().frames() ? "nats/frame" : "nats/token";
         if (r.optimumLoss() != null)
             System.out.printf("optimum (entropy rate)   %.4f %s%n", r.optimumLoss(), unit);

@@ -11,6 +11,15 @@ public interface Generator {
     /** Feed a multi-hot frame; returns per-unit logits (sigmoid gives each unit's probability). */
     float[] nextFrame(float[] frame);
 
+    /**
+     * Feed one real-valued step (a {@link OutputKind#VALUES} model); returns the predicted values.
+     * Both this and {@link #nextFrame} feed a dense vector, and a VALUES model's raw output is its
+     * prediction, so by default this is {@code nextFrame}.
+     */
+    default float[] nextValues(float[] values) {
+        return nextFrame(values);
+    }
+
     /** Forget all state: the next call starts a fresh sequence. */
     void reset();
 }

@@ -17,7 +17,11 @@ public interface ModelFamily {
     /** The record type that holds this family's options (bound strictly from YAML). */
     Class<? extends ModelConfig> configType();
 
-    /** Output kinds this family supports. */
+    /**
+     * Output kinds this family supports. A family that returns true for {@link OutputKind#VALUES}
+     * takes {@link ValueBatch}es, has an identity output trained on {@link OutputLoss}'s squared
+     * error, and passes the testkit's value checks (they run only when this says true).
+     */
     default boolean supports(OutputKind kind) {
         return kind == OutputKind.TOKENS;
     }

@@ -9,6 +9,8 @@ package org.seqlab.core;
  *   <li>TOKENS: softmax cross-entropy; dL/dlogit = softmax - onehot(target); hit = argmax == target.</li>
  *   <li>FRAMES: per-unit sigmoid binary cross-entropy summed over units; dL/dlogit = sigmoid - y;
  *       TP/FP/FN with a 0.5 threshold.</li>
+ *   <li>VALUES: identity output, squared error summed over units (no 1/2 factor); dL/dy = 2 (y - t);
+ *       no hits are counted (accuracy does not apply).</li>
  * </ul>
  */
 public final class OutputLoss {
@@ -16,12 +18,13 @@ public final class OutputLoss {
 
     /**
      * @param logits  [n * width] row-major
-     * @param targets token ids [n] (TOKENS) or multi-hot [n * width] (FRAMES)
+     * @param tokenTargets  token ids [n] (TOKENS)
+     * @param vectorTargets multi-hot frames (FRAMES) or real values (VALUES), [n * width]
      * @param mask    [n]: 0 rows add no loss and get zero gradient
      * @param grad    filled with dL/dlogits when non-null
      */
     public static EvalStats lossAndGradient(OutputKind kind, double[] logits, int width, int[] tokenTargets,
-                                     float[] frameTargets, float[] mask, double[] grad) {
+                                     float[] vectorTargets, float[] mask, double[] grad) {
         int n = mask.length;
         double loss = 0;
         long count = 0, correct = 0, total = 0;
@@ -46,10 +49,16 @@ public final class OutputLoss {
                     for (int k = 0; k < width; k++) grad[o + k] = Math.exp(logits[o + k] - max) / sum;
                     grad[o + y] -= 1;
                 }
+            } else if (kind == OutputKind.VALUES) {
+                for (int k = 0; k < width; k++) {
+                    double e = logits[o + k] - vectorTargets[o + k];
+                    loss += e * e;
+                    if (grad != null) grad[o + k] = 2 * e;
+                }
             } else {
                 for (int k = 0; k < width; k++) {
                     double l = logits[o + k];
-                    double y = frameTargets[o + k];
+                    double y = vectorTargets[o + k];
                     loss += Math.max(l, 0) - l * y + Math.log1p(Math.exp(-Math.abs(l)));
                     double p = 1 / (1 + Math.exp(-l));
                     boolean on = p >= 0.5, truth = y > 0.5;

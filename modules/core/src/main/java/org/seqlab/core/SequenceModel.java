@@ -8,8 +8,9 @@ import java.nio.file.Path;
  * MultiLayerNetwork and a SameDiff graph all sit behind it. Nothing backend-specific crosses it:
  * batches and outputs are plain arrays, losses are plain sums.
  *
- * <p>Losses are in nats, summed over real (unmasked) steps, so that {@link Metrics} derives
- * loss/token, perplexity, bits/token and accuracy in one place.
+ * <p>Losses are in nats (squared error for {@link OutputKind#VALUES}), summed over real (unmasked)
+ * steps, so that {@link Metrics} derives loss/token, perplexity, bits/token and accuracy in one
+ * place. A family states which {@link OutputKind}s it handles with {@link ModelFamily#supports}.
  */
 public interface SequenceModel {
     /** The run label from the config (e.g. "rnn-128"). */
@@ -37,7 +38,8 @@ public interface SequenceModel {
 
     /**
      * Raw output logits for every step of a batch, row-major {@code [rows * length * width]}: used
-     * by tests (save/load identity, generator consistency) and by analysis tools.
+     * by tests (save/load identity, generator consistency) and by analysis tools. For a
+     * {@link OutputKind#VALUES} model the raw output is the prediction itself (identity output).
      */
     float[] logits(Batch batch);
 

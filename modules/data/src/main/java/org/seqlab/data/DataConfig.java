@@ -1,6 +1,9 @@
 package org.seqlab.data;
 
 import org.seqlab.core.Check;
+import org.seqlab.core.FieldException;
+import org.seqlab.data.series.SeasonalSeries;
+import org.seqlab.data.series.SeriesConfig;
 import org.seqlab.core.data.Splits;
 import org.seqlab.core.data.UnknownPolicy;
 
@@ -9,9 +12,11 @@ import java.util.List;
 /**
  * The {@code data:} section of an experiment.
  *
- * @param source     "builtin:markov-names", the path of a UTF-8 text file, or of a piano-roll JSON file
+ * @param source     "builtin:markov-names", the path of a UTF-8 text file, or of a piano-roll JSON file;
+ *                   for time series "builtin:seasonal" or the path of a CSV file
  * @param format     auto (a .json/.pickle source is a piano roll, a directory or .mid/.midi file is MIDI,
- *                   anything else text), text, pianoroll or midi
+ *                   a .csv file or builtin:seasonal a time series, anything else text), text, pianoroll,
+ *                   midi or series
  * @param encoding   midi only: events (Performance-RNN note-on/off, time-shift, velocity tokens),
  *                   melody (top voice as pitch-duration tokens) or pianoroll (88-key frames)
  * @param stepSeconds midi only: grid of the melody and piano-roll encodings (0.125 s = a 16th
@@ -26,12 +31,14 @@ import java.util.List;
  * @param names      builtin:markov-names only: number of names to generate
  * @param order      builtin:markov-names only: Markov order (letters of context)
  * @param chainSeed  builtin:markov-names only: seed that defines the chain and the sample
+ * @param series     time series only: columns, missing values, normalisation, horizon and baselines
+ *                   (section below); the split is chronological
  */
 public record DataConfig(String source, Format format, Encoding encoding, Double stepSeconds, Boolean drums, Mode mode, List<Double> split, Long splitSeed, UnknownPolicy unknown,
-                         Integer names, Integer order, Long chainSeed) {
+                         Integer names, Integer order, Long chainSeed, SeriesConfig series) {
     public enum Mode { LINES, STREAM }
 
-    public enum Format { AUTO, TEXT, PIANOROLL, MIDI }
+    public enum Format { AUTO, TEXT, PIANOROLL, MIDI, SERIES }
 
     public enum Encoding { EVENTS, MELODY, PIANOROLL }
 
@@ -54,6 +61,33 @@ public record DataConfig(String source, Format format, Encoding encoding, Double
         Splits.checkFractions(split);
         Check.atLeast("names", names, 10);
         Check.range("order", order, 1, 4, true);
+        if (series != null && !isSeries(source, format))
+            throw new FieldException("series", "applies to time series only (format: series, a .csv source or "
+                    + SeasonalSeries.SOURCE + "), not to " + source);
+    }
+
+    /** Without a series section (text, piano rolls, MIDI). */
+    public DataConfig(String source, Format format, Encoding encoding, Double stepSeconds, Boolean drums, Mode mode,
+                      List<Double> split, Long splitSeed, UnknownPolicy unknown, Integer names, Integer order, Long chainSeed) {
+        this(source, format, encoding, stepSeconds, drums, mode, split, splitSeed, unknown, names, order, chainSeed, null);
+    }
+
+    /** Whether the source is a time series: explicitly, or (format auto) a .csv file or builtin:seasonal. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isSeries() {
+        return isSeries(source, format);
+    }
+
+    // static: the compact constructor runs before the fields are set
+    private static boolean isSeries(String source, Format format) {
+        String s = source.toLowerCase(java.util.Locale.ROOT);
+        return format == Format.SERIES || (format == Format.AUTO && (s.endsWith(".csv") || s.equals(SeasonalSeries.SOURCE)));
+    }
+
+    /** The series options, defaults when the section is absent. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public SeriesConfig seriesOrDefaults() {
+        return series != null ? series : SeriesConfig.defaults();
     }
 
     /** Whether the source is a piano-roll dataset (explicitly, or a .json file with format auto). */

@@ -42,6 +42,7 @@ import org.seqlab.core.OutputLoss;
 import org.seqlab.core.SequenceModel;
 import org.seqlab.core.TokenBatch;
 import org.seqlab.core.TrainingOptions;
+import org.seqlab.core.ValueBatch;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,8 +51,9 @@ import java.nio.file.Path;
 /**
  * Deeplearning4j's LSTM behind {@link SequenceModel}: [one-hot | embedding] → LSTM × depth (dropout
  * between) → [projection] → RnnOutputLayer (softmax + MCXENT for tokens, sigmoid + binary XENT for
- * frames). Training goes through {@code MultiLayerNetwork.fit}; evaluation turns the output
- * probabilities into logits and scores them with the same {@link OutputLoss} as every family.
+ * frames, identity + L2 for values). Training goes through {@code MultiLayerNetwork.fit}; evaluation
+ * turns the output probabilities into logits (values are used as they are) and scores them with
+ * the same {@link OutputLoss} as every family.
  */
 public final class Dl4jLstmModel implements SequenceModel {
     static final String FAMILY = "dl4j-lstm";
@@ -89,8 +91,12 @@ public final class Dl4jLstmModel implements SequenceModel {
     static void validate(Dl4jLstmConfig c, ModelShape shape) {
         if (shape.kind() == OutputKind.TOKENS && c.bidirectional())
             throw new FieldException("bidirectional", "a language model must not see the future; bidirectional is for frame models only");
+        if (shape.kind() == OutputKind.VALUES && c.bidirectional())
+            throw new FieldException("bidirectional", "a forecaster must not see the future; bidirectional is for frame models only");
         if (shape.kind() == OutputKind.FRAMES && c.input() == Dl4jLstmConfig.Input.EMBEDDING)
             throw new FieldException("input", "embedding needs token input; frame models use onehot (multi-hot frames)");
+        if (shape.kind() == OutputKind.VALUES && c.input() == Dl4jLstmConfig.Input.EMBEDDING)
+            throw new FieldException("input", "embedding needs token input; time series are fed as they are (input: onehot)");
     }
 
     /** The DL4J configuration; package-private so a test can check the dropout mapping. */
@@ -124,9 +130,14 @@ public final class Dl4jLstmModel implements SequenceModel {
             list.layer(index++, proj.build());
             in = c.projection();
         }
-        boolean tokens = shape.kind() == OutputKind.TOKENS;
-        RnnOutputLayer.Builder out = new RnnOutputLayer.Builder(tokens ? LossFunctions.LossFunction.MCXENT : LossFunctions.LossFunction.XENT)
-                .nIn(in).nOut(width).activation(tokens ? Activation.SOFTMAX : Activation.SIGMOID);
+        // L2 (squared error summed over units, no 1/2) is OutputLoss's VALUES loss; DL4J's MSE would
+        // also divide by the number of units, which GradientControl's rescaling does not expect
+        RnnOutputLayer.Builder out = switch (shape.kind()) {
+            case TOKENS -> new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX);
+            case FRAMES -> new RnnOutputLayer.Builder(LossFunctions.LossFunction.XENT).activation(Activation.SIGMOID);
+            case VALUES -> new RnnOutputLayer.Builder(LossFunctions.LossFunction.L2).activation(Activation.IDENTITY);
+        };
+        out.nIn(in).nOut(width);
         if (c.dropout() > 0 && c.projection() == 0) out.dropOut(new Dropout(1 - c.dropout()));
         list.layer(index, out.build());
         list.setInputType(InputType.recurrent(width));   // adds the dense-layer preprocessors; the embedding's nIn is the vocabulary
@@ -164,7 +175,8 @@ public final class Dl4jLstmModel implements SequenceModel {
         float[] feat = new float[rows * (embedding ? 1 : w) * len];
         float[] lab = new float[rows * w * len];
         if (batch instanceof TokenBatch tb) {
-            if (shape.kind() != OutputKind.TOKENS) throw new IllegalArgumentException("token batch for a frame model");
+            if (shape.kind() != OutputKind.TOKENS)
+                throw new IllegalArgumentException("token batch for a " + shape.kind().name().toLowerCase() + " model");
             for (int r = 0; r < rows; r++)
                 for (int t = 0; t < len; t++) {
                     int i = r * len + t;
@@ -173,14 +185,19 @@ public final class Dl4jLstmModel implements SequenceModel {
                     lab[(r * w + tb.targets()[i]) * len + t] = 1;
                 }
         } else {
-            FrameBatch fb = (FrameBatch) batch;
-            if (shape.kind() != OutputKind.FRAMES || fb.width() != w)
-                throw new IllegalArgumentException("frame batch does not match the model's shape " + shape);
+            // frames and values: dense vectors per step, [rows, T, width] -> NCW
+            OutputKind kind = batch instanceof FrameBatch ? OutputKind.FRAMES : OutputKind.VALUES;
+            int bw = batch instanceof FrameBatch fb ? fb.width() : ((ValueBatch) batch).width();
+            float[] in = batch instanceof FrameBatch fb ? fb.inputs() : ((ValueBatch) batch).inputs();
+            float[] tgt = batch instanceof FrameBatch fb ? fb.targets() : ((ValueBatch) batch).targets();
+            if (shape.kind() != kind || bw != w)
+                throw new IllegalArgumentException(kind.name().toLowerCase() + " batch of width " + bw
+                        + " does not match the model's shape " + shape);
             for (int r = 0; r < rows; r++)
                 for (int t = 0; t < len; t++)
                     for (int k = 0; k < w; k++) {
-                        feat[(r * w + k) * len + t] = fb.inputs()[(r * len + t) * w + k];
-                        lab[(r * w + k) * len + t] = fb.targets()[(r * len + t) * w + k];
+                        feat[(r * w + k) * len + t] = in[(r * len + t) * w + k];
+                        lab[(r * w + k) * len + t] = tgt[(r * len + t) * w + k];
                     }
         }
         INDArray features = embedding ? Nd4j.create(feat, new long[]{rows, 1, len}, 'c')   // 3-d: rnnTimeStep reads 2-d as one step
@@ -209,13 +226,13 @@ public final class Dl4jLstmModel implements SequenceModel {
 
     private EvalStats score(Batch batch, double[] logits) {
         int[] tokens = batch instanceof TokenBatch tb ? tb.targets() : null;
-        float[] frames = batch instanceof FrameBatch fb ? fb.targets() : null;
-        return OutputLoss.lossAndGradient(shape.kind(), logits, shape.width(), tokens, frames, batch.mask(), null);
+        float[] vectors = batch instanceof FrameBatch fb ? fb.targets() : batch instanceof ValueBatch vb ? vb.targets() : null;
+        return OutputLoss.lossAndGradient(shape.kind(), logits, shape.width(), tokens, vectors, batch.mask(), null);
     }
 
     /**
      * Output logits, row-major [rows * T * width]: log-probabilities for tokens (softmax of them
-     * is the model's distribution), log-odds for frames. Forward-only networks go through
+     * is the model's distribution), log-odds for frames, the predictions for values. Forward-only networks go through
      * rnnTimeStep, which keeps the state for a continued batch.
      */
     private double[] forward(Batch batch, boolean continues) {
@@ -230,19 +247,22 @@ public final class Dl4jLstmModel implements SequenceModel {
         int rows = batch.rows(), len = batch.length(), w = shape.width();
         float[] p = probs.castTo(DataType.FLOAT).dup('c').data().asFloat();
         double[] logits = new double[rows * len * w];
-        boolean tokens = shape.kind() == OutputKind.TOKENS;
         for (int r = 0; r < rows; r++)
             for (int k = 0; k < w; k++)
                 for (int t = 0; t < len; t++) {
-                    logits[(r * len + t) * w + k] = logit(p[(r * w + k) * len + t], tokens);
+                    logits[(r * len + t) * w + k] = logit(p[(r * w + k) * len + t], shape.kind());
                 }
         return logits;
     }
 
-    /** The network outputs probabilities: log p for a softmax token, log-odds for a sigmoid unit. */
-    private static double logit(double p, boolean token) {
+    /**
+     * The network outputs probabilities: log p for a softmax token, log-odds for a sigmoid unit;
+     * a value is its own output (identity activation).
+     */
+    private static double logit(double p, OutputKind kind) {
+        if (kind == OutputKind.VALUES) return p;
         double q = Math.max(p, TINY);
-        return token ? Math.log(q) : Math.log(q) - Math.log(Math.max(1 - q, TINY));
+        return kind == OutputKind.TOKENS ? Math.log(q) : Math.log(q) - Math.log(Math.max(1 - q, TINY));
     }
 
     @Override
@@ -275,7 +295,7 @@ public final class Dl4jLstmModel implements SequenceModel {
             private float[] logitsOf(INDArray out) {
                 float[] p = out.castTo(DataType.FLOAT).dup('c').data().asFloat();
                 float[] l = new float[p.length];
-                for (int k = 0; k < p.length; k++) l[k] = (float) logit(p[k], shape.kind() == OutputKind.TOKENS);
+                for (int k = 0; k < p.length; k++) l[k] = (float) logit(p[k], shape.kind());
                 return l;
             }
 

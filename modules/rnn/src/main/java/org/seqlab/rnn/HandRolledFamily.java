@@ -19,7 +19,7 @@ public final class HandRolledFamily implements ModelFamily {
 
     @Override
     public String description() {
-        return "hand-rolled recurrent network with explicit BPTT on ND4J arrays (cells: rnn)";
+        return "hand-rolled recurrent network with explicit BPTT on ND4J arrays (cells: rnn, lstm, gru); tokens, frames and values";
     }
 
     @Override
@@ -30,6 +30,12 @@ public final class HandRolledFamily implements ModelFamily {
     @Override
     public boolean supports(OutputKind kind) {
         return true;
+    }
+
+    @Override
+    public void validate(ModelConfig config, ModelShape shape) {
+        if (((HandRolledConfig) config).framePrior() != null && shape.kind() != OutputKind.FRAMES)
+            throw new org.seqlab.core.FieldException("frame_prior", "applies to frame models (piano rolls) only");
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.seqlab.core.OutputLoss;
 import org.seqlab.core.SequenceModel;
 import org.seqlab.core.TokenBatch;
 import org.seqlab.core.TrainingOptions;
+import org.seqlab.core.ValueBatch;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -31,9 +32,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The hand-rolled network: one-hot (or multi-hot frame) input, a stack of recurrent cells with
- * explicit BPTT and inverted dropout after each, and a linear output layer with softmax (tokens)
- * or sigmoid (frames):
+ * The hand-rolled network: one-hot (or multi-hot frame, or real-valued) input, a stack of
+ * recurrent cells with explicit BPTT and inverted dropout after each, and a linear output layer
+ * with softmax (tokens), sigmoid (frames) or nothing (values: the linear output is the prediction,
+ * trained on squared error):
  * <pre>
  *   h^1_t = cell_1(x_t, h^1_{t-1});  h^l_t = cell_l(drop(h^{l-1}_t), h^l_{t-1});  logits_t = drop(h^L_t) Why + by
  * </pre>
@@ -139,7 +141,7 @@ public final class HandRolledModel implements SequenceModel, Inspectable {
         final int rows, steps, n, width = shape.width();
         final Buffers buf;
         final int[] tokenTargets;
-        final float[] frameTargets;
+        final float[] vectorTargets;     // multi-hot frames or real values
         final float[] mask;
         boolean dropout;
 
@@ -152,9 +154,10 @@ public final class HandRolledModel implements SequenceModel, Inspectable {
             double[] xs = buf.xs;
             java.util.Arrays.fill(xs, 0);
             if (batch instanceof TokenBatch tb) {
-                if (shape.kind() != OutputKind.TOKENS) throw new IllegalArgumentException("token batch for a frame model");
+                if (shape.kind() != OutputKind.TOKENS)
+                    throw new IllegalArgumentException("token batch for a " + shape.kind().name().toLowerCase() + " model");
                 tokenTargets = new int[n];
-                frameTargets = null;
+                vectorTargets = null;
                 for (int r = 0; r < rows; r++)
                     for (int t = 0; t < steps; t++) {
                         int i = r * steps + t, j = t * rows + r;
@@ -163,19 +166,24 @@ public final class HandRolledModel implements SequenceModel, Inspectable {
                         mask[j] = tb.mask()[i];
                     }
             } else {
-                FrameBatch fb = (FrameBatch) batch;
-                if (shape.kind() != OutputKind.FRAMES || fb.width() != width)
-                    throw new IllegalArgumentException("frame batch does not match the model's shape " + shape);
+                // frames and values are both dense vectors per step; only the output differs
+                OutputKind kind = batch instanceof FrameBatch ? OutputKind.FRAMES : OutputKind.VALUES;
+                int bw = batch instanceof FrameBatch fb ? fb.width() : ((ValueBatch) batch).width();
+                float[] in = batch instanceof FrameBatch fb ? fb.inputs() : ((ValueBatch) batch).inputs();
+                float[] tgt = batch instanceof FrameBatch fb ? fb.targets() : ((ValueBatch) batch).targets();
+                if (shape.kind() != kind || bw != width)
+                    throw new IllegalArgumentException(kind.name().toLowerCase() + " batch of width " + bw
+                            + " does not match the model's shape " + shape);
                 tokenTargets = null;
-                frameTargets = new float[n * width];
+                vectorTargets = new float[n * width];
                 for (int r = 0; r < rows; r++)
                     for (int t = 0; t < steps; t++) {
                         int i = r * steps + t, j = t * rows + r;
                         for (int k = 0; k < width; k++) {
-                            xs[j * width + k] = fb.inputs()[i * width + k];
-                            frameTargets[j * width + k] = fb.targets()[i * width + k];
+                            xs[j * width + k] = in[i * width + k];
+                            vectorTargets[j * width + k] = tgt[i * width + k];
                         }
-                        mask[j] = fb.mask()[i];
+                        mask[j] = batch.mask()[i];
                     }
             }
             NativeArrays.put(buf.x, xs);
@@ -200,7 +208,7 @@ public final class HandRolledModel implements SequenceModel, Inspectable {
         }
 
         EvalStats loss(double[] grad) {
-            return OutputLoss.lossAndGradient(shape.kind(), buf.logitValues, width, tokenTargets, frameTargets, mask, grad);
+            return OutputLoss.lossAndGradient(shape.kind(), buf.logitValues, width, tokenTargets, vectorTargets, mask, grad);
         }
     }
 

@@ -11,6 +11,7 @@ import org.seqlab.core.ModelShape;
 import org.seqlab.core.OptimizerSpec;
 import org.seqlab.core.TokenBatch;
 import org.seqlab.core.TrainingOptions;
+import org.seqlab.core.ValueBatch;
 
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -19,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Central-difference gradient checks in double precision for every parameter tensor of every
- * hand-rolled cell, single and stacked (dropout off), with ragged masks, on tokens and on frames:
- * relative error below 1e-5 per tensor.
+ * hand-rolled cell, single and stacked (dropout off), with ragged masks, on tokens, on frames and
+ * on real values (the linear regression head): relative error below 1e-5 per tensor.
  */
 class GradientCheckTest {
     private static final double EPS = 1e-6;
@@ -55,6 +56,18 @@ class GradientCheckTest {
         float[] mask = Batch.fullMask(rows, len);
         mask[rows * len - 1] = 0;
         check(model(ModelShape.frames(k), cell, 1), new FrameBatch(rows, len, k, in, out, mask, false));
+    }
+
+    @ParameterizedTest(name = "{0} x {1} layers")
+    @CsvSource({"RNN,1", "LSTM,1", "GRU,1", "LSTM,2"})
+    void valueGradientsMatchFiniteDifferences(HandRolledConfig.Cell cell, int layers) {
+        SplittableRandom r = new SplittableRandom(3);
+        int rows = 2, len = 5, k = 3;
+        float[] in = new float[rows * len * k], out = new float[rows * len * k];
+        for (int i = 0; i < in.length; i++) { in[i] = (float) r.nextGaussian(); out[i] = (float) (2 * r.nextGaussian()); }
+        float[] mask = Batch.fullMask(rows, len);
+        mask[rows * len - 1] = mask[rows * len - 2] = 0;
+        check(model(ModelShape.values(k), cell, layers), new ValueBatch(rows, len, k, in, out, mask, false));
     }
 
     private static void check(HandRolledModel m, Batch batch) {

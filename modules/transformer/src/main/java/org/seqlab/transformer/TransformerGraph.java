@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
  * training pieces, evaluation and one-row generation:
  *
  * <pre>
- *   x [N, W] (one-hot tokens or multi-hot frames; N = rows × steps)
+ *   x [N, W] (one-hot tokens, multi-hot frames or real values; N = rows × steps)
  *   h = x·E (+ pos·P)                         embedding as a matmul: SameDiff's gather backward is slow
  *   per block: h += Wo·attn(LN1 h) ;  h += W2·gelu(W1·LN2 h)
  *   logits = LNf(h)·Wout (Wout = Eᵀ when tied) + b
@@ -99,6 +99,8 @@ final class TransformerGraph {
             // sum over units of binary cross-entropy with logits, in its overflow-safe form
             case FRAMES -> sd.nn.relu(logits, 0).sub(logits.mul(target))
                     .add(sd.nn.softplus(sd.math.abs(logits).neg())).sum(1);
+            // squared error summed over units (no 1/2), as OutputLoss scores every family
+            case VALUES -> sd.math.squaredDifference(logits, target).sum(1);
         };
         perStep.mul(weights).sum().rename(LOSS);
         sd.setLossVariables(LOSS);

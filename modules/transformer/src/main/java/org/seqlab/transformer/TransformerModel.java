@@ -17,6 +17,7 @@ import org.seqlab.core.SequenceModel;
 import org.seqlab.core.TokenBatch;
 import org.seqlab.core.TrainingOptions;
 import org.seqlab.core.UserException;
+import org.seqlab.core.ValueBatch;
 import org.seqlab.core.train.Checkpoint;
 
 import java.io.IOException;
@@ -125,7 +126,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
                 for (int r = r0; r < r0 + g; r++) prefix = Math.min(prefix, carrySteps[r]);
                 int len = prefix + c, n = g * len;
                 float[] x = new float[n * w], y = train ? new float[n * w] : null, weights = train ? new float[n] : null;
-                float[] pieceMask = new float[g * c], frameTargets = shape.kind() == OutputKind.FRAMES ? new float[g * c * w] : null;
+                float[] pieceMask = new float[g * c], frameTargets = shape.kind() != OutputKind.TOKENS ? new float[g * c * w] : null;
                 int[] tokenTargets = shape.kind() == OutputKind.TOKENS ? new int[g * c] : null;
                 for (int i = 0; i < g; i++) {
                     int r = r0 + i;
@@ -139,10 +140,11 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
                             tokenTargets[k] = tb.targets()[src];
                             if (train) y[dst * w + tb.targets()[src]] = 1f;
                         } else {
-                            FrameBatch fb = (FrameBatch) b;
-                            System.arraycopy(fb.inputs(), src * w, x, dst * w, w);
-                            System.arraycopy(fb.targets(), src * w, frameTargets, k * w, w);
-                            if (train) System.arraycopy(fb.targets(), src * w, y, dst * w, w);
+                            float[] in = b instanceof FrameBatch fb ? fb.inputs() : ((ValueBatch) b).inputs();
+                            float[] out = b instanceof FrameBatch fb ? fb.targets() : ((ValueBatch) b).targets();
+                            System.arraycopy(in, src * w, x, dst * w, w);
+                            System.arraycopy(out, src * w, frameTargets, k * w, w);
+                            if (train) System.arraycopy(out, src * w, y, dst * w, w);
                         }
                     }
                 }
@@ -284,6 +286,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         boolean ok = switch (shape.kind()) {
             case TOKENS -> b instanceof TokenBatch;
             case FRAMES -> b instanceof FrameBatch fb && fb.width() == shape.width();
+            case VALUES -> b instanceof ValueBatch vb && vb.width() == shape.width();
         };
         if (!ok) throw new IllegalArgumentException(name() + " predicts " + shape + ", got " + b.getClass().getSimpleName());
     }

@@ -12,7 +12,8 @@ import org.seqlab.core.TrainingOptions;
  * @param epochs            passes over the training split (one pass = as many random windows as
  *                          cover it once)
  * @param batchSize         sequences per batch
- * @param seqLen            steps per training window (backpropagation-through-time length)
+ * @param seqLen            steps per training window (backpropagation-through-time length); for
+ *                          time series also the input window every prediction sees
  * @param lr                base learning rate
  * @param schedule          learning-rate schedule
  * @param optimizer         optimiser

@@ -1,5 +1,6 @@
 package org.seqlab.core.testkit;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.seqlab.core.ClipSpec;
@@ -14,6 +15,7 @@ import org.seqlab.core.OutputKind;
 import org.seqlab.core.SequenceModel;
 import org.seqlab.core.TokenBatch;
 import org.seqlab.core.TrainingOptions;
+import org.seqlab.core.ValueBatch;
 
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -26,10 +28,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The behaviour every {@link SequenceModel} must show. A family's test extends this class and
  * supplies a small config; see {@code HandRolledContractTest}.
+ *
+ * <p>The frame and value (time-series) checks run only when the family {@link ModelFamily#supports
+ * supports} that output kind and accepts the config for it ({@link ModelFamily#validate}); a family
+ * that adds {@link OutputKind#VALUES} gets the {@code values...} checks by saying so, and may give
+ * them their own config with {@link #valueConfig()}.
  */
 public abstract class SequenceModelContract {
     protected static final int VOCAB = 20;
     protected static final int KEYS = 12;
+    /** Series (width) of the value checks: two, so that summing over units is exercised. */
+    protected static final int SERIES = 2;
 
     protected abstract ModelFamily family();
 
@@ -198,5 +207,140 @@ public abstract class SequenceModelContract {
         EvalStats end = m.evaluate(b);
         assertTrue(end.meanLoss() < 0.1, "frame loss after training " + end.meanLoss());
         assertEquals(end.total(), end.correct(), "all notes predicted: TP = TP + FP + FN");
+    }
+
+    // ---- real-valued outputs (time series) ---------------------------------------------------
+
+    /** The config of the value checks; by default {@link #smallConfig()}. */
+    protected ModelConfig valueConfig() {
+        return smallConfig();
+    }
+
+    /** A VALUES model of {@link #SERIES} series; skips the calling test when the family does not do values. */
+    protected SequenceModel valueModel(long seed) {
+        Assumptions.assumeTrue(family().supports(OutputKind.VALUES), family().key() + " does not model values");
+        ModelShape shape = ModelShape.values(SERIES);
+        try {
+            family().validate(valueConfig(), shape);
+        } catch (org.seqlab.core.FieldException e) {
+            Assumptions.abort("this configuration cannot model values: " + e.getMessage());
+        }
+        return family().create(valueConfig(), shape, options(), seed);
+    }
+
+    /**
+     * {@code rows} windows of {@code length} steps of two phase-shifted sines (unit variance) plus
+     * a little noise, each step's target the next value of both series.
+     */
+    protected static ValueBatch sineWindows(int rows, int length, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] in = new float[rows * length * SERIES], out = new float[rows * length * SERIES];
+        for (int row = 0; row < rows; row++) {
+            int start = r.nextInt(100);
+            for (int t = 0; t < length; t++)
+                for (int k = 0; k < SERIES; k++) {
+                    int i = (row * length + t) * SERIES + k;
+                    in[i] = sine(start + t, k) + (float) (0.05 * r.nextGaussian());
+                    out[i] = sine(start + t + 1, k);
+                }
+        }
+        return new ValueBatch(rows, length, SERIES, in, out, org.seqlab.core.Batch.fullMask(rows, length), false);
+    }
+
+    private static float sine(int t, int k) {
+        return (float) (Math.sqrt(2) * Math.sin(2 * Math.PI * t / 8.0 + k));
+    }
+
+    @Test
+    void valuesLossIsTheSquaredErrorOfTheOutputsAndStartsSane() {
+        SequenceModel m = valueModel(21);
+        ValueBatch b = sineWindows(3, 10, 4);
+        float[] mask = b.mask().clone();
+        for (int t = 6; t < 10; t++) mask[10 + t] = 0;            // row 1 is 6 steps long
+        ValueBatch masked = new ValueBatch(3, 10, SERIES, b.inputs(), b.targets(), mask, false);
+        float[] y = m.logits(masked);
+        double expected = 0;
+        for (int i = 0; i < mask.length; i++)
+            for (int k = 0; k < SERIES; k++) if (mask[i] != 0) expected += Math.pow(y[i * SERIES + k] - b.targets()[i * SERIES + k], 2);
+        EvalStats s = m.evaluate(masked);
+        assertEquals(26, s.count(), "only real steps are counted");
+        assertEquals(expected, s.lossSum(), 1e-4 * expected, "loss = squared error summed over units, no 1/2 factor");
+        assertEquals(0, s.total(), "accuracy does not apply to values");
+        double perUnit = s.meanLoss() / SERIES;
+        assertTrue(perUnit > 0.5 && perUnit < 3, "unit-variance targets: initial squared error per unit should be near 1, was " + perUnit);
+        float[] in2 = b.inputs().clone(), out2 = b.targets().clone();
+        for (int i = 0; i < mask.length; i++)
+            if (mask[i] == 0) for (int k = 0; k < SERIES; k++) { in2[i * SERIES + k] += 5; out2[i * SERIES + k] -= 7; }
+        assertEquals(s.lossSum(), m.evaluate(new ValueBatch(3, 10, SERIES, in2, out2, mask, false)).lossSum(), 1e-6,
+                "padding must not affect the loss");
+        EvalStats trained = m.trainStep(masked, 1e-3);
+        assertEquals(s.lossSum(), trained.lossSum(), 1e-3 * s.lossSum(), "a training step reports the same loss, before its update");
+        assertEquals(26, trained.count());
+    }
+
+    @Test
+    void valuesOverfitATinySeries() {
+        SequenceModel m = valueModel(22);
+        ValueBatch b = sineWindows(2, 16, 5);
+        double first = m.evaluate(b).meanLoss();
+        for (int i = 0; i < overfitSteps(); i++) m.trainStep(b, overfitLearningRate());
+        double end = m.evaluate(b).meanLoss();
+        assertTrue(end < 0.02 * first, "squared error after overfitting " + end + " (started at " + first + ")");
+    }
+
+    @Test
+    void valuesSaveAndLoadGiveIdenticalOutputs(@TempDir Path dir) throws Exception {
+        SequenceModel m = valueModel(23);
+        ValueBatch b = sineWindows(4, 10, 6);
+        for (int i = 0; i < 3; i++) m.trainStep(b, 1e-2);
+        m.save(dir);
+        SequenceModel loaded = family().load(dir);
+        assertEquals(m.shape(), loaded.shape());
+        ValueBatch probe = sineWindows(3, 7, 12);
+        assertArrayEquals(m.logits(probe), loaded.logits(probe), "predictions must be bit-identical after reload");
+        assertEquals(m.trainStep(b, 1e-2).lossSum(), loaded.trainStep(b, 1e-2).lossSum());
+        assertArrayEquals(m.logits(probe), loaded.logits(probe), "identical after one more step");
+    }
+
+    @Test
+    void valuesSameSeedGivesTheSameLossCurve() {
+        double[] a = valueCurve(valueModel(44)), b = valueCurve(valueModel(44)), c = valueCurve(valueModel(45));
+        assertArrayEquals(a, b, "same seed, same data: identical loss curve");
+        assertNotEquals(a[0], c[0], "a different seed should give different initial weights");
+    }
+
+    private static double[] valueCurve(SequenceModel m) {
+        double[] losses = new double[5];
+        for (int i = 0; i < losses.length; i++) losses[i] = m.trainStep(sineWindows(4, 12, 200 + i), 5e-3).lossSum();
+        return losses;
+    }
+
+    @Test
+    void valuesGeneratorMatchesTheBatchForwardPass() {
+        SequenceModel m = valueModel(24);
+        ValueBatch b = sineWindows(1, 12, 14);
+        float[] batch = m.logits(b);
+        Generator g = m.generator();
+        for (int t = 0; t < 12; t++) {
+            float[] step = g.nextValues(java.util.Arrays.copyOfRange(b.inputs(), t * SERIES, (t + 1) * SERIES));
+            assertArrayEquals(java.util.Arrays.copyOfRange(batch, t * SERIES, (t + 1) * SERIES), step, 1e-4f, "step " + t);
+        }
+        g.reset();
+        assertArrayEquals(java.util.Arrays.copyOfRange(batch, 0, SERIES), g.nextValues(java.util.Arrays.copyOf(b.inputs(), SERIES)),
+                1e-4f, "reset starts a fresh sequence");
+    }
+
+    @Test
+    void valuesContinuedBatchesCarryTheState() {
+        SequenceModel m = valueModel(25);
+        ValueBatch whole = sineWindows(1, 12, 15);
+        int half = 6 * SERIES;
+        ValueBatch first = new ValueBatch(1, 6, SERIES, java.util.Arrays.copyOf(whole.inputs(), half),
+                java.util.Arrays.copyOf(whole.targets(), half), org.seqlab.core.Batch.fullMask(1, 6), false);
+        ValueBatch second = new ValueBatch(1, 6, SERIES, java.util.Arrays.copyOfRange(whole.inputs(), half, 2 * half),
+                java.util.Arrays.copyOfRange(whole.targets(), half, 2 * half), org.seqlab.core.Batch.fullMask(1, 6), true);
+        double full = m.evaluate(whole).lossSum();
+        double split = m.evaluate(first).lossSum() + m.evaluate(second).lossSum();
+        assertEquals(full, split, 1e-4 * full, "two continued halves = one whole pass");
     }
 }
