@@ -95,16 +95,21 @@ final class TransformerGraph {
         SDVariable weights = sd.placeHolder(WEIGHTS, DataType.FLOAT, -1);
         SDVariable perStep = switch (shape.kind()) {
             // softmax cross-entropy against one-hot targets
-            case TOKENS -> sd.nn.logSoftmax(logits).mul(target).sum(1).neg();
+            case TOKENS -> sumUnits(sd.nn.logSoftmax(logits).mul(target), w).neg();
             // sum over units of binary cross-entropy with logits, in its overflow-safe form
-            case FRAMES -> sd.nn.relu(logits, 0).sub(logits.mul(target))
-                    .add(sd.nn.softplus(sd.math.abs(logits).neg())).sum(1);
+            case FRAMES -> sumUnits(sd.nn.relu(logits, 0).sub(logits.mul(target))
+                    .add(sd.nn.softplus(sd.math.abs(logits).neg())), w);
             // squared error summed over units (no 1/2), as OutputLoss scores every family
-            case VALUES -> sd.math.squaredDifference(logits, target).sum(1);
+            case VALUES -> sumUnits(sd.math.squaredDifference(logits, target), w);
         };
         perStep.mul(weights).sum().rename(LOSS);
         sd.setLossVariables(LOSS);
         initialise(seed);
+    }
+
+    /** Sum over the last dimension of [N, W]; for W = 1 a reshape (SameDiff's reduce over a size-1 dimension fails in backprop). */
+    private SDVariable sumUnits(SDVariable x, int w) {
+        return w == 1 ? sd.reshape(x, -1) : x.sum(1);
     }
 
     /** x·W + b, the bias through bias_add (its backward is one column sum, cheaper than a broadcast add's). */

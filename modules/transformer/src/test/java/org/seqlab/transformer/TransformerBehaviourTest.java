@@ -159,4 +159,26 @@ class TransformerBehaviourTest {
         }
         assertEquals(32, pictures.get("block 0 residual stream")[0].length);
     }
+
+    @Test
+    void aSingleSeriesTrainsOnItsLastSteps() {
+        // width 1, loss on the last step of each window only: the usual next-value task
+        TransformerConfig c = new TransformerConfig("t", 2, 4, 32, 24, null, null, null, null, null, null, null, null);
+        SequenceModel m = new TransformerFamily().create(c, ModelShape.values(1), ADAMW, 14);
+        int rows = 16, len = 24;
+        float[] in = new float[rows * len], out = new float[rows * len], mask = new float[rows * len];
+        for (int r = 0; r < rows; r++) {
+            for (int t = 0; t < len; t++) {
+                in[r * len + t] = (float) Math.sin(0.5 * (r + t));
+                out[r * len + t] = (float) Math.sin(0.5 * (r + t + 1));
+            }
+            mask[r * len + len - 1] = 1;
+        }
+        org.seqlab.core.ValueBatch b = new org.seqlab.core.ValueBatch(rows, len, 1, in, out, mask, false);
+        double first = m.evaluate(b).meanLoss();
+        for (int i = 0; i < 150; i++) m.trainStep(b, 3e-3);
+        double last = m.evaluate(b).meanLoss();
+        assertEquals(rows, m.evaluate(b).count(), "one scored step per window");
+        assertTrue(last < 0.1 * first, "squared error falls from " + first + " to " + last);
+    }
 }
