@@ -36,7 +36,7 @@ final class RunCommand implements Callable<Integer> {
             }
         };
         String command = "seqlab run " + options.file + (options.overrides.isEmpty() ? "" : " --set " + String.join(" --set ", options.overrides));
-        Results r = new ExperimentRunner(loaded, dir, console, fresh, command).run();
+        Results r = new ExperimentRunner(loaded, dir, console, fresh, command, options.catalogue()).run();
         System.out.println();
         String unit = r.dataset().frames() ? "nats/frame" : "nats/token";
         if (r.optimumLoss() != null)

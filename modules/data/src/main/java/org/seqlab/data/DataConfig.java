@@ -53,7 +53,7 @@ import java.util.Locale;
  * @param alphabet    builtin:markov-chain and builtin:copy: number of symbols (letters a, b, ...)
  * @param tokens      builtin:markov-chain only: length of the generated stream
  * @param examples    builtin:copy only: number of lines to generate
- * @param copyLength  builtin:copy only: each line is copy_length random symbols, '|', and the same
+ * @param copyLength  builtin:copy only: each line is copy_length random symbols, a delimiter, and the same
  *                    symbols again, so the model must remember copy_length steps back; the optimum
  *                    is copy_length·ln(alphabet) / (2·copy_length + 2) nats/token
  */

@@ -63,9 +63,9 @@ public final class DataSources {
             DatasetCache.Fetched f = catalogue.cache().require(entry.get(), log);
             return registry(cfg, entry.get(), f);
         }
-        throw new FieldException("source", "'" + s + "' is neither a file or directory (looked for "
+        throw new FieldException("source", "file not found: " + s + " (looked for "
                 + String.join(" and ", tried.stream().map(p -> p.toAbsolutePath().toString()).toList())
-                + ") nor a dataset of the registry (known: " + String.join(", ", catalogue.registry().names())
+                + "), and it is not a dataset of the registry (known: " + String.join(", ", catalogue.registry().names())
                 + ") nor a built-in generator (" + String.join(", ", DataConfig.BUILTINS) + ")");
     }
 

@@ -48,9 +48,9 @@ class DatasetsTest {
     @Test
     void badFilesGetClearErrors(@TempDir Path dir) throws Exception {
         FieldException missing = assertThrows(FieldException.class, () -> Datasets.load(cfg("source", "nope.txt"), dir));
-        assertTrue(missing.getMessage().startsWith("source: 'nope.txt' is neither a file or directory (looked for "
+        assertTrue(missing.getMessage().startsWith("source: file not found: nope.txt (looked for "
                 + Path.of("nope.txt").toAbsolutePath() + " and " + dir.resolve("nope.txt").toAbsolutePath()
-                + ") nor a dataset of the registry (known: tiny-shakespeare, dinosaurus,"), missing.getMessage());
+                + "), and it is not a dataset of the registry (known: tiny-shakespeare, dinosaurus,"), missing.getMessage());
         assertTrue(missing.getMessage().endsWith("nor a built-in generator (builtin:markov-names, builtin:markov-chain, builtin:copy)"));
         Path empty = Files.writeString(dir.resolve("empty.txt"), "\n\n");
         assertTrue(assertThrows(FieldException.class, () -> Datasets.load(cfg("source", empty.toString()), dir))
