@@ -178,6 +178,36 @@ class DataSourcesTest {
     }
 
     @Test
+    void aSweepTrainsEveryTrialOnTheCachedRegistryDataset() throws Exception {
+        Path cache = Files.createDirectories(dir.resolve("cache"));
+        Files.writeString(cache.resolve("toy-play.txt"), TOY_TEXT);
+        Path yaml = Files.writeString(dir.resolve("sweep.yaml"), """
+                name: sweep-words
+                data: {source: toy-play, tokenizer: word, max_vocab: 20, unknown: unk}
+                models:
+                  - {family: handrolled, name: rnn, hidden: 8}
+                training: {epochs: 1, batch_size: 4, seq_len: 8, lr: 0.01}
+                samples: {count: 1, max_length: 5, temperatures: [1.0], top_p: 1.0}
+                sweep:
+                  generator: grid
+                  trials: 2
+                  parameters:
+                    models[0].hidden: {type: discrete, values: [4, 8]}
+                """);
+        Path out = dir.resolve("sweep");
+        new org.seqlab.experiments.sweep.SweepRunner(ConfigLoader.load(yaml, List.of()), out, line -> {}, toyCatalogue(cache, true)).run();
+        List<String> trials = Files.readAllLines(out.resolve("trials.jsonl")).stream().filter(l -> !l.isBlank()).toList();
+        assertEquals(2, trials.size());
+        for (String line : trials) {
+            JsonNode t = Json.MAPPER.readTree(line);
+            assertEquals("ok", t.get("status").asText(), line);
+            JsonNode ds = Json.MAPPER.readTree(out.resolve(t.get("out").asText()).resolve("results.json").toFile()).get("dataset");
+            assertEquals("toy-play", ds.get("registry").asText());
+            assertEquals(20, ds.get("vocabulary_size").asInt());
+        }
+    }
+
+    @Test
     void theCopyTaskReportsItsExactOptimumAndWordLinesTrainPerExample() throws Exception {
         Path yaml = Files.writeString(dir.resolve("copy.yaml"), """
                 name: copy

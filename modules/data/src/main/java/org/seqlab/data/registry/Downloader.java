@@ -121,9 +121,12 @@ public final class Downloader {
         }
         if (c instanceof HttpConnectTimeoutException) return new Failure("could not connect within " + seconds(connectTimeout));
         if (c instanceof HttpTimeoutException) return new Failure("timed out: no response within " + seconds(readTimeout));
-        if (c instanceof UnknownHostException || c instanceof ConnectException && c.getCause() instanceof UnknownHostException)
-            return new Failure("unknown host (no network?)");
-        if (c instanceof ConnectException) return new Failure("cannot connect" + (c.getMessage() == null ? "" : ": " + c.getMessage()));
+        Throwable root = c;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        if (root instanceof UnknownHostException || root instanceof java.nio.channels.UnresolvedAddressException)
+            return new Failure("cannot resolve the host name (no network?)");
+        if (c instanceof ConnectException)
+            return new Failure("cannot connect (" + (root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName()) + ")");
         return new Failure(c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage()));
     }
 

@@ -10,7 +10,6 @@ import org.seqlab.core.UserException;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -160,15 +159,6 @@ public final class Registry {
     public RegistryEntry get(String name) {
         return find(name).orElseThrow(() -> new UserException("no dataset '" + name + "' in the registry (known: "
                 + String.join(", ", names()) + ")"));
-    }
-
-    /** A copy whose entries download from {@code urls} instead (tests point them at a local server). */
-    public Registry withUrls(String name, List<URI> urls) {
-        Map<String, RegistryEntry> copy = new LinkedHashMap<>(entries);
-        RegistryEntry e = get(name);
-        copy.put(name, new RegistryEntry(e.name(), e.description(), e.format(), e.columns(), e.file(), e.sha256(), e.size(),
-                e.licence(), urls.stream().map(URI::toString).toList()));
-        return new Registry(copy);
     }
 
     private static String place(String origin, JsonLocation l) {
