@@ -40,16 +40,14 @@ public final class Downloader {
 
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-\\d+/(\\d+|\\*)");
 
-    private final HttpClient client;
     private final Duration connectTimeout, readTimeout;
+    private HttpClient client;     // made on the first download: most runs read the cache and never need one
 
     /**
      * @param connectTimeout longest wait for a connection
      * @param readTimeout    longest wait for the response headers, and longest pause within the body
      */
     public Downloader(Duration connectTimeout, Duration readTimeout) {
-        this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NORMAL)
-                .version(HttpClient.Version.HTTP_1_1).build();
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
     }
@@ -86,7 +84,7 @@ public final class Downloader {
                 .header("Accept-Encoding", "identity");
         if (offset > 0) req.header("Range", "bytes=" + offset + "-");
         Sink sink = new Sink(part, offset);
-        CompletableFuture<HttpResponse<Void>> f = client.sendAsync(req.build(), sink);
+        CompletableFuture<HttpResponse<Void>> f = client().sendAsync(req.build(), sink);
         try {
             while (true) {
                 try {
@@ -110,6 +108,13 @@ public final class Downloader {
         } finally {
             sink.close();
         }
+    }
+
+    private synchronized HttpClient client() {
+        if (client == null)
+            client = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NORMAL)
+                    .version(HttpClient.Version.HTTP_1_1).build();
+        return client;
     }
 
     private Failure explain(Throwable c, Sink sink) {

@@ -30,7 +30,9 @@ class DatasetCacheTest {
     private LocalServer server;
     private byte[] content;
     private final List<String> log = new ArrayList<>();
-    private static final Downloader FAST = new Downloader(Duration.ofSeconds(2), Duration.ofMillis(400));
+    /** Generous limits where nothing should time out (a loaded CI machine is slow), short ones where something must. */
+    private static final Downloader PATIENT = new Downloader(Duration.ofSeconds(20), Duration.ofSeconds(20));
+    private static final Downloader FAST = new Downloader(Duration.ofSeconds(20), Duration.ofMillis(1500));
 
     @BeforeEach
     void start() throws IOException {
@@ -55,7 +57,7 @@ class DatasetCacheTest {
     }
 
     private DatasetCache cache(boolean offline) {
-        return new DatasetCache(cache, offline, FAST);
+        return new DatasetCache(cache, offline, PATIENT);
     }
 
     private List<String> listing() throws IOException {
@@ -66,7 +68,7 @@ class DatasetCacheTest {
 
     private UserException fails(RegistryEntry e) throws IOException {
         List<String> before = listing();
-        UserException x = assertThrows(UserException.class, () -> cache(false).require(e, log::add));
+        UserException x = assertThrows(UserException.class, () -> new DatasetCache(cache, false, FAST).require(e, log::add));
         assertEquals(before, listing(), "the cache is unchanged");
         assertEquals(1, x.getMessage().lines().count(), "one line: " + x.getMessage());
         assertTrue(x.getMessage().startsWith("dataset toy: could not download it: " + e.urls().get(0)), x.getMessage());
@@ -98,7 +100,7 @@ class DatasetCacheTest {
         assertTrue(fails(entry("/missing")).getMessage().contains("/missing: HTTP 404"));
         long t0 = System.nanoTime();
         String slow = fails(entry("/slow")).getMessage();
-        assertTrue(slow.contains("/slow: timed out: no response within 0.4 s"), slow);
+        assertTrue(slow.contains("/slow: timed out: no response within 1.5 s"), slow);
         assertTrue((System.nanoTime() - t0) / 1e9 < 10, "the timeout bounds the wait");
     }
 
@@ -120,10 +122,10 @@ class DatasetCacheTest {
 
     @Test
     void aStalledBodyTimesOutAndKeepsItsPrefix() throws Exception {
-        UserException x = assertThrows(UserException.class, () -> cache(false).require(entry("/stall"), log::add));
-        assertTrue(x.getMessage().contains("/stall: timed out: no data for 0.4 s after"), x.getMessage());
+        UserException x = assertThrows(UserException.class, () -> new DatasetCache(cache, false, FAST).require(entry("/stall"), log::add));
+        assertTrue(x.getMessage().contains("/stall: timed out: no data for 1.5 s after 25000 byte(s)"), x.getMessage());
         byte[] part = Files.readAllBytes(cache.resolve("toy.txt.part"));
-        assertArrayEquals(Arrays.copyOf(content, part.length), part);
+        assertArrayEquals(Arrays.copyOf(content, part.length), part, "what arrived is kept as a prefix to resume");
     }
 
     @Test
