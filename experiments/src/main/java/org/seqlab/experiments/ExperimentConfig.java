@@ -33,7 +33,7 @@ public record ExperimentConfig(String name, String description, DataConfig data,
                                TrainingConfig training, Long seed, List<Long> seeds, SampleConfig samples,
                                org.seqlab.experiments.sweep.SweepConfig sweep, List<TrainingConfig> modelTraining) {
     public ExperimentConfig {
-        if (data == null) data = new DataConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+        if (data == null) data = DataConfig.defaults();
         if (training == null) training = TrainingConfig.defaults();
         if (seed == null) seed = 1234L;
         if (samples == null) samples = SampleConfig.defaults();
@@ -66,6 +66,11 @@ public record ExperimentConfig(String name, String description, DataConfig data,
 
     public ExperimentConfig withName(String n) {
         return new ExperimentConfig(n, description, data, models, training, seed, seeds, samples, sweep, modelTraining);
+    }
+
+    /** This experiment reading {@code d} (its source resolved): what the tasks are built from. */
+    public ExperimentConfig withData(DataConfig d) {
+        return new ExperimentConfig(name, description, d, models, training, seed, seeds, samples, sweep, modelTraining);
     }
 
     /** The seeds every model runs with: {@code seeds}, or just {@code seed}. */

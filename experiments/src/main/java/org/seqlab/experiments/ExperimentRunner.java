@@ -22,6 +22,8 @@ import org.seqlab.core.train.Trainer;
 import org.seqlab.core.train.TrainingConfig;
 import org.seqlab.core.train.TrainingListener;
 import org.seqlab.core.train.TrainingResult;
+import org.seqlab.data.DataSources;
+import org.seqlab.data.registry.Catalogue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,26 +55,51 @@ public final class ExperimentRunner {
     private final Console console;
     private final boolean fresh;
     private final String command;
+    private final Catalogue catalogue;
+    private DataSources.Resolved source;
 
+    /** A runner whose registry datasets come through the environment's cache ($SEQLAB_CACHE, $SEQLAB_OFFLINE). */
     public ExperimentRunner(ConfigLoader.Loaded loaded, Path out, Console console, boolean fresh, String command) {
+        this(loaded, out, console, fresh, command, Catalogue.fromEnvironment(false));
+    }
+
+    /** @param catalogue the registry and cache that {@code data.source: NAME} resolves through */
+    public ExperimentRunner(ConfigLoader.Loaded loaded, Path out, Console console, boolean fresh, String command, Catalogue catalogue) {
         this.loaded = loaded;
         this.cfg = loaded.config();
         this.out = out;
         this.console = console;
         this.fresh = fresh;
         this.command = command;
+        this.catalogue = catalogue;
+    }
+
+    /**
+     * The experiment's data source made concrete: a path, a registry dataset (downloaded into the
+     * cache when missing) or a generator. Errors name the file, line and column of data.source.
+     */
+    public static DataSources.Resolved resolveData(ConfigLoader.Loaded loaded, Catalogue catalogue, java.util.function.Consumer<String> log) {
+        try {
+            return DataSources.resolve(loaded.config().data(), loaded.file().toAbsolutePath().getParent(), catalogue, log);
+        } catch (FieldException e) {
+            throw loaded.locations().error("data", e);
+        } catch (UserException e) {
+            throw loaded.locations().error("data.source", e.getMessage());
+        }
     }
 
     /** Loads and checks the data and every model against it, before anything is written. */
     TaskData prepare() {
         ConfigLocations where = loaded.locations();
         Path baseDir = loaded.file().toAbsolutePath().getParent();
+        source = resolveData(loaded, catalogue, console::info);
+        ExperimentConfig cfg = this.cfg.withData(source.config());
         TaskData data;
         if (cfg.data().isSeries()) data = new SeriesTask(cfg, where, baseDir);
         else if (cfg.data().isMidi())
             data = cfg.data().encoding() == org.seqlab.data.DataConfig.Encoding.PIANOROLL ? FrameTask.fromMidi(cfg, where, baseDir)
                     : new MidiTask(cfg, where, baseDir);
-        else data = cfg.data().isPianoRoll() ? new FrameTask(cfg, where, baseDir) : new TextTask(cfg, where, baseDir);
+        else data = cfg.data().isPianoRoll() ? new FrameTask(cfg, where, baseDir) : new TextTask(cfg, where, source);
         for (int i = 0; i < cfg.models().size(); i++) {
             ModelFamily f = Families.get(familyOf(cfg.models().get(i)));
             if (!f.supports(data.shape().kind()))
@@ -134,20 +161,26 @@ public final class ExperimentRunner {
         Instant start = Instant.now();
         TaskData p = prepare();                       // every input error surfaces before anything is written
         Files.createDirectories(out);
+        ModelShape shape = p.shape();
+        Results.DatasetSummary summary = new Results.DatasetSummary(p.name(), p.source(), p.sha256(), p.counts(), shape.width(),
+                p.trueTestLoss(), unit(shape.kind()), p.skipped(), source.registryName(), p.tokenizer(), p.split(), p.series());
+        Map<String, Object> dataset = new LinkedHashMap<>();     // what was read and how, beside the config that asked for it
+        dataset.put("source", p.source());
+        dataset.put("registry", source.registryName());
+        dataset.put("sha256", p.sha256());
+        dataset.put("tokenizer", p.tokenizer());
+        dataset.put("vocabulary_size", shape.width());
+        dataset.put("split", p.split());
         Provenance prov = new Provenance(cfg.name(), Provenance.gitCommit(Path.of("")), Provenance.gitDirty(Path.of("")),
                 ConfigLoader.MAPPER.valueToTree(cfg), p.name(), p.sha256(), p.source(),
-                cfg.seed(), Provenance.jvmDescription(), Provenance.osDescription(), backend(), start.toString(), null, command);
+                cfg.seed(), Provenance.jvmDescription(), Provenance.osDescription(), backend(), start.toString(), null, command, dataset);
         Json.writeFile(out.resolve("provenance.json"), prov);
 
-        ModelShape shape = p.shape();
         List<Results.Run> runs = new ArrayList<>();
         for (ModelConfig mc : cfg.models())
             for (long seed : cfg.runSeeds()) runs.add(runModel(mc, seed, shape, p));
 
-        Results results = new Results(cfg.name(),
-                new Results.DatasetSummary(p.name(), p.source(), p.sha256(), p.counts(), shape.width(), p.trueTestLoss(),
-                        unit(shape.kind()), p.skipped(), p.series()),
-                p.optimum(), p.baselines(), runs);
+        Results results = new Results(cfg.name(), summary, p.optimum(), p.baselines(), runs);
         Json.writeFile(out.resolve("results.json"), results);
         new ReportWriter(cfg, results, prov).write(out);
         Json.writeFile(out.resolve("provenance.json"), prov.finished(Instant.now()));
@@ -158,7 +191,8 @@ public final class ExperimentRunner {
         String family = familyOf(mc);
         String key = mc.name() + "-seed" + seed;
         Map<String, Object> config = ConfigLoader.MAPPER.convertValue(mc, new TypeReference<LinkedHashMap<String, Object>>() {});
-        String hash = Sha256.of(Json.write(List.of(config, cfg.trainingOf(mc), p.sha256(), seed, cfg.samples())));
+        // the data section counts too: the same file split or tokenized differently is another run
+        String hash = Sha256.of(Json.write(List.of(config, cfg.trainingOf(mc), p.sha256(), seed, cfg.samples(), cfg.data())));
         Path runFile = out.resolve("runs").resolve(key + ".json");
         if (!fresh && Files.exists(runFile)) {
             Results.Run done = Json.read(runFile, Results.Run.class);
@@ -223,9 +257,6 @@ public final class ExperimentRunner {
         Json.writeFile(runFile, run);
         return run;
     }
-
-
-
 
 
     static String backend() {

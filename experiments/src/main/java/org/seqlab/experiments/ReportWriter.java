@@ -66,14 +66,16 @@ public final class ReportWriter {
         if (cfg.description() != null) s.append(cfg.description().strip()).append("\n\n");
         var d = r.dataset();
         String unit = d.frames() ? "frame" : d.values() ? "value" : "token";
+        String registry = d.registry() == null ? "" : ", registry dataset `" + d.registry() + "`";
         if (d.values())
-            s.append(String.format(Locale.ROOT, "Dataset **%s** (`%s`): %,d / %,d / %,d train / valid / test values to predict "
-                            + "(chronological split), series %s, sha256 `%s`.%n%n", d.name(), d.source(), d.tokens().train(),
+            s.append(String.format(Locale.ROOT, "Dataset **%s** (`%s`%s): %,d / %,d / %,d train / valid / test values to predict "
+                            + "(chronological split), series %s, sha256 `%s`.%n%n", d.name(), d.source(), registry, d.tokens().train(),
                     d.tokens().valid(), d.tokens().test(), String.join(", ", d.series().columns()), d.sha256().substring(0, 16)));
         else
-            s.append(String.format(Locale.ROOT, "Dataset **%s** (`%s`): %,d / %,d / %,d train / valid / test %ss to predict, %s %d, sha256 `%s`.%n%n",
-                d.name(), d.source(), d.tokens().train(), d.tokens().valid(), d.tokens().test(), unit,
-                d.frames() ? "keys" : "vocabulary", d.vocabularySize(), d.sha256().substring(0, 16)));
+            s.append(String.format(Locale.ROOT, "Dataset **%s** (`%s`%s): %,d / %,d / %,d train / valid / test %ss to predict, %s %d%s, sha256 `%s`%s.%n%n",
+                    d.name(), d.source(), registry, d.tokens().train(), d.tokens().valid(), d.tokens().test(), unit,
+                    d.frames() ? "keys" : "vocabulary", d.vocabularySize(), d.tokenizer() == null ? "" : " (" + d.tokenizer() + " tokens)",
+                    d.sha256().substring(0, 16), d.split() == null ? "" : "; split: " + d.split().describe()));
         if (d.skipped() != null && !d.skipped().isEmpty()) {
             s.append("**").append(d.skipped().size()).append(" input file(s) could not be read and were skipped:**\n\n");
             for (String why : d.skipped()) s.append("- ").append(why.replace("|", "/")).append('\n');

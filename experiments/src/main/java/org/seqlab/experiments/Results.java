@@ -15,12 +15,16 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
                       List<Run> runs) {
 
     /**
-     * @param unit    what a loss is per: "token", "frame" or "value" (a predicted time step)
-     * @param skipped input files that could not be read and were left out, with why
-     * @param series  time series only: what was predicted and the test span's truth
+     * @param unit      what a loss is per: "token", "frame" or "value" (a predicted time step)
+     * @param skipped   input files that could not be read and were left out, with why
+     * @param registry  the registry name when data.source named one (source is then the cached file)
+     * @param tokenizer text only: "char", "word" (", lowercase" when lower-cased)
+     * @param split     how the train/valid/test splits were made (method, fractions, seed, files)
+     * @param series    time series only: what was predicted and the test span's truth
      */
     public record DatasetSummary(String name, String source, String sha256, Tokens tokens, int vocabularySize,
-                                 Double trueModelTestLoss, String unit, List<String> skipped, SeriesSummary series) {
+                                 Double trueModelTestLoss, String unit, List<String> skipped, String registry,
+                                 String tokenizer, org.seqlab.data.SplitMethod split, SeriesSummary series) {
         public boolean frames() {
             return "frame".equals(unit);
         }

@@ -66,6 +66,16 @@ interface TaskData {
 
     List<Results.SampleSet> sample(SequenceModel m, String run, SplittableRandom random, Path out) throws IOException;
 
+    /** Text only: the tokenizer's label ("char", "word", ...); null otherwise. */
+    default String tokenizer() {
+        return null;
+    }
+
+    /** How the splits were made, when the task made them (null when the data came split). */
+    default org.seqlab.data.SplitMethod split() {
+        return null;
+    }
+
     /** Input files that could not be read and were left out (named, with why). */
     default List<String> skipped() {
         return List.of();

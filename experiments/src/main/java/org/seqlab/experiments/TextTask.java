@@ -9,17 +9,21 @@ import org.seqlab.core.ModelShape;
 import org.seqlab.core.SequenceModel;
 import org.seqlab.core.UnigramBaseline;
 import org.seqlab.core.data.BatchSource;
-import org.seqlab.core.data.CharTokenizer;
 import org.seqlab.core.data.ExampleBatches;
 import org.seqlab.core.data.RandomWindows;
 import org.seqlab.core.data.SequentialPass;
 import org.seqlab.core.data.SequentialWindows;
+import org.seqlab.core.data.Tokenizer;
+import org.seqlab.core.data.TokenizerSpec;
 import org.seqlab.core.data.Vocabulary;
 import org.seqlab.core.sample.Sampler;
 import org.seqlab.core.sample.TextSampling;
 import org.seqlab.core.train.TrainingConfig;
 import org.seqlab.data.Dataset;
+import org.seqlab.data.DataSources;
 import org.seqlab.data.Datasets;
+import org.seqlab.data.SplitMethod;
+import org.seqlab.data.TextTokenizers;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,28 +31,35 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Character-level text: names one per line or a continuous stream, next-token prediction. */
+/**
+ * Text as tokens (characters or words): one example per line or a continuous stream, next-token
+ * prediction.
+ */
 final class TextTask implements TaskData {
     private final ExperimentConfig cfg;
     private final Dataset ds;
-    private final CharTokenizer tok;
+    private final Tokenizer tok;
     private final int[] train, valid, test;
 
-    /** Loads and checks everything; every problem is a user error naming the field. */
-    TextTask(ExperimentConfig cfg, ConfigLocations where, Path baseDir) {
+    /**
+     * Loads and checks everything; every problem is a user error naming the field.
+     *
+     * @param cfg the experiment with its data source resolved
+     */
+    TextTask(ExperimentConfig cfg, ConfigLocations where, DataSources.Resolved source) {
         this.cfg = cfg;
         try {
-            ds = Datasets.load(cfg.data(), baseDir);
+            ds = Datasets.load(source);
+            tok = TextTokenizers.build(cfg.data(), ds.splits().train(), ds.eos());
         } catch (FieldException e) {
             throw where.error("data", e);
         }
-        String trainText = ds.splits().train();
-        long distinct = trainText.codePoints().filter(c -> ds.eos() == null || c != ds.eos().codePointAt(0)).distinct().count();
+        String unit = cfg.data().tokenizer() == TokenizerSpec.Kind.WORD ? "word" : "character";
+        train = tok.encode(ds.splits().train(), ds.name() + " (train split)");
+        long distinct = java.util.Arrays.stream(train).filter(t -> t != tok.vocabulary().eosIndex()).distinct().count();
         if (distinct < 2)
             throw where.error("data.source", ds.source() + ": the training split has " + distinct
-                    + " distinct character(s); a language model needs at least two");
-        tok = new CharTokenizer(Vocabulary.ofCharacters(trainText, cfg.data().unknown(), ds.eos()));
-        train = tok.encode(trainText, ds.name() + " (train split)");
+                    + " distinct " + unit + "(s); a language model needs at least two");
         valid = tok.encode(ds.splits().valid(), ds.name() + " (valid split)");
         test = tok.encode(ds.splits().test(), ds.name() + " (test split)");
         TrainingConfig t = cfg.training();
@@ -75,6 +86,8 @@ final class TextTask implements TaskData {
     @Override public Double trueTestLoss() { return ds.trueTestLoss(); }
     @Override public Vocabulary vocabulary() { return tok.vocabulary(); }
     @Override public String baselineName() { return "unigram"; }
+    @Override public String tokenizer() { return tok.vocabulary().tokenizer().label(); }
+    @Override public SplitMethod split() { return ds.split(); }
 
     @Override
     public Metrics baseline() {

@@ -159,8 +159,32 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void shippedExperimentsLoad() {
-        for (String name : List.of("quickstart.yaml", "dinosaurus.yaml", "lstm-depth-dropout.yaml", "sweep-lstm.yaml", "hyperparams.yaml", "nottingham.yaml", "events.yaml", "melody.yaml"))
-            assertEquals(name.replace(".yaml", ""), ConfigLoader.load(Path.of(name), List.of()).config().name());
+    void everyShippedExperimentLoadsAndNamesAKnownSource() throws Exception {
+        List<Path> files;
+        try (var s = Files.list(Path.of("."))) {
+            files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertTrue(files.size() >= 10, files.toString());
+        org.seqlab.data.registry.Registry registry = org.seqlab.data.registry.Registry.load();
+        for (Path f : files) {
+            ExperimentConfig c = ConfigLoader.load(f, List.of()).config();
+            assertEquals(f.getFileName().toString().replace(".yaml", ""), c.name());
+            String source = c.data().source();
+            // loading, not training: a source is a built-in, a registry name, or a path (which may live outside the checkout)
+            assertTrue(source.startsWith("builtin:") && org.seqlab.data.DataConfig.BUILTINS.contains(source)
+                    || registry.find(source).isPresent() || source.contains("/"), f + ": data.source " + source);
+        }
+        assertEquals("tiny-shakespeare", ConfigLoader.load(Path.of("shakespeare-words.yaml"), List.of()).config().data().source());
+    }
+
+    @Test
+    void dataKeysAreCheckedWhereTheyAreWritten() throws Exception {
+        assertEquals("FILE:5:3: data.tokenizer: expected one of char, word, got 'words'",
+                error(GOOD.replace("names: 200", "names: 200\n  tokenizer: words")));
+        assertEquals("FILE:5:3: data.max_vocab: must be >= 0, got -1", error(GOOD.replace("names: 200", "names: 200\n  max_vocab: -1")));
+        assertEquals("FILE:5:33: data.split_files.valid: list at least one file",
+                error(GOOD.replace("names: 200", "names: 200\n  split_files: {train: [a.txt], valid: [], test: [c.txt]}")));
+        assertEquals("FILE:5:3: data.documents: split_files assigns whole files to splits: leave documents out or set it to true",
+                error(GOOD.replace("names: 200", "names: 200\n  documents: false\n  split_files: {train: [a], valid: [b], test: [c]}")));
     }
 }

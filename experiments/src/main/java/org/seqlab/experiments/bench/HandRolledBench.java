@@ -47,7 +47,7 @@ public final class HandRolledBench {
     public static Path defaultCorpus() throws IOException {
         Path dinos = Peer.sharedDir().resolve("datasets").resolve("dinos.txt");
         if (Files.isRegularFile(dinos)) return dinos;
-        Dataset d = Datasets.load(new DataConfig(null, null, null, null, null, null, null, null, null, 20000, null, null), null);
+        Dataset d = Datasets.load(org.seqlab.core.Json.MAPPER.convertValue(java.util.Map.of("names", 20000), DataConfig.class), null);
         Path tmp = Files.createTempFile("seqlab-names", ".txt");
         tmp.toFile().deleteOnExit();
         Files.writeString(tmp, d.splits().train() + d.splits().valid() + d.splits().test());

@@ -1,5 +1,6 @@
 package org.seqlab.experiments.cli;
 
+import org.seqlab.data.registry.Catalogue;
 import org.seqlab.experiments.ConfigLoader;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,8 +23,17 @@ final class ExperimentOptions {
     @Option(names = "--debug", description = "print stack traces")
     boolean debug;
 
+    @Option(names = "--offline", description = "never download: a registry dataset must already be in the cache "
+            + "(as with SEQLAB_OFFLINE=1); the error says which URL to fetch and where to put the file")
+    boolean offline;
+
     ConfigLoader.Loaded load() {
         return ConfigLoader.load(file, overrides);
+    }
+
+    /** The registry and the cache ($SEQLAB_CACHE) that {@code data.source: NAME} resolves through. */
+    Catalogue catalogue() {
+        return Catalogue.fromEnvironment(offline);
     }
 
     Path outDir(ConfigLoader.Loaded loaded) {

@@ -36,7 +36,7 @@ final class RunCommand implements Callable<Integer> {
             }
         };
         String command = "seqlab run " + options.file + (options.overrides.isEmpty() ? "" : " --set " + String.join(" --set ", options.overrides));
-        Results r = new ExperimentRunner(loaded, dir, console, fresh, command).run();
+        Results r = new ExperimentRunner(loaded, dir, console, fresh, command, options.catalogue()).run();
         System.out.println();
         if (r.dataset().values()) {
             org.seqlab.experiments.ExperimentRunner.seriesSummary(r).forEach(System.out::println);

@@ -1,7 +1,7 @@
 package org.seqlab.experiments.cli;
 
 import org.seqlab.core.SequenceModel;
-import org.seqlab.core.data.CharTokenizer;
+import org.seqlab.core.data.Tokenizer;
 import org.seqlab.core.sample.Sampler;
 import org.seqlab.core.sample.TextSampling;
 import org.seqlab.core.train.Checkpoint;
@@ -49,10 +49,10 @@ final class SampleCommand implements Callable<Integer> {
         Checkpoint.Info info = Checkpoint.info(checkpoint);
         if (info.vocabulary() == null) throw new org.seqlab.core.UserException(checkpoint + ": not a token model");
         SequenceModel model = Checkpoint.load(checkpoint, Families::get);
-        CharTokenizer tok = new CharTokenizer(info.vocabulary());
+        Tokenizer tok = Tokenizer.of(info.vocabulary());     // characters or words, as the model was trained
         SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < count; i++)
-            System.out.println(prime + TextSampling.generate(model, tok, prime, maxLength, sampler, random));
+            System.out.println(tok.join(prime, TextSampling.generate(model, tok, prime, maxLength, sampler, random)));
         return 0;
     }
 }

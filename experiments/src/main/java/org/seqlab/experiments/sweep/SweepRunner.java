@@ -7,6 +7,7 @@ import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerato
 import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
 import org.seqlab.core.UserException;
 import org.seqlab.core.train.TrainingListener;
+import org.seqlab.data.registry.Catalogue;
 import org.seqlab.experiments.ConfigLoader;
 import org.seqlab.experiments.ConfigLocations;
 import org.seqlab.experiments.ExperimentConfig;
@@ -44,7 +45,15 @@ public final class SweepRunner {
     /** Validation losses reported by this run's trials, per epoch, for the median stopping rule. */
     private final Map<Integer, List<Double>> curves = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private final Catalogue catalogue;
+
     public SweepRunner(ConfigLoader.Loaded loaded, Path out, Consumer<String> console) {
+        this(loaded, out, console, Catalogue.fromEnvironment(false));
+    }
+
+    /** @param catalogue the registry and cache that every trial's {@code data.source: NAME} resolves through */
+    public SweepRunner(ConfigLoader.Loaded loaded, Path out, Consumer<String> console, Catalogue catalogue) {
+        this.catalogue = catalogue;
         this.loaded = loaded;
         this.sweep = loaded.config().sweep();
         if (sweep == null) throw new UserException(loaded.file() + ": no sweep: section to run (see experiments/README.md)");
@@ -243,7 +252,7 @@ public final class SweepRunner {
             };
             Path dir = out.resolve("trials").resolve(name);
             Results r = new ExperimentRunner(new ConfigLoader.Loaded(cfg, loaded.file(), where, tree), dir, quiet, false,
-                    "seqlab sweep " + loaded.file() + " (" + name + ")").run();
+                    "seqlab sweep " + loaded.file() + " (" + name + ")", catalogue).run();
             Results.Run first = r.runs().get(0);
             Double metric = first.metrics() == null ? null : sweep.metric() == SweepConfig.Metric.VALID_LOSS
                     ? first.metrics().validLoss() : first.metrics().validPerplexity();

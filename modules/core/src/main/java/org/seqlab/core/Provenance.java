@@ -8,16 +8,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Where a result came from, written as {@code provenance.json} beside it (after Tribuo): enough to
- * trace and rerun any number in a report. Times are ISO-8601 UTC.
+ * trace and rerun any number in a report. Times are ISO-8601 UTC. {@code dataset} is what was read
+ * and how: source, registry name, hash, tokenizer, vocabulary size, split method and seed.
  */
 public record Provenance(String experiment, String gitCommit, Boolean gitDirty, Object config, String datasetName,
                          String datasetSha256, String datasetSource, long seed, String jvm, String os,
-                         String backend, String startTime, String endTime, String command) {
+                         String backend, String startTime, String endTime, String command, Object dataset) {
 
     public Provenance finished(Instant end) {
         String endTime = end.toString();
         return new Provenance(experiment, gitCommit, gitDirty, config, datasetName, datasetSha256, datasetSource,
-                seed, jvm, os, backend, startTime, endTime, command);
+                seed, jvm, os, backend, startTime, endTime, command, dataset);
     }
 
     public static String jvmDescription() {

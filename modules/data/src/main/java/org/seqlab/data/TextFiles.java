@@ -10,19 +10,37 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 /** Strict UTF-8 text reading: invalid bytes are an error that says where they are. */
 public final class TextFiles {
     private TextFiles() {}
 
     public static String readUtf8(Path file) {
-        byte[] bytes;
+        return decode(readBytes(file), file.toString());
+    }
+
+    static byte[] readBytes(Path file) {
         try {
-            bytes = Files.readAllBytes(file);
+            return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UserException(file + ": cannot read: " + e.getMessage(), e);
         }
-        return decode(bytes, file.toString());
+    }
+
+    /**
+     * The regular files under {@code dir} (recursively), as paths relative to it with '/'
+     * separators, sorted; hidden files and directories (names starting with '.') are left out.
+     */
+    public static List<String> list(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).map(dir::relativize)
+                    .filter(rel -> { for (Path part : rel) if (part.toString().startsWith(".")) return false; return true; })
+                    .map(rel -> rel.toString().replace(java.io.File.separatorChar, '/')).sorted().toList();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new UserException(dir + ": cannot list: " + e.getMessage(), e);
+        }
     }
 
     public static String decode(byte[] bytes, String source) {

@@ -27,11 +27,13 @@ class MarkovNamesTest {
 
     @Test
     void entropyRateMatchesTheEmpiricalLossOfTheTrueChain() {
-        MarkovNames m = new MarkovNames(2, 1);
-        double rate = m.entropyRate();
-        double empirical = m.trueLoss(m.sample(40_000, 2));
-        // the law of large numbers: the true model's average surprise converges to the entropy rate
-        assertEquals(rate, empirical, 0.01, "entropy rate " + rate + " vs empirical " + empirical);
-        assertTrue(rate > 0.5 && rate < Math.log(27), "a sparse chain is far below uniform: " + rate);
+        for (int order = 1; order <= 3; order++) {
+            MarkovNames m = new MarkovNames(order, 1);
+            double rate = m.entropyRate();
+            double empirical = m.trueLoss(m.sample(40_000, 2));
+            // the law of large numbers: the true model's average surprise converges to the entropy rate
+            assertEquals(rate, empirical, 0.01, "order " + order + ": entropy rate " + rate + " vs empirical " + empirical);
+            assertTrue(rate > 0.5 && rate < Math.log(27), "a sparse chain is far below uniform: " + rate);
+        }
     }
 }

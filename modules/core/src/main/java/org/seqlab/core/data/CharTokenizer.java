@@ -5,13 +5,15 @@ import org.seqlab.core.UserException;
 import java.util.Arrays;
 
 /** Character-level tokenizer over a {@link Vocabulary}: one token per Unicode code point. */
-public record CharTokenizer(Vocabulary vocabulary) {
+public record CharTokenizer(Vocabulary vocabulary) implements Tokenizer {
 
     /**
      * Encodes {@code text}. An unknown character is refused (naming {@code source}, line and
      * column), skipped, or mapped to {@code <unk>}, as the vocabulary's policy says.
      */
+    @Override
     public int[] encode(String text, String source) {
+        text = vocabulary.tokenizer().prepare(text);
         int[] out = new int[text.length()];
         int n = 0, line = 1, col = 1;
         for (int i = 0; i < text.length(); ) {
@@ -29,6 +31,7 @@ public record CharTokenizer(Vocabulary vocabulary) {
         return Arrays.copyOf(out, n);
     }
 
+    @Override
     public String decode(int[] ids) {
         StringBuilder sb = new StringBuilder();
         for (int id : ids) {

@@ -3,10 +3,15 @@ package org.seqlab.core.data;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import org.seqlab.core.FieldException;
+
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An indexed set of symbols with an explicit unknown-symbol policy and an optional end-of-sequence
@@ -18,19 +23,27 @@ public final class Vocabulary {
     private final List<String> symbols;
     private final UnknownPolicy unknown;
     private final String eos;
+    private final TokenizerSpec tokenizer;
     private final Map<String, Integer> index = new HashMap<>();
 
+    public Vocabulary(List<String> symbols, UnknownPolicy unknown, String eos) {
+        this(symbols, unknown, eos, null);
+    }
+
     /**
-     * @param symbols the symbols in index order
-     * @param unknown what {@link #index} does with a symbol it does not know
-     * @param eos     the end-of-sequence symbol (e.g. "\n" for one-name-per-line corpora), or null
+     * @param symbols   the symbols in index order
+     * @param unknown   what {@link #index} does with a symbol it does not know
+     * @param eos       the end-of-sequence symbol (e.g. "\n" for one-name-per-line corpora), or null
+     * @param tokenizer the tokenizer the symbols come from; null (checkpoints from before it was
+     *                  recorded) means characters
      */
     @JsonCreator
     public Vocabulary(@JsonProperty("symbols") List<String> symbols, @JsonProperty("unknown") UnknownPolicy unknown,
-                      @JsonProperty("eos") String eos) {
+                      @JsonProperty("eos") String eos, @JsonProperty("tokenizer") TokenizerSpec tokenizer) {
         this.symbols = List.copyOf(symbols);
         this.unknown = unknown == null ? UnknownPolicy.ERROR : unknown;
         this.eos = eos;
+        this.tokenizer = tokenizer == null ? TokenizerSpec.CHAR : tokenizer;
         for (int i = 0; i < this.symbols.size(); i++) index.put(this.symbols.get(i), i);
         if (index.size() != this.symbols.size()) throw new IllegalArgumentException("vocabulary symbols must be distinct");
         if (this.unknown == UnknownPolicy.UNK && !index.containsKey(UNK))
@@ -41,12 +54,45 @@ public final class Vocabulary {
 
     /** Vocabulary of the distinct characters (code points) of {@code text}, sorted, eos first. */
     public static Vocabulary ofCharacters(CharSequence text, UnknownPolicy unknown, String eos) {
+        return ofCharacters(text, unknown, eos, TokenizerSpec.CHAR);
+    }
+
+    /** As {@link #ofCharacters(CharSequence, UnknownPolicy, String)}, for a tokenizer that may lower-case. */
+    public static Vocabulary ofCharacters(CharSequence text, UnknownPolicy unknown, String eos, TokenizerSpec tokenizer) {
         List<String> chars = new ArrayList<>();
         if (eos != null) chars.add(eos);
         text.codePoints().distinct().sorted().mapToObj(Character::toString)
                 .filter(s -> !s.equals(eos)).forEach(chars::add);
         if (unknown == UnknownPolicy.UNK) chars.add(UNK);
-        return new Vocabulary(chars, unknown, eos);
+        return new Vocabulary(chars, unknown, eos, tokenizer);
+    }
+
+    /**
+     * Vocabulary of {@code tokens}: eos first, then the {@code always} symbols that occur (e.g. the
+     * newline token, so samples keep their line breaks), then the others from most to least
+     * frequent, ties in {@link String} order (so the same text always gives the same ids), and
+     * {@code <unk>} last under the UNK policy.
+     *
+     * @param maxSize at most this many symbols in all, reserved ones included (0 = no cap); the
+     *                least frequent tokens are left out and become unknown
+     */
+    public static Vocabulary ofTokens(List<String> tokens, int maxSize, UnknownPolicy unknown, String eos,
+                                      List<String> always, TokenizerSpec tokenizer) {
+        Map<String, Long> counts = new HashMap<>();
+        for (String t : tokens) counts.merge(t, 1L, Long::sum);
+        Set<String> symbols = new LinkedHashSet<>();
+        if (eos != null) symbols.add(eos);
+        for (String a : always) if (counts.containsKey(a)) symbols.add(a);
+        int reserved = symbols.size() + (unknown == UnknownPolicy.UNK ? 1 : 0);
+        List<String> rest = counts.keySet().stream().filter(t -> !symbols.contains(t))
+                .sorted(Comparator.comparing((String t) -> -counts.get(t)).thenComparing(Comparator.naturalOrder())).toList();
+        int room = maxSize > 0 ? maxSize - reserved : rest.size();
+        if (room < 1 && !rest.isEmpty())
+            throw new FieldException("max_vocab", "is " + maxSize + " but " + reserved + " symbol(s) are reserved "
+                    + "(end of sequence, newline, " + UNK + "); allow at least " + (reserved + 1));
+        symbols.addAll(rest.subList(0, Math.min(room, rest.size())));
+        if (unknown == UnknownPolicy.UNK) symbols.add(UNK);
+        return new Vocabulary(new ArrayList<>(symbols), unknown, eos, tokenizer);
     }
 
     @JsonProperty
@@ -62,6 +108,15 @@ public final class Vocabulary {
     @JsonProperty
     public String eos() {
         return eos;
+    }
+
+    @JsonProperty
+    public TokenizerSpec tokenizer() {
+        return tokenizer;
+    }
+
+    public boolean contains(String symbol) {
+        return index.containsKey(symbol);
     }
 
     public int size() {
@@ -86,7 +141,7 @@ public final class Vocabulary {
     @Override
     public boolean equals(Object o) {
         return o instanceof Vocabulary v && v.symbols.equals(symbols) && v.unknown == unknown
-                && java.util.Objects.equals(v.eos, eos);
+                && java.util.Objects.equals(v.eos, eos) && v.tokenizer.equals(tokenizer);
     }
 
     @Override

@@ -2,7 +2,7 @@ package org.seqlab.core.sample;
 
 import org.seqlab.core.Generator;
 import org.seqlab.core.SequenceModel;
-import org.seqlab.core.data.CharTokenizer;
+import org.seqlab.core.data.Tokenizer;
 
 import java.util.SplittableRandom;
 
@@ -15,7 +15,7 @@ public final class TextSampling {
      * names model starts a fresh name), then samples up to {@code maxTokens} tokens, stopping after
      * the end-of-sequence token. The returned text excludes the prime and the final end symbol.
      */
-    public static String generate(SequenceModel model, CharTokenizer tokenizer, String prime, int maxTokens,
+    public static String generate(SequenceModel model, Tokenizer tokenizer, String prime, int maxTokens,
                                   Sampler sampler, SplittableRandom random) {
         int eos = tokenizer.vocabulary().eosIndex();
         int[] start = prime == null || prime.isEmpty()
