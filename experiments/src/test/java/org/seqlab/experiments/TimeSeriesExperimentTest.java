@@ -149,10 +149,11 @@ class TimeSeriesExperimentTest {
         ConfigLoader.Loaded loaded = ConfigLoader.load(yaml, List.of());
         assertEquals("airline-passengers", loaded.config().data().source());
         assertEquals("Passengers", loaded.config().data().series().valueColumn());
-        assertEquals(3, loaded.config().models().size(), "the models come from timeseries.yaml");
-        Outcome missing = run("run", yaml.toString(), "--out", dir.resolve("air-missing").toString());
+        assertEquals(4, loaded.config().models().size(), "the models come from timeseries.yaml");
+        Outcome missing = run("run", yaml.toString(), "--out", dir.resolve("air-missing").toString(), "--offline");
         assertEquals(2, missing.code());
-        assertTrue(missing.err().contains("data.source: 'airline-passengers' is not a file, and this build has no dataset registry"),
+        // offline with an empty cache (the parent pom points SEQLAB_CACHE into target/): the run says what to fetch where
+        assertTrue(missing.err().contains("data.source: dataset airline-passengers") && missing.err().contains("airline-passengers.csv"),
                 missing.err());
         assertFalse(Files.exists(dir.resolve("air-missing")));
 
@@ -185,7 +186,7 @@ class TimeSeriesExperimentTest {
         Outcome window = runYaml(TINY, "window", "--set", "training.seq_len=300");
         assertEquals(2, window.code());
         assertTrue(window.err().contains("training.seq_len: is 300 (the input window) but the training span has 280 values"), window.err());
-        Outcome synthetic = runYaml(TINY.replace("source: builtin:seasonal", "source: " + dir.resolve("airline.csv")), "synthetic");
+        Outcome synthetic = runYaml(TINY.replace("source: builtin:seasonal", "source: " + airlineLike("112")), "synthetic");
         assertEquals(2, synthetic.code());
         assertTrue(synthetic.err().contains("data.series: length, noise, periods and generator_seed shape builtin:seasonal only"), synthetic.err());
         Outcome column = runYaml(TINY, "column", "--set", "data.series.value_column=y");

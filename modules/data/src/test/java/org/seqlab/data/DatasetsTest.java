@@ -51,7 +51,7 @@ class DatasetsTest {
         assertTrue(missing.getMessage().startsWith("source: file not found: nope.txt (looked for "
                 + Path.of("nope.txt").toAbsolutePath() + " and " + dir.resolve("nope.txt").toAbsolutePath()
                 + "), and it is not a dataset of the registry (known: tiny-shakespeare, dinosaurus,"), missing.getMessage());
-        assertTrue(missing.getMessage().endsWith("nor a built-in generator (builtin:markov-names, builtin:markov-chain, builtin:copy)"));
+        assertTrue(missing.getMessage().endsWith("nor a built-in generator (builtin:markov-names, builtin:markov-chain, builtin:copy, builtin:seasonal)"));
         Path empty = Files.writeString(dir.resolve("empty.txt"), "\n\n");
         assertTrue(assertThrows(FieldException.class, () -> Datasets.load(cfg("source", empty.toString()), dir))
                 .getMessage().contains("is empty"));
