@@ -34,8 +34,14 @@ final class TransformerGraph {
     static final String X = "x", Y = "y", WEIGHTS = "w", POS = "pos", BIAS = "bias", QKV_SHAPE = "qkv_shape";
     static final String LOGITS = "logits", LOSS = "loss";
 
-    /** One trainable tensor: its name, shape, initial standard deviation (or constant) and decay. */
-    record Param(String name, long[] shape, double std, float constant, boolean decay) {
+    /** What a tensor is, which decides its initial values. */
+    enum Role { EMBEDDING, WEIGHT, BIAS, HEAD, CONSTANT }
+
+    /**
+     * One trainable tensor: its name, shape, role, fan-in (PyTorch's initialisation bound), GPT-2's
+     * standard deviation for it, the value of a constant tensor, and whether AdamW decays it.
+     */
+    record Param(String name, long[] shape, Role role, long fanIn, double gpt2Std, float constant, boolean decay) {
         long length() {
             long n = 1;
             for (long s : shape) n *= s;
@@ -59,11 +65,11 @@ final class TransformerGraph {
         double projStd = 0.02 / Math.sqrt(2.0 * c.layers());   // GPT-2: residual projections scaled by depth
 
         SDVariable x = sd.placeHolder(X, DataType.FLOAT, -1, w);
-        SDVariable wte = param("wte", 0.02, true, w, d);
+        SDVariable wte = param("wte", Role.EMBEDDING, w, c.tieEmbeddings() ? -0.02 : 0.02, true, w, d);
         SDVariable h = sd.mmul(x, wte);
         if (c.positions() == TransformerConfig.Positions.LEARNED) {
             SDVariable pos = sd.placeHolder(POS, DataType.FLOAT, -1, c.context());
-            h = h.add(sd.mmul(pos, param("wpe", 0.02, true, c.context(), d)));
+            h = h.add(sd.mmul(pos, param("wpe", Role.EMBEDDING, c.context(), 0.02, true, c.context(), d)));
         }
         SDVariable qkvShape = sd.placeHolder(QKV_SHAPE, DataType.INT64, 5);
         SDVariable bias = sd.placeHolder(BIAS, DataType.FLOAT, 1, -1, -1, -1);
@@ -72,24 +78,25 @@ final class TransformerGraph {
         for (int l = 0; l < c.layers(); l++) {
             String p = "h" + l + ".";
             SDVariable a = layerNorm(h, p + "ln1", d);
-            SDVariable qkv = linear(a, param(p + "attn.w", 0.02, true, d, 3L * d), param(p + "attn.b", 0, false, 3L * d));
+            SDVariable qkv = linear(a, param(p + "attn.w", Role.WEIGHT, d, 0.02, true, d, 3L * d), param(p + "attn.b", Role.BIAS, d, 0, false, 3L * d));
             // [N, 3D] -> [B, T, 3, H, hd] -> [3, B, H, T, hd]: one fused projection, heads as a batch dimension
             SDVariable[] qkvs = sd.unstack(sd.permute(sd.reshape(qkv, qkvShape), 2, 0, 3, 1, 4), 0, 3);
             SDVariable scores = sd.mmul(qkvs[0].mul(scale), qkvs[1], false, true, false).add(bias);
             SDVariable att = dropout(sd.nn.softmax(scores, -1).rename(attention(l)), p + "drop.att", c.attentionDropout(), true);
             SDVariable y = sd.reshape(sd.permute(sd.mmul(att, qkvs[2]), 0, 2, 1, 3), -1, d);   // [N, D]
-            y = linear(y, param(p + "proj.w", projStd, true, d, d), param(p + "proj.b", 0, false, d));
+            y = linear(y, param(p + "proj.w", Role.WEIGHT, d, projStd, true, d, d), param(p + "proj.b", Role.BIAS, d, 0, false, d));
             h = h.add(dropout(y, p + "drop.attn_out", c.dropout(), false));
             SDVariable m = layerNorm(h, p + "ln2", d);
-            m = gelu(linear(m, param(p + "mlp.w1", 0.02, true, d, hidden), param(p + "mlp.b1", 0, false, hidden)));
-            m = linear(m, param(p + "mlp.w2", projStd, true, hidden, d), param(p + "mlp.b2", 0, false, d));
+            m = gelu(linear(m, param(p + "mlp.w1", Role.WEIGHT, d, 0.02, true, d, hidden), param(p + "mlp.b1", Role.BIAS, d, 0, false, hidden)));
+            m = linear(m, param(p + "mlp.w2", Role.WEIGHT, hidden, projStd, true, hidden, d), param(p + "mlp.b2", Role.BIAS, hidden, 0, false, d));
             h = h.add(dropout(m, p + "drop.mlp_out", c.dropout(), false)).rename(residual(l));
         }
         h = layerNorm(h, "lnf", d);
-        SDVariable head = c.tieEmbeddings() ? sd.mmul(h, wte, false, true, false) : sd.mmul(h, param("head.w", 0.02, true, d, w));
-        float outBias = c.framePrior() != null && shape.kind() == OutputKind.FRAMES
-                ? (float) Math.log(c.framePrior() / (1 - c.framePrior())) : 0f;
-        SDVariable logits = head.add(constantParam("head.b", outBias, w)).rename(LOGITS);
+        SDVariable head = c.tieEmbeddings() ? sd.mmul(h, wte, false, true, false) : sd.mmul(h, param("head.w", Role.HEAD, d, 0.02, true, d, w));
+        SDVariable outBias = c.framePrior() != null && shape.kind() == OutputKind.FRAMES
+                ? constantParam("head.b", (float) Math.log(c.framePrior() / (1 - c.framePrior())), w)
+                : constantParam("head.b", 0f, w);
+        SDVariable logits = sd.nn.biasAdd(head, outBias, false).rename(LOGITS);
 
         SDVariable target = sd.placeHolder(Y, DataType.FLOAT, -1, w);
         SDVariable weights = sd.placeHolder(WEIGHTS, DataType.FLOAT, -1);
@@ -127,14 +134,14 @@ final class TransformerGraph {
         return "h" + l + ".out";
     }
 
-    private SDVariable param(String name, double std, boolean decay, long... shape) {
-        Param p = new Param(name, shape, std, 0f, decay);
+    private SDVariable param(String name, Role role, long fanIn, double gpt2Std, boolean decay, long... shape) {
+        Param p = new Param(name, shape, role, fanIn, gpt2Std, 0f, decay);
         params.add(p);
         return sd.var(name, Nd4j.zeros(DataType.FLOAT, shape));
     }
 
     private SDVariable constantParam(String name, float value, long... shape) {
-        Param p = new Param(name, shape, 0, value, false);
+        Param p = new Param(name, shape, Role.CONSTANT, 0, 0, value, false);
         params.add(p);
         return sd.var(name, Nd4j.zeros(DataType.FLOAT, shape));
     }
@@ -167,13 +174,27 @@ final class TransformerGraph {
         return in.mul(sd.placeHolder(name, DataType.FLOAT, attention ? new long[]{-1, -1, -1, -1} : new long[]{-1, -1}));
     }
 
-    /** GPT-2 initialisation from a Java RNG, so a seed gives the same weights on every backend. */
+    /**
+     * Initial weights from a Java RNG, so a seed gives the same weights on every backend.
+     * pytorch: PyTorch's defaults (embeddings N(0, 1), linear weights and biases U(±1/√fan_in));
+     * gpt2: N(0, 0.02), residual projections N(0, 0.02/√(2·layers)), biases 0. In both the output
+     * head starts at N(0, 0.02) with a zero bias (or the frame prior), so the first loss is the
+     * uniform prediction's (ln V, or K·ln 2 for frames); a tied embedding (negative gpt2Std) likewise.
+     */
     private void initialise(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
+        boolean gpt2 = config.weightInit() == TransformerConfig.WeightInit.GPT2;
         for (Param p : params) {
             float[] v = new float[Math.toIntExact(p.length())];
-            if (p.std() > 0) for (int i = 0; i < v.length; i++) v[i] = (float) (p.std() * gaussian(r));
-            else java.util.Arrays.fill(v, p.constant());
+            double bound = 1 / Math.sqrt(Math.max(1, p.fanIn()));
+            for (int i = 0; i < v.length; i++)
+                v[i] = switch (p.role()) {
+                    case CONSTANT -> p.constant();
+                    case EMBEDDING -> (float) (gaussian(r) * (gpt2 || p.gpt2Std() < 0 ? Math.abs(p.gpt2Std()) : 1.0));
+                    case HEAD -> (float) (0.02 * gaussian(r));
+                    case WEIGHT -> (float) (gpt2 ? p.gpt2Std() * gaussian(r) : (2 * r.nextDouble() - 1) * bound);
+                    case BIAS -> gpt2 ? 0f : (float) ((2 * r.nextDouble() - 1) * bound);
+                };
             array(p).assign(Nd4j.create(v, p.shape(), 'c'));
         }
     }

@@ -92,6 +92,25 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         return stats;
     }
 
+    /** The gradient of the batch's mean loss, one array per parameter tensor, without updating (for gradient checks). */
+    float[][] gradient(Batch batch) {
+        for (INDArray g : grads) g.assign(0);
+        pass(batch, true, null);
+        float[][] out = new float[grads.length][];
+        for (int i = 0; i < grads.length; i++) out[i] = grads[i].reshape(-1).toFloatVector();
+        return out;
+    }
+
+    /** Adds {@code delta} to one element of parameter tensor {@code param} (for gradient checks). */
+    void nudge(int param, long element, float delta) {
+        INDArray p = params.get(param).reshape(-1);
+        p.putScalar(element, p.getFloat(element) + delta);
+    }
+
+    List<String> parameterNames() {
+        return names;
+    }
+
     @Override
     public EvalStats evaluate(Batch batch) {
         return pass(batch, false, null);

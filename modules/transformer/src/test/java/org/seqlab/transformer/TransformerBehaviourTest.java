@@ -27,7 +27,7 @@ class TransformerBehaviourTest {
             new OptimizerSpec(OptimizerSpec.Type.ADAMW, null, null, null, 0.1), new ClipSpec(ClipSpec.Mode.NORM, 1.0));
 
     private static TransformerConfig config(int context, double dropout, TransformerConfig.Positions positions) {
-        return new TransformerConfig("t", 2, 4, 32, context, null, dropout, null, positions, null, null, null, null);
+        return new TransformerConfig("t", 2, 4, 32, context, null, dropout, null, positions, null, null, null, null, null);
     }
 
     private static SequenceModel model(TransformerConfig c, long seed) {
@@ -105,7 +105,7 @@ class TransformerBehaviourTest {
     @Test
     void microBatchesGiveTheSameUpdateAsTheWholeBatch() {
         TransformerConfig whole = config(16, 0, TransformerConfig.Positions.LEARNED);
-        TransformerConfig micro = new TransformerConfig("t", 2, 4, 32, 16, null, 0.0, null, null, null, 2, null, null);
+        TransformerConfig micro = new TransformerConfig("t", 2, 4, 32, 16, null, 0.0, null, null, null, 2, null, null, null);
         SequenceModel a = model(whole, 7), b = model(micro, 7);
         TokenBatch batch = tokens(6, 16, 8);
         assertEquals(a.trainStep(batch, 1e-2).lossSum(), b.trainStep(batch, 1e-2).lossSum(), 1e-3);
@@ -116,10 +116,10 @@ class TransformerBehaviourTest {
     @Test
     void badOptionsAreRefusedByName() {
         FieldException heads = assertThrows(FieldException.class,
-                () -> new TransformerConfig("t", 2, 3, 32, 16, null, null, null, null, null, null, null, null));
+                () -> new TransformerConfig("t", 2, 3, 32, 16, null, null, null, null, null, null, null, null, null));
         assertTrue(heads.getMessage().contains("divide"), heads.getMessage());
-        assertThrows(FieldException.class, () -> new TransformerConfig("t", 2, 4, 32, 0, null, null, null, null, null, null, null, null));
-        assertThrows(FieldException.class, () -> new TransformerConfig("t", 2, 4, 32, 16, null, 1.0, null, null, null, null, null, null));
+        assertThrows(FieldException.class, () -> new TransformerConfig("t", 2, 4, 32, 0, null, null, null, null, null, null, null, null, null));
+        assertThrows(FieldException.class, () -> new TransformerConfig("t", 2, 4, 32, 16, null, 1.0, null, null, null, null, null, null, null));
     }
 
     @Test
@@ -131,13 +131,13 @@ class TransformerBehaviourTest {
         Checkpoint.write(ckpt, pre, vocab, 1, 5, 1.0);
 
         TransformerConfig tune = new TransformerConfig("tuned", 2, 4, 32, 16, null, 0.1, null, null, null, null,
-                new TransformerConfig.Init(ckpt.toString()), null);
+                new TransformerConfig.Init(ckpt.toString()), null, null);
         SequenceModel tuned = model(tune, 99);
         TokenBatch probe = tokens(2, 16, 11);
         assertArrayEquals(pre.logits(probe), tuned.logits(probe), "starts from the pretrained weights, not seed 99's");
 
         TransformerConfig wider = new TransformerConfig("w", 2, 4, 64, 16, null, null, null, null, null, null,
-                new TransformerConfig.Init(ckpt.toString()), null);
+                new TransformerConfig.Init(ckpt.toString()), null, null);
         UserException e = assertThrows(UserException.class, () -> model(wider, 1));
         assertTrue(e.getMessage().contains("embedding 32") && e.getMessage().contains("64"), e.getMessage());
     }
@@ -163,7 +163,7 @@ class TransformerBehaviourTest {
     @Test
     void aSingleSeriesTrainsOnItsLastSteps() {
         // width 1, loss on the last step of each window only: the usual next-value task
-        TransformerConfig c = new TransformerConfig("t", 2, 4, 32, 24, null, null, null, null, null, null, null, null);
+        TransformerConfig c = new TransformerConfig("t", 2, 4, 32, 24, null, null, null, null, null, null, null, null, null);
         SequenceModel m = new TransformerFamily().create(c, ModelShape.values(1), ADAMW, 14);
         int rows = 16, len = 24;
         float[] in = new float[rows * len], out = new float[rows * len], mask = new float[rows * len];
@@ -180,5 +180,35 @@ class TransformerBehaviourTest {
         double last = m.evaluate(b).meanLoss();
         assertEquals(rows, m.evaluate(b).count(), "one scored step per window");
         assertTrue(last < 0.1 * first, "squared error falls from " + first + " to " + last);
+    }
+
+    @Test
+    void gradientsMatchFiniteDifferences() {
+        // SameDiff differentiates the graph; this checks its backward passes (reshape by a shape
+        // placeholder, unstack, permute, batched matmuls, the composed LayerNorm and GELU) numerically
+        for (TransformerConfig.Positions positions : TransformerConfig.Positions.values()) {
+            TransformerConfig c = new TransformerConfig("g", 2, 2, 8, 6, 2, null, null, positions, null, null, null, null, null);
+            TransformerModel m = (TransformerModel) new TransformerFamily().create(c, ModelShape.tokens(5), ADAMW, 21);
+            SplittableRandom r = new SplittableRandom(3);
+            int[] in = new int[12], out = new int[12];
+            for (int i = 0; i < 12; i++) { in[i] = r.nextInt(5); out[i] = r.nextInt(5); }
+            TokenBatch b = new TokenBatch(2, 6, in, out);
+            float[][] analytic = m.gradient(b);
+            float h = 1e-2f;
+            for (int p = 0; p < analytic.length; p++) {
+                double worst = 0;
+                for (int k = 0; k < 3; k++) {
+                    int e = r.nextInt(analytic[p].length);
+                    m.nudge(p, e, h);
+                    double up = m.evaluate(b).meanLoss();
+                    m.nudge(p, e, -2 * h);
+                    double down = m.evaluate(b).meanLoss();
+                    m.nudge(p, e, h);
+                    double numeric = (up - down) / (2 * h);
+                    worst = Math.max(worst, Math.abs(numeric - analytic[p][e]) / Math.max(1e-2, Math.abs(numeric) + Math.abs(analytic[p][e])));
+                }
+                assertTrue(worst < 0.05, positions + " " + m.parameterNames().get(p) + ": relative gradient error " + worst);
+            }
+        }
     }
 }
