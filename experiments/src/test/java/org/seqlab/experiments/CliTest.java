@@ -46,26 +46,15 @@ class CliTest {
               temperatures: [0.5, 1.0]
             """;
 
-    record Outcome(int code, String out, String err) {}
-
-    private Outcome run(String... args) {
-        StringWriter err = new StringWriter();
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.execute(new PrintWriter(err, true), args);
-            return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(old);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void runWritesAReportAndResultsThatFollowTheSchema() throws Exception {
         Path yaml = Files.writeString(dir.resolve("tiny.yaml"), TINY);
         Path out = dir.resolve("out");
-        Outcome o = run("run", yaml.toString(), "--out", out.toString());
+        CliRun o = run("run", yaml.toString(), "--out", out.toString());
         assertEquals(0, o.code(), o.err() + o.out());
         for (String f : List.of("report.md", "report.html", "results.json", "provenance.json", "samples.txt", "curves-tokens.png"))
             assertTrue(Files.size(out.resolve(f)) > 0, f);
@@ -98,13 +87,13 @@ class CliTest {
         assertTrue(o.out().contains("optimum (entropy rate)") && o.out().contains("unigram baseline"), o.out());
 
         // rerunning resumes: finished models are reused, not retrained
-        Outcome again = run("run", yaml.toString(), "--out", out.toString());
+        CliRun again = run("run", yaml.toString(), "--out", out.toString());
         assertEquals(0, again.code());
         assertTrue(again.out().contains("rnn-small (seed 1234): finished in an earlier run"), again.out());
 
         // the checkpoint alone is enough to sample
         String ckpt = r.get("runs").get(0).get("checkpoint").asText();
-        Outcome s = run("sample", out.resolve(ckpt).toString(), "-n", "4", "-t", "0.8");
+        CliRun s = run("sample", out.resolve(ckpt).toString(), "-n", "4", "-t", "0.8");
         assertEquals(0, s.code(), s.err());
         assertEquals(4, s.out().lines().count(), s.out());
     }
@@ -114,7 +103,7 @@ class CliTest {
         Path yaml = Files.writeString(dir.resolve("tiny.yaml"), TINY.replace("hidden: 24", "hidden: 24\n    cell: lstm")
                 .replace("hidden: 8", "hidden: 8\n    cell: gru\n    layers: 2\n    dropout: 0.1"));
         Path out = dir.resolve("ex");
-        Outcome o = run("run", yaml.toString(), "--out", out.toString(), "--set", "training.batching=examples");
+        CliRun o = run("run", yaml.toString(), "--out", out.toString(), "--set", "training.batching=examples");
         assertEquals(0, o.code(), o.err() + o.out());
         String md = Files.readString(out.resolve("report.md"));
         assertTrue(md.contains("## Settings and cost") && md.contains("| rnn-smaller | handrolled | gru | 8 | 2 | 0.1 |"), md);
@@ -142,13 +131,13 @@ class CliTest {
                     tbptt: 8
                 """));
         Path out = dir.resolve("dl4j");
-        Outcome o = run("run", yaml.toString(), "--out", out.toString());
+        CliRun o = run("run", yaml.toString(), "--out", out.toString());
         assertEquals(0, o.code(), o.err() + o.out());
         JsonNode deep = Json.MAPPER.readTree(out.resolve("results.json").toFile()).get("runs").get(1);
         assertEquals("dl4j-lstm", deep.get("family").asText());
         assertEquals("embedding", deep.get("config").get("input").asText());
         assertTrue(deep.get("metrics").get("test_loss").asDouble() < Math.log(27), "learned something: " + deep.get("metrics"));
-        Outcome s = run("sample", out.resolve(deep.get("checkpoint").asText()).toString(), "-n", "3");
+        CliRun s = run("sample", out.resolve(deep.get("checkpoint").asText()).toString(), "-n", "3");
         assertEquals(0, s.code(), s.err());
         assertEquals(3, s.out().lines().count());
         assertUserError(TINY.replace("hidden: 8", "hidden: 8").replace("family: handrolled\n    name: rnn-smaller",
@@ -173,21 +162,21 @@ class CliTest {
                 """);
         Path yaml = Files.writeString(dir.resolve("gpt.yaml"), gpt);
         Path out = dir.resolve("gpt");
-        Outcome o = run("run", yaml.toString(), "--out", out.toString());
+        CliRun o = run("run", yaml.toString(), "--out", out.toString());
         assertEquals(0, o.code(), o.err() + o.out());
         JsonNode runJson = Json.MAPPER.readTree(out.resolve("results.json").toFile()).get("runs").get(1);
         assertEquals("transformer", runJson.get("family").asText());
         assertEquals(0.003, runJson.get("training").get("lr").asDouble(), "the model's own learning rate was used");
         assertTrue(runJson.get("metrics").get("test_loss").asDouble() < Math.log(27), "learned something: " + runJson.get("metrics"));
         Path ckpt = out.resolve(runJson.get("checkpoint").asText());
-        Outcome s = run("sample", ckpt.toString(), "-n", "3");
+        CliRun s = run("sample", ckpt.toString(), "-n", "3");
         assertEquals(0, s.code(), s.err());
         assertEquals(3, s.out().lines().count());
 
         // fine-tuning: same data, so the vocabulary matches
         String tune = gpt.replace("dropout: 0.1\n", "dropout: 0.1\n    init: {checkpoint: " + ckpt + "}\n");
         Path tuned = dir.resolve("tuned");
-        Outcome t = run("run", Files.writeString(dir.resolve("tune.yaml"), tune).toString(), "--out", tuned.toString());
+        CliRun t = run("run", Files.writeString(dir.resolve("tune.yaml"), tune).toString(), "--out", tuned.toString());
         assertEquals(0, t.code(), t.err() + t.out());
         // other data (another vocabulary) or another family's checkpoint: one clear error each
         Path other = Files.writeString(dir.resolve("other.txt"), "0123456789\n".repeat(300));
@@ -203,7 +192,7 @@ class CliTest {
     void seedsRepeatEveryModelAndReportsCompareEarlierRuns() throws Exception {
         Path yaml = Files.writeString(dir.resolve("tiny.yaml"), TINY);
         Path a = dir.resolve("seeds");
-        Outcome o = run("run", yaml.toString(), "--out", a.toString(), "--set", "seeds=[1, 2, 3]", "--set", "training.budget_tokens=3000", "--set", "training.epochs=50");
+        CliRun o = run("run", yaml.toString(), "--out", a.toString(), "--set", "seeds=[1, 2, 3]", "--set", "training.budget_tokens=3000", "--set", "training.epochs=50");
         assertEquals(0, o.code(), o.err() + o.out());
         JsonNode r = Json.MAPPER.readTree(a.resolve("results.json").toFile());
         assertEquals(6, r.get("runs").size(), "two models x three seeds");
@@ -218,7 +207,7 @@ class CliTest {
         Path b = dir.resolve("other");
         assertEquals(0, run("run", yaml.toString(), "--out", b.toString(), "--set", "name=other").code());
         Path c = dir.resolve("compare");
-        Outcome rep = run("report", a.toString(), b.toString(), "--out", c.toString());
+        CliRun rep = run("report", a.toString(), b.toString(), "--out", c.toString());
         assertEquals(0, rep.code(), rep.err() + rep.out());
         JsonNode merged = Json.MAPPER.readTree(c.resolve("results.json").toFile());
         assertEquals(8, merged.get("runs").size());
@@ -261,7 +250,7 @@ class CliTest {
                 samples: {count: 2, temperatures: [1.0], max_length: 32}
                 """.formatted(json));
         Path out = dir.resolve("music");
-        Outcome o = run("run", yaml.toString(), "--out", out.toString());
+        CliRun o = run("run", yaml.toString(), "--out", out.toString());
         assertEquals(0, o.code(), o.err() + o.out());
         assertTrue(o.out().contains("nats/frame"), o.out());
         JsonNode r = Json.MAPPER.readTree(out.resolve("results.json").toFile());
@@ -307,7 +296,7 @@ class CliTest {
                     samples: {count: 1, temperatures: [1.0], max_length: 40}
                     """.formatted(encoding, midi.getParent(), encoding));
             Path out = dir.resolve("out-" + encoding);
-            Outcome o = run("run", yaml.toString(), "--out", out.toString());
+            CliRun o = run("run", yaml.toString(), "--out", out.toString());
             assertEquals(0, o.code(), encoding + ": " + o.err() + o.out());
             String md = Files.readString(out.resolve("report.md"));
             assertTrue(md.contains("1 input file(s) could not be read and were skipped") && md.contains("broken.mid"), md);
@@ -325,7 +314,7 @@ class CliTest {
         Path dinos = Path.of("..", "..", "shared", "datasets", "dinos.txt");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(dinos), "../shared/datasets/dinos.txt is absent");
         Path out = dir.resolve("dino");
-        Outcome o = run("run", "dinosaurus.yaml", "--out", out.toString(), "--set", "data.source=" + dinos,
+        CliRun o = run("run", "dinosaurus.yaml", "--out", out.toString(), "--set", "data.source=" + dinos,
                 "--set", "training.epochs=1", "--set", "models[0].hidden=16", "--set", "models[1].hidden=16",
                 "--set", "models[2].hidden=16", "--set", "models[3].hidden=16");
         assertEquals(0, o.code(), o.err() + o.out());
@@ -343,7 +332,7 @@ class CliTest {
         args[2] = "--out";
         args[3] = out.toString();
         System.arraycopy(extra, 0, args, 4, extra.length);
-        Outcome o = run(args);
+        CliRun o = run(args);
         assertEquals(2, o.code(), o.err());
         assertEquals(1, o.err().lines().count(), "one line: " + o.err());
         assertTrue(o.err().startsWith("seqlab: error: "), o.err());

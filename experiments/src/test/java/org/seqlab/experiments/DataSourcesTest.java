@@ -38,19 +38,8 @@ class DataSourcesTest {
     @TempDir
     Path dir;
 
-    record Outcome(int code, String out, String err) {}
-
-    private static Outcome cli(String... args) {
-        StringWriter err = new StringWriter();
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.execute(new PrintWriter(err, true), args);
-            return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(old);
-        }
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     private List<String> listing(Path d) throws Exception {
@@ -62,35 +51,35 @@ class DataSourcesTest {
     @Test
     void datasetsCommandsListRefuseAndVerifyWithoutTheNetwork() throws Exception {
         Path cache = Files.createDirectories(dir.resolve("cache"));
-        Outcome list = cli("datasets", "list", "--cache", cache.toString());
+        CliRun list = cli("datasets", "list", "--cache", cache.toString());
         assertEquals(0, list.code(), list.err());
         assertTrue(list.out().lines().anyMatch(l -> l.matches("tiny-shakespeare +text +1,115,394 +no +Shakespeare.*")), list.out());
         assertTrue(list.out().lines().anyMatch(l -> l.matches("airline-passengers +csv \\(Month, Passengers\\) +2,180 +no .*")), list.out());
         assertTrue(list.out().lines().anyMatch(l -> l.matches("nottingham +pianoroll +unknown +no .*")), list.out());
 
-        Outcome unverified = cli("datasets", "fetch", "nottingham", "--cache", cache.toString());
+        CliRun unverified = cli("datasets", "fetch", "nottingham", "--cache", cache.toString());
         assertEquals(2, unverified.code());
         assertTrue(unverified.err().startsWith("seqlab: error: dataset nottingham has no known SHA-256")
                 && unverified.err().contains("--trust-unverified"), unverified.err());
-        Outcome offline = cli("datasets", "fetch", "tiny-shakespeare", "--offline", "--cache", cache.toString());
+        CliRun offline = cli("datasets", "fetch", "tiny-shakespeare", "--offline", "--cache", cache.toString());
         assertEquals(2, offline.code());
         assertEquals(1, offline.err().lines().count(), offline.err());
         assertTrue(offline.err().contains("download https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt")
                 && offline.err().contains("save it as " + cache.resolve("tiny-shakespeare.txt").toAbsolutePath()), offline.err());
-        Outcome unknown = cli("datasets", "fetch", "shakespeare", "--cache", cache.toString());
+        CliRun unknown = cli("datasets", "fetch", "shakespeare", "--cache", cache.toString());
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("no dataset 'shakespeare' in the registry (known: tiny-shakespeare, dinosaurus"), unknown.err());
         assertTrue(listing(cache).isEmpty(), "nothing was written");
 
         Files.writeString(cache.resolve("dinosaurus.txt"), "Not\nthe\ncourse's\nfile\n");
-        Outcome verify = cli("datasets", "verify", "--cache", cache.toString());
+        CliRun verify = cli("datasets", "verify", "--cache", cache.toString());
         assertEquals(2, verify.code());
         assertTrue(verify.out().contains("dinosaurus: MISMATCH"), verify.out());
         assertTrue(verify.err().contains("`seqlab datasets fetch dinosaurus` replaces them"), verify.err());
         Path dinos = Path.of("..", "..", "shared", "datasets", "dinos.txt");
         if (Files.isRegularFile(dinos)) {
             Files.copy(dinos, cache.resolve("dinosaurus.txt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Outcome ok = cli("datasets", "verify", "dinosaurus", "--cache", cache.toString());
+            CliRun ok = cli("datasets", "verify", "dinosaurus", "--cache", cache.toString());
             assertEquals(0, ok.code(), ok.err());
             assertTrue(ok.out().startsWith("dinosaurus: ok (sha256 0704eb65"), ok.out());
         }
@@ -172,7 +161,7 @@ class DataSourcesTest {
                 "the config keeps the name it was given");
 
         // the checkpoint alone samples words, joined as text after the prime
-        Outcome s = cli("sample", out.resolve(r.runs().get(0).checkpoint()).toString(), "-n", "2", "--prime", "ROMEO:", "--max-length", "6");
+        CliRun s = cli("sample", out.resolve(r.runs().get(0).checkpoint()).toString(), "-n", "2", "--prime", "ROMEO:", "--max-length", "6");
         assertEquals(0, s.code(), s.err());
         assertTrue(s.out().startsWith("ROMEO:"), s.out());
     }
@@ -217,7 +206,7 @@ class DataSourcesTest {
                 training: {epochs: 1, batch_size: 8, batching: examples, lr: 0.01}
                 samples: {count: 2, max_length: 10, temperatures: [1.0], top_p: 1.0}
                 """);
-        Outcome o = cli("run", yaml.toString(), "--out", dir.resolve("copy").toString());
+        CliRun o = cli("run", yaml.toString(), "--out", dir.resolve("copy").toString());
         assertEquals(0, o.code(), o.err() + o.out());
         JsonNode r = Json.MAPPER.readTree(dir.resolve("copy/results.json").toFile());
         assertEquals(3 * Math.log(4) / 8, r.get("optimum_loss").asDouble(), 1e-12, "hand count: 3 ln 4 over 8 tokens per line");
@@ -233,7 +222,7 @@ class DataSourcesTest {
                 training: {epochs: 1, batch_size: 4, batching: examples, lr: 0.01}
                 samples: {count: 2, max_length: 5, temperatures: [1.0], top_p: 1.0}
                 """.formatted(names));
-        Outcome w = cli("run", words.toString(), "--out", dir.resolve("wl").toString());
+        CliRun w = cli("run", words.toString(), "--out", dir.resolve("wl").toString());
         assertEquals(0, w.code(), w.err() + w.out());
         JsonNode wr = Json.MAPPER.readTree(dir.resolve("wl/results.json").toFile());
         assertEquals("word", wr.get("dataset").get("tokenizer").asText());

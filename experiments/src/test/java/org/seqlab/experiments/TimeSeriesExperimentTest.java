@@ -37,21 +37,11 @@ class TimeSeriesExperimentTest {
             training: {epochs: 40, batch_size: 16, seq_len: 24, lr: 0.02, clip: {mode: norm, threshold: 1}}
             """;
 
-    record Outcome(int code, String out, String err) {}
-
-    private Outcome run(String... args) {
-        StringWriter err = new StringWriter();
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            return new Outcome(Main.execute(new PrintWriter(err, true), args), out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(old);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
-    private Outcome runYaml(String yaml, String out, String... extra) throws Exception {
+    private CliRun runYaml(String yaml, String out, String... extra) throws Exception {
         Path f = Files.writeString(dir.resolve(out + ".yaml"), yaml);
         String[] args = new String[4 + extra.length];
         args[0] = "run";
@@ -76,7 +66,7 @@ class TimeSeriesExperimentTest {
 
     @Test
     void everyModelIsScoredAgainstTheNaiveForecastsOnTheSameTargets() throws Exception {
-        Outcome o = runYaml(TINY, "ok");
+        CliRun o = runYaml(TINY, "ok");
         assertEquals(0, o.code(), o.err() + o.out());
         Path out = dir.resolve("ok");
         JsonNode r = Json.MAPPER.readTree(out.resolve("results.json").toFile());
@@ -117,7 +107,7 @@ class TimeSeriesExperimentTest {
 
     @Test
     void aModelThatCannotBeatTheBestNaiveForecastIsMarkedSo() throws Exception {
-        Outcome o = runYaml(TINY.replace("  - {family: dl4j-lstm, name: dl4j, hidden: 8}\n", ""), "weak",
+        CliRun o = runYaml(TINY.replace("  - {family: dl4j-lstm, name: dl4j, hidden: 8}\n", ""), "weak",
                 "--set", "training.epochs=1", "--set", "training.lr=0.00001", "--set", "data.series.horizon=3");
         assertEquals(0, o.code(), o.err() + o.out());
         JsonNode r = Json.MAPPER.readTree(dir.resolve("weak/results.json").toFile());
@@ -150,7 +140,7 @@ class TimeSeriesExperimentTest {
         assertEquals("airline-passengers", loaded.config().data().source());
         assertEquals("Passengers", loaded.config().data().series().valueColumn());
         assertEquals(4, loaded.config().models().size(), "the models come from timeseries.yaml");
-        Outcome missing = run("run", yaml.toString(), "--out", dir.resolve("air-missing").toString(), "--offline");
+        CliRun missing = run("run", yaml.toString(), "--out", dir.resolve("air-missing").toString(), "--offline");
         assertEquals(2, missing.code());
         // offline with an empty cache (the parent pom points SEQLAB_CACHE into target/): the run says what to fetch where
         assertTrue(missing.err().contains("data.source: dataset airline-passengers") && missing.err().contains("airline-passengers.csv"),
@@ -158,7 +148,7 @@ class TimeSeriesExperimentTest {
         assertFalse(Files.exists(dir.resolve("air-missing")));
 
         Path csv = airlineLike(null);
-        Outcome o = run("run", yaml.toString(), "--out", dir.resolve("air").toString(), "--set", "data.source=" + csv,
+        CliRun o = run("run", yaml.toString(), "--out", dir.resolve("air").toString(), "--set", "data.source=" + csv,
                 "--set", "training.epochs=2", "--set", "models=[{family: handrolled, name: gru, cell: gru, hidden: 8}]");
         assertEquals(0, o.code(), o.err() + o.out());
         JsonNode s = Json.MAPPER.readTree(dir.resolve("air/results.json").toFile()).get("dataset").get("series");
@@ -172,26 +162,26 @@ class TimeSeriesExperimentTest {
     @Test
     void aCsvWithABadRowIsOneLineNamingFileLineAndColumn() throws Exception {
         Path bad = airlineLike("12O");
-        Outcome o = run("run", "timeseries-airline.yaml", "--out", dir.resolve("bad").toString(), "--set", "data.source=" + bad);
+        CliRun o = run("run", "timeseries-airline.yaml", "--out", dir.resolve("bad").toString(), "--set", "data.source=" + bad);
         assertEquals(2, o.code(), o.err());
         assertEquals(1, o.err().lines().count(), o.err());
         assertTrue(o.err().contains(bad + ":52: column 2 (Passengers): expected a number, got '12O'"), o.err());
         assertFalse(Files.exists(dir.resolve("bad")), "nothing is written for bad input");
 
         Path gap = airlineLike("");
-        Outcome g = run("run", "timeseries-airline.yaml", "--out", dir.resolve("gap").toString(), "--set", "data.source=" + gap);
+        CliRun g = run("run", "timeseries-airline.yaml", "--out", dir.resolve("gap").toString(), "--set", "data.source=" + gap);
         assertEquals(2, g.code());
         assertTrue(g.err().contains(gap + ":52: column 2 (Passengers): missing value (data.series.missing is error"), g.err());
 
-        Outcome window = runYaml(TINY, "window", "--set", "training.seq_len=300");
+        CliRun window = runYaml(TINY, "window", "--set", "training.seq_len=300");
         assertEquals(2, window.code());
         assertTrue(window.err().contains("training.seq_len: is 300 (the input window) but the training span has 280 values"), window.err());
-        Outcome synthetic = runYaml(TINY.replace("source: builtin:seasonal", "source: " + airlineLike("112")), "synthetic");
+        CliRun synthetic = runYaml(TINY.replace("source: builtin:seasonal", "source: " + airlineLike("112")), "synthetic");
         assertEquals(2, synthetic.code());
         assertTrue(synthetic.err().contains("data.series: length, noise, periods and generator_seed shape builtin:seasonal only"), synthetic.err());
-        Outcome column = runYaml(TINY, "column", "--set", "data.series.value_column=y");
+        CliRun column = runYaml(TINY, "column", "--set", "data.series.value_column=y");
         assertTrue(column.err().contains("value_column(s) and date_column apply to CSV files"), column.err());
-        Outcome text = runYaml(TINY.replace("source: builtin:seasonal", "source: builtin:markov-names"), "text");
+        CliRun text = runYaml(TINY.replace("source: builtin:seasonal", "source: builtin:markov-names"), "text");
         assertTrue(text.err().contains("data.series: applies to time series only"), text.err());
     }
 
@@ -201,7 +191,7 @@ class TimeSeriesExperimentTest {
         for (int i = 0; i < 300; i++)
             csv.append(i + 1).append(';').append(5 + Math.sin(i / 3.0)).append(';').append(100 + 10 * Math.cos(i / 5.0)).append('\n');
         Path f = Files.writeString(dir.resolve("two.csv"), csv.toString());
-        Outcome o = runYaml("""
+        CliRun o = runYaml("""
                 data:
                   source: %s
                   series: {value_columns: [2, b], date_column: t, delimiter: ";", normalize: minmax, season: 19, moving_average: 3}

@@ -254,7 +254,9 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         for (int l = 0; l < config.layers(); l++) {
             INDArray att = out.get(TransformerGraph.attention(l)).mean(0, 1);   // [T, T], mean over heads
             pictures.put("block " + l + " attention (mean over heads)", att.toFloatMatrix());
-            pictures.put("block " + l + " residual stream", out.get(TransformerGraph.residual(l)).toFloatMatrix());
+            INDArray stream = out.get(TransformerGraph.residual(l));   // unbounded: shown relative to its largest value
+            double max = Math.max(1e-12, stream.amaxNumber().doubleValue());
+            pictures.put("block " + l + " residual stream (÷ its max)", stream.div(max).toFloatMatrix());
         }
         return pictures;
     }

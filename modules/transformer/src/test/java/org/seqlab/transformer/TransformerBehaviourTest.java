@@ -157,7 +157,7 @@ class TransformerBehaviourTest {
             }
             assertEquals(1.0, sum, 1e-4, "each row is a distribution");
         }
-        assertEquals(32, pictures.get("block 0 residual stream")[0].length);
+        assertEquals(32, pictures.get("block 0 residual stream (÷ its max)")[0].length);
     }
 
     @Test
