@@ -12,7 +12,7 @@ package org.seqlab.core;
  * previous batch (a sequential pass or truncated BPTT): stateful models start from the hidden
  * state they ended the previous batch with instead of zeros.
  */
-public sealed interface Batch permits TokenBatch, FrameBatch, ValueBatch {
+public sealed interface Batch permits TokenBatch, VectorBatch {
     int rows();
 
     int length();

@@ -31,7 +31,6 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.seqlab.core.Batch;
 import org.seqlab.core.EvalStats;
 import org.seqlab.core.FieldException;
-import org.seqlab.core.FrameBatch;
 import org.seqlab.core.Generator;
 import org.seqlab.core.Json;
 import org.seqlab.core.ModelConfig;
@@ -42,7 +41,7 @@ import org.seqlab.core.OutputLoss;
 import org.seqlab.core.SequenceModel;
 import org.seqlab.core.TokenBatch;
 import org.seqlab.core.TrainingOptions;
-import org.seqlab.core.ValueBatch;
+import org.seqlab.core.VectorBatch;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -186,13 +185,9 @@ public final class Dl4jLstmModel implements SequenceModel {
                 }
         } else {
             // frames and values: dense vectors per step, [rows, T, width] -> NCW
-            OutputKind kind = batch instanceof FrameBatch ? OutputKind.FRAMES : OutputKind.VALUES;
-            int bw = batch instanceof FrameBatch fb ? fb.width() : ((ValueBatch) batch).width();
-            float[] in = batch instanceof FrameBatch fb ? fb.inputs() : ((ValueBatch) batch).inputs();
-            float[] tgt = batch instanceof FrameBatch fb ? fb.targets() : ((ValueBatch) batch).targets();
-            if (shape.kind() != kind || bw != w)
-                throw new IllegalArgumentException(kind.name().toLowerCase() + " batch of width " + bw
-                        + " does not match the model's shape " + shape);
+            VectorBatch vb = (VectorBatch) batch;
+            vb.requireShape(shape);
+            float[] in = vb.inputs(), tgt = vb.targets();
             for (int r = 0; r < rows; r++)
                 for (int t = 0; t < len; t++)
                     for (int k = 0; k < w; k++) {
@@ -226,7 +221,7 @@ public final class Dl4jLstmModel implements SequenceModel {
 
     private EvalStats score(Batch batch, double[] logits) {
         int[] tokens = batch instanceof TokenBatch tb ? tb.targets() : null;
-        float[] vectors = batch instanceof FrameBatch fb ? fb.targets() : batch instanceof ValueBatch vb ? vb.targets() : null;
+        float[] vectors = batch instanceof VectorBatch vb ? vb.targets() : null;
         return OutputLoss.lossAndGradient(shape.kind(), logits, shape.width(), tokens, vectors, batch.mask(), null);
     }
 

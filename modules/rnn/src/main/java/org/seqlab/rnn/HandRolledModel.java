@@ -5,7 +5,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.seqlab.core.Batch;
 import org.seqlab.core.EvalStats;
-import org.seqlab.core.FrameBatch;
 import org.seqlab.core.Generator;
 import org.seqlab.core.Inspectable;
 import org.seqlab.core.Json;
@@ -16,7 +15,7 @@ import org.seqlab.core.OutputLoss;
 import org.seqlab.core.SequenceModel;
 import org.seqlab.core.TokenBatch;
 import org.seqlab.core.TrainingOptions;
-import org.seqlab.core.ValueBatch;
+import org.seqlab.core.VectorBatch;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -167,13 +166,9 @@ public final class HandRolledModel implements SequenceModel, Inspectable {
                     }
             } else {
                 // frames and values are both dense vectors per step; only the output differs
-                OutputKind kind = batch instanceof FrameBatch ? OutputKind.FRAMES : OutputKind.VALUES;
-                int bw = batch instanceof FrameBatch fb ? fb.width() : ((ValueBatch) batch).width();
-                float[] in = batch instanceof FrameBatch fb ? fb.inputs() : ((ValueBatch) batch).inputs();
-                float[] tgt = batch instanceof FrameBatch fb ? fb.targets() : ((ValueBatch) batch).targets();
-                if (shape.kind() != kind || bw != width)
-                    throw new IllegalArgumentException(kind.name().toLowerCase() + " batch of width " + bw
-                            + " does not match the model's shape " + shape);
+                VectorBatch vb = (VectorBatch) batch;
+                vb.requireShape(shape);
+                float[] in = vb.inputs(), tgt = vb.targets();
                 tokenTargets = null;
                 vectorTargets = new float[n * width];
                 for (int r = 0; r < rows; r++)
