@@ -76,6 +76,19 @@ public record TransformerConfig(String name, Integer layers, Integer heads, Inte
         return new TransformerConfig(name, layers, heads, embedding, context, null, null, null, null, null, null, null, null, null);
     }
 
+    /** The options that shape the weights: a checkpoint can seed a model only when all of them agree. */
+    java.util.Map<String, Object> architecture() {
+        java.util.Map<String, Object> a = new java.util.LinkedHashMap<>();
+        a.put("layers", layers);
+        a.put("heads", heads);
+        a.put("embedding", embedding);
+        a.put("context", context);
+        a.put("mlp_ratio", mlpRatio);
+        a.put("positions", positions);
+        a.put("tie_embeddings", tieEmbeddings);
+        return a;
+    }
+
     /** Width of one attention head. */
     int headSize() {
         return embedding / heads;

@@ -65,7 +65,8 @@ final class TransformerGraph {
         double projStd = 0.02 / Math.sqrt(2.0 * c.layers());   // GPT-2: residual projections scaled by depth
 
         SDVariable x = sd.placeHolder(X, DataType.FLOAT, -1, w);
-        SDVariable wte = param("wte", Role.EMBEDDING, w, c.tieEmbeddings() ? -0.02 : 0.02, true, w, d);
+        // tied, the embedding is also the output head and starts as one
+        SDVariable wte = param("wte", c.tieEmbeddings() ? Role.HEAD : Role.EMBEDDING, w, 0.02, true, w, d);
         SDVariable h = sd.mmul(x, wte);
         if (c.positions() == TransformerConfig.Positions.LEARNED) {
             SDVariable pos = sd.placeHolder(POS, DataType.FLOAT, -1, c.context());
@@ -178,8 +179,8 @@ final class TransformerGraph {
      * Initial weights from a Java RNG, so a seed gives the same weights on every backend.
      * pytorch: PyTorch's defaults (embeddings N(0, 1), linear weights and biases U(±1/√fan_in));
      * gpt2: N(0, 0.02), residual projections N(0, 0.02/√(2·layers)), biases 0. In both the output
-     * head starts at N(0, 0.02) with a zero bias (or the frame prior), so the first loss is the
-     * uniform prediction's (ln V, or K·ln 2 for frames); a tied embedding (negative gpt2Std) likewise.
+     * head (and a tied embedding, which is the head too) starts at N(0, 0.02) with a zero bias (or
+     * the frame prior), so the first loss is the uniform prediction's (ln V, or K·ln 2 for frames).
      */
     private void initialise(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -190,7 +191,7 @@ final class TransformerGraph {
             for (int i = 0; i < v.length; i++)
                 v[i] = switch (p.role()) {
                     case CONSTANT -> p.constant();
-                    case EMBEDDING -> (float) (gaussian(r) * (gpt2 || p.gpt2Std() < 0 ? Math.abs(p.gpt2Std()) : 1.0));
+                    case EMBEDDING -> (float) (gaussian(r) * (gpt2 ? p.gpt2Std() : 1.0));
                     case HEAD -> (float) (0.02 * gaussian(r));
                     case WEIGHT -> (float) (gpt2 ? p.gpt2Std() * gaussian(r) : (2 * r.nextDouble() - 1) * bound);
                     case BIAS -> gpt2 ? 0f : (float) ((2 * r.nextDouble() - 1) * bound);

@@ -6,7 +6,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.seqlab.core.Batch;
 import org.seqlab.core.EvalStats;
-import org.seqlab.core.FrameBatch;
 import org.seqlab.core.Generator;
 import org.seqlab.core.Json;
 import org.seqlab.core.ModelConfig;
@@ -17,7 +16,7 @@ import org.seqlab.core.SequenceModel;
 import org.seqlab.core.TokenBatch;
 import org.seqlab.core.TrainingOptions;
 import org.seqlab.core.UserException;
-import org.seqlab.core.ValueBatch;
+import org.seqlab.core.VectorBatch;
 import org.seqlab.core.train.Checkpoint;
 
 import java.io.IOException;
@@ -85,8 +84,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
 
     @Override
     public EvalStats trainStep(Batch batch, double learningRate) {
-        for (INDArray g : grads) g.assign(0);
-        EvalStats stats = pass(batch, true, null);
+        EvalStats stats = backward(batch);
         optimizer.clip(grads);
         optimizer.step(params, grads, learningRate);
         return stats;
@@ -94,8 +92,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
 
     /** The gradient of the batch's mean loss, one array per parameter tensor, without updating (for gradient checks). */
     float[][] gradient(Batch batch) {
-        for (INDArray g : grads) g.assign(0);
-        pass(batch, true, null);
+        backward(batch);
         float[][] out = new float[grads.length][];
         for (int i = 0; i < grads.length; i++) out[i] = grads[i].reshape(-1).toFloatVector();
         return out;
@@ -109,6 +106,12 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
 
     List<String> parameterNames() {
         return names;
+    }
+
+    /** Fills {@link #grads} with the gradient of the batch's mean loss; returns the loss before any update. */
+    private EvalStats backward(Batch batch) {
+        for (INDArray g : grads) g.assign(0);
+        return pass(batch, true, null);
     }
 
     @Override
@@ -126,7 +129,11 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
     // ---- one batch, in pieces ----
 
     private EvalStats pass(Batch b, boolean train, float[] logitsOut) {
-        checkKind(b);
+        TokenBatch tokens = b instanceof TokenBatch tb ? tb : null;
+        VectorBatch vectors = b instanceof VectorBatch vb ? vb : null;
+        if (tokens == null) vectors.requireShape(shape);
+        else if (shape.kind() != OutputKind.TOKENS)
+            throw new IllegalArgumentException(name() + " predicts " + shape + ", got a token batch");
         int rows = b.rows(), length = b.length(), w = shape.width(), ctx = config.context();
         if (!b.continues() || carry == null || carry.length != rows) {
             carry = new float[rows][(ctx - 1) * w];
@@ -145,8 +152,8 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
                 for (int r = r0; r < r0 + g; r++) prefix = Math.min(prefix, carrySteps[r]);
                 int len = prefix + c, n = g * len;
                 float[] x = new float[n * w], y = train ? new float[n * w] : null, weights = train ? new float[n] : null;
-                float[] pieceMask = new float[g * c], frameTargets = shape.kind() != OutputKind.TOKENS ? new float[g * c * w] : null;
-                int[] tokenTargets = shape.kind() == OutputKind.TOKENS ? new int[g * c] : null;
+                float[] pieceMask = new float[g * c], vectorTargets = vectors != null ? new float[g * c * w] : null;
+                int[] tokenTargets = tokens != null ? new int[g * c] : null;
                 for (int i = 0; i < g; i++) {
                     int r = r0 + i;
                     System.arraycopy(carry[r], (carrySteps[r] - prefix) * w, x, i * len * w, prefix * w);
@@ -154,16 +161,14 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
                         int src = r * length + t0 + t, dst = i * len + prefix + t, k = i * c + t;
                         pieceMask[k] = mask[src];
                         if (train) weights[dst] = (float) (mask[src] * scale);
-                        if (b instanceof TokenBatch tb) {
-                            x[dst * w + tb.inputs()[src]] = 1f;
-                            tokenTargets[k] = tb.targets()[src];
-                            if (train) y[dst * w + tb.targets()[src]] = 1f;
+                        if (tokens != null) {
+                            x[dst * w + tokens.inputs()[src]] = 1f;
+                            tokenTargets[k] = tokens.targets()[src];
+                            if (train) y[dst * w + tokens.targets()[src]] = 1f;
                         } else {
-                            float[] in = b instanceof FrameBatch fb ? fb.inputs() : ((ValueBatch) b).inputs();
-                            float[] out = b instanceof FrameBatch fb ? fb.targets() : ((ValueBatch) b).targets();
-                            System.arraycopy(in, src * w, x, dst * w, w);
-                            System.arraycopy(out, src * w, frameTargets, k * w, w);
-                            if (train) System.arraycopy(out, src * w, y, dst * w, w);
+                            System.arraycopy(vectors.inputs(), src * w, x, dst * w, w);
+                            System.arraycopy(vectors.targets(), src * w, vectorTargets, k * w, w);
+                            if (train) System.arraycopy(vectors.targets(), src * w, y, dst * w, w);
                         }
                     }
                 }
@@ -176,7 +181,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
                         if (logitsOut != null)
                             System.arraycopy(logits, from, logitsOut, ((r0 + i) * length + t0 + t) * w, w);
                     }
-                stats = stats.plus(OutputLoss.lossAndGradient(shape.kind(), own, w, tokenTargets, frameTargets, pieceMask, null));
+                stats = stats.plus(OutputLoss.lossAndGradient(shape.kind(), own, w, tokenTargets, vectorTargets, pieceMask, null));
                 for (int i = 0; i < g; i++) remember(r0 + i, x, i * len + prefix, c);
             }
         }
@@ -186,13 +191,9 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
     /** Appends {@code steps} input rows of a piece to row {@code r}'s carried context. */
     private void remember(int r, float[] x, int from, int steps) {
         int w = shape.width(), keep = config.context() - 1;
-        if (keep == 0) return;
-        int total = carrySteps[r] + steps;
-        int drop = Math.max(0, total - keep);
+        int add = Math.min(steps, keep), kept = Math.min(carrySteps[r], keep - add);   // the newest keep steps
         float[] buf = carry[r];
-        int kept = carrySteps[r] - Math.min(drop, carrySteps[r]);
         System.arraycopy(buf, (carrySteps[r] - kept) * w, buf, 0, kept * w);
-        int add = Math.min(steps, keep);
         System.arraycopy(x, (from + steps - add) * w, buf, kept * w, add * w);
         carrySteps[r] = kept + add;
     }
@@ -303,15 +304,6 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         return Nd4j.create(m, s, 'c');
     }
 
-    private void checkKind(Batch b) {
-        boolean ok = switch (shape.kind()) {
-            case TOKENS -> b instanceof TokenBatch;
-            case FRAMES -> b instanceof FrameBatch fb && fb.width() == shape.width();
-            case VALUES -> b instanceof ValueBatch vb && vb.width() == shape.width();
-        };
-        if (!ok) throw new IllegalArgumentException(name() + " predicts " + shape + ", got " + b.getClass().getSimpleName());
-    }
-
     // ---- generation: a sliding window over the last `context` steps ----
 
     @Override
@@ -403,16 +395,11 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
             Saved s = readSaved(dir);
             if (!s.shape().equals(shape))
                 throw new UserException("init.checkpoint: " + checkpoint + " predicts " + s.shape() + ", this data needs " + shape);
-            TransformerConfig o = s.config();
-            String[][] fields = {
-                    {"layers", "" + o.layers(), "" + config.layers()}, {"heads", "" + o.heads(), "" + config.heads()},
-                    {"embedding", "" + o.embedding(), "" + config.embedding()}, {"context", "" + o.context(), "" + config.context()},
-                    {"mlp_ratio", "" + o.mlpRatio(), "" + config.mlpRatio()}, {"positions", "" + o.positions(), "" + config.positions()},
-                    {"tie_embeddings", "" + o.tieEmbeddings(), "" + config.tieEmbeddings()}};
-            for (String[] f : fields)
-                if (!f[1].equals(f[2]))
-                    throw new UserException("init.checkpoint: " + checkpoint + " has " + f[0] + " " + f[1]
-                            + " but this model asks for " + f[2] + " (the architecture must match to start from its weights)");
+            Map<String, Object> theirs = s.config().architecture(), mine = config.architecture();
+            for (Map.Entry<String, Object> e : mine.entrySet())
+                if (!e.getValue().equals(theirs.get(e.getKey())))
+                    throw new UserException("init.checkpoint: " + checkpoint + " has " + e.getKey() + " " + theirs.get(e.getKey())
+                            + " but this model asks for " + e.getValue() + " (the architecture must match to start from its weights)");
             loadWeights(dir);
         } catch (IOException e) {
             throw new UserException("init.checkpoint: cannot read " + dir + ": " + e.getMessage(), e);
