@@ -165,7 +165,7 @@ public final class ConfigLoader {
             for (java.util.Iterator<String> k = override.fieldNames(); k.hasNext(); ) {
                 String key = k.next();
                 if (!MODEL_TRAINING_KEYS.contains(key))
-                    throw where.error(at + "." + key, (root.path("training").has(key) || isTrainingKey(key)
+                    throw where.error(at + "." + key, (isTrainingKey(key)
                             ? "is shared by every model (it shapes the batches): set it under training:"
                             : "unknown training key") + "; a model may override " + String.join(", ", new TreeSet<>(MODEL_TRAINING_KEYS)));
             }
@@ -181,7 +181,7 @@ public final class ConfigLoader {
 
     private static boolean isTrainingKey(String key) {
         for (var c : org.seqlab.core.train.TrainingConfig.class.getRecordComponents())
-            if (key.equals(c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT))) return true;
+            if (key.equals(SchemaReference.snake(c.getName()))) return true;
         return false;
     }
 

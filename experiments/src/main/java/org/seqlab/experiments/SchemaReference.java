@@ -135,7 +135,8 @@ public final class SchemaReference {
         return out;
     }
 
-    private static String snake(String camel) {
+    /** A record component's YAML key (camelCase to snake_case), as Json's naming strategy writes it. */
+    static String snake(String camel) {
         return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
 

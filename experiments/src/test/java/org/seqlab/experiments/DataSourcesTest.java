@@ -11,13 +11,7 @@ import org.seqlab.data.registry.Catalogue;
 import org.seqlab.data.registry.DatasetCache;
 import org.seqlab.data.registry.Downloader;
 import org.seqlab.data.registry.Registry;
-import org.seqlab.experiments.cli.Main;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

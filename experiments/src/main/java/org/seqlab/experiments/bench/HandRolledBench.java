@@ -5,14 +5,11 @@ import org.seqlab.core.ClipSpec;
 import org.seqlab.core.ModelShape;
 import org.seqlab.core.SequenceModel;
 import org.seqlab.core.TrainingOptions;
-import org.seqlab.core.data.CharTokenizer;
 import org.seqlab.core.data.RandomWindows;
-import org.seqlab.core.data.UnknownPolicy;
 import org.seqlab.core.data.Vocabulary;
 import org.seqlab.data.DataConfig;
 import org.seqlab.data.Dataset;
 import org.seqlab.data.Datasets;
-import org.seqlab.data.TextFiles;
 import org.seqlab.rnn.HandRolledConfig;
 import org.seqlab.rnn.HandRolledFamily;
 
@@ -55,9 +52,9 @@ public final class HandRolledBench {
     }
 
     public double run() {
-        String text = TextFiles.readUtf8(file);
-        Vocabulary v = Vocabulary.ofCharacters(text, UnknownPolicy.ERROR, null);
-        int[] stream = new CharTokenizer(v).encode(text, file.toString());
+        CharCorpus corpus = CharCorpus.read(file);
+        int[] stream = corpus.stream();
+        Vocabulary v = corpus.vocabulary();
         out.printf(Locale.ROOT, "corpus %s: %,d characters, vocabulary %d; %.0f s per measurement, batch %d%n",
                 file, stream.length, v.size(), seconds, batch);
         TrainingOptions adagrad = new TrainingOptions(new OptimizerSpec(OptimizerSpec.Type.ADAGRAD, null, null, null, null),

@@ -5,11 +5,8 @@ import org.seqlab.core.ModelShape;
 import org.seqlab.core.OptimizerSpec;
 import org.seqlab.core.SequenceModel;
 import org.seqlab.core.TrainingOptions;
-import org.seqlab.core.data.CharTokenizer;
 import org.seqlab.core.data.RandomWindows;
-import org.seqlab.core.data.UnknownPolicy;
 import org.seqlab.core.data.Vocabulary;
-import org.seqlab.data.TextFiles;
 import org.seqlab.lstm.Dl4jLstmConfig;
 import org.seqlab.lstm.Dl4jLstmFamily;
 
@@ -36,16 +33,14 @@ public final class LstmBench {
     }
 
     public double run() {
-        String text = TextFiles.readUtf8(file);
-        Vocabulary v = Vocabulary.ofCharacters(text, UnknownPolicy.ERROR, null);
-        int[] stream = new CharTokenizer(v).encode(text, file.toString());
-        int train = (int) (stream.length * 0.9);                       // the peer trains on the first 90%
-        out.printf(Locale.ROOT, "corpus %s: %,d characters, vocabulary %d; %.0f s per measurement%n", file, stream.length, v.size(), seconds);
+        CharCorpus corpus = CharCorpus.read(file);
+        Vocabulary v = corpus.vocabulary();
+        out.printf(Locale.ROOT, "corpus %s: %,d characters, vocabulary %d; %.0f s per measurement%n", file, corpus.stream().length, v.size(), seconds);
         Dl4jLstmConfig cfg = new Dl4jLstmConfig("bench", 256, null, 2, 0.2, null, null, null, null, null, null, null, null, null);
         TrainingOptions adam = new TrainingOptions(new OptimizerSpec(OptimizerSpec.Type.ADAM, null, null, null, null),
                 new ClipSpec(ClipSpec.Mode.NORM, 5.0));
         SequenceModel m = new Dl4jLstmFamily().create(cfg, ModelShape.tokens(v.size()), adam, 1);
-        Throughput t = Throughput.measure(m, new RandomWindows(java.util.Arrays.copyOf(stream, train), 32, 100,
+        Throughput t = Throughput.measure(m, new RandomWindows(corpus.peerTrain(), 32, 100,
                 new SplittableRandom(1)), 2e-3, 5, seconds);
         out.printf(Locale.ROOT, "seqlab dl4j-lstm 2x256 batch 32 seq 100: %,d tokens in %.1f s = %,.0f tokens/s (last batch loss %.3f)%n",
                 t.tokens(), t.seconds(), t.perSecond(), t.lastLoss());

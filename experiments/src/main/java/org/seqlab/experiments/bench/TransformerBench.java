@@ -7,17 +7,13 @@ import org.seqlab.core.OptimizerSpec;
 import org.seqlab.core.SequenceModel;
 import org.seqlab.core.TokenBatch;
 import org.seqlab.core.TrainingOptions;
-import org.seqlab.core.data.CharTokenizer;
 import org.seqlab.core.data.RandomWindows;
-import org.seqlab.core.data.UnknownPolicy;
 import org.seqlab.core.data.Vocabulary;
-import org.seqlab.data.TextFiles;
 import org.seqlab.transformer.TransformerConfig;
 import org.seqlab.transformer.TransformerFamily;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -47,13 +43,11 @@ public final class TransformerBench {
     }
 
     public double run() {
-        String text = TextFiles.readUtf8(file);
-        Vocabulary v = Vocabulary.ofCharacters(text, UnknownPolicy.ERROR, null);
-        int[] stream = new CharTokenizer(v).encode(text, file.toString());
-        int n = (int) (stream.length * 0.9);                     // the peer trains on the first 90%
-        int[] train = Arrays.copyOf(stream, n), valid = Arrays.copyOfRange(stream, n, stream.length);
+        CharCorpus corpus = CharCorpus.read(file);
+        Vocabulary v = corpus.vocabulary();
+        int[] train = corpus.peerTrain(), valid = corpus.peerValid();
         out.printf(Locale.ROOT, "corpus %s: %,d characters, vocabulary %d; %d iterations (cap %.0f s) each%n",
-                file, stream.length, v.size(), iterations, capSeconds);
+                file, corpus.stream().length, v.size(), iterations, capSeconds);
 
         TransformerConfig cfg = TransformerConfig.of("bench", LAYERS, HEADS, WIDTH, CONTEXT);
         TrainingOptions adamw = new TrainingOptions(new OptimizerSpec(OptimizerSpec.Type.ADAMW, null, null, null, 0.0),
