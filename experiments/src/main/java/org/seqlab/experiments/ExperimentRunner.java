@@ -6,6 +6,9 @@ import org.seqlab.core.Batch;
 import org.seqlab.core.EvalStats;
 import org.seqlab.core.Evaluation;
 import org.seqlab.core.FieldException;
+import org.seqlab.core.MemoryBudget;
+import org.seqlab.core.MemoryUse;
+import org.seqlab.core.MemoryWatch;
 import org.seqlab.core.Json;
 import org.seqlab.core.Metrics;
 import org.seqlab.core.ModelConfig;
@@ -57,6 +60,7 @@ public final class ExperimentRunner {
     private final String command;
     private final Catalogue catalogue;
     private DataSources.Resolved source;
+    private final MemoryBudget budget = MemoryBudget.fromEnvironment();
 
     /** A runner whose registry datasets come through the environment's cache ($SEQLAB_CACHE, $SEQLAB_OFFLINE). */
     public ExperimentRunner(ConfigLoader.Loaded loaded, Path out, Console console, boolean fresh, String command) {
@@ -203,13 +207,33 @@ public final class ExperimentRunner {
         }
         ModelFamily f = Families.get(family);
         TrainingConfig t = cfg.trainingOf(mc);
+        MemoryWatch watch = new MemoryWatch(mc.name(), budget);
+        SequenceModel model = null;
+        try {
+            model = f.create(mc, shape, t.options(), seed);
+            return trainAndEvaluate(mc, seed, shape, p, model, family, config, hash, t, runFile, watch);
+        } catch (OutOfMemoryError e) {
+            // the Java heap, or JavaCPP's maxphysicalbytes: one clear line, the finished models kept
+            throw new MemoryWatch.MemoryBudgetExceeded(mc.name() + " ran out of memory (" + e.getMessage() + "). "
+                    + budget.advice() + " The Java heap is SEQLAB_HEAP (now " + MemoryUse.gb(Runtime.getRuntime().maxMemory())
+                    + "). Finished models are kept: run the same command again to resume.");
+        } finally {
+            watch.stop();
+            NativeMemory.release(model);
+        }
+    }
+
+    private Results.Run trainAndEvaluate(ModelConfig mc, long seed, ModelShape shape, TaskData p, SequenceModel model, String family,
+                                         Map<String, Object> config, String hash, TrainingConfig t, Path runFile,
+                                         MemoryWatch watch) throws IOException {
+        String key = mc.name() + "-seed" + seed;
         SplittableRandom random = new SplittableRandom(seed);
-        SequenceModel model = f.create(mc, shape, t.options(), seed);
-        console.info(String.format("%s: %s, %,d parameters, %d epochs", mc.name(), family, model.parameterCount(), t.epochs()));
+        long parameters = model.parameterCount();
+        console.info(String.format("%s: %s, %,d parameters, %d epochs", mc.name(), family, parameters, t.epochs()));
         Path ckpt = out.resolve("checkpoints").resolve(key);
         Vocabulary vocab = p.vocabulary();
         List<? extends Batch> valid = p.validPass();
-        Trainer trainer = new Trainer(t, console.listener(),
+        Trainer trainer = new Trainer(t, watch.guard(console.listener()),
                 (m, epoch, step, loss) -> Checkpoint.write(ckpt, m, vocab, epoch, step, loss));
         TrainingResult tr;
         String status = "ok", message = null;
@@ -218,8 +242,8 @@ public final class ExperimentRunner {
         } catch (RuntimeException e) {
             if (e instanceof UserException) throw e;
             console.info(mc.name() + ": failed: " + e);
-            return new Results.Run(mc.name(), family, model.parameterCount(), seed, config, null, "failed",
-                    String.valueOf(e), List.of(), List.of(), null, hash, null, t, null);
+            return new Results.Run(mc.name(), family, parameters, seed, config, null, "failed",
+                    String.valueOf(e), List.of(), List.of(), null, hash, null, t, null, peak(watch));
         }
         if (tr.stopReason() != null) {
             status = tr.diverged() ? "diverged" : tr.pruned() ? "pruned" : "stopped";
@@ -231,31 +255,44 @@ public final class ExperimentRunner {
         Results.Forecast forecast = null;
         boolean values = shape.kind() == OutputKind.VALUES;     // squared error: no perplexity or bits
         if (tr.bestEpoch() > 0) {
+            model.close();                     // the best checkpoint replaces it: never both in memory
             SequenceModel best = Checkpoint.load(ckpt, Families::get);
-            Metrics v = Metrics.of(Evaluation.run(best, valid));
-            EvalStats testStats = Evaluation.run(best, p.testPass());
-            Metrics te = Metrics.of(testStats);
-            metrics = new Results.RunMetrics(Results.finite(v.loss()), values ? null : Results.finite(v.perplexity()),
-                    Results.finite(v.accuracy()), Results.finite(te.loss()), values ? null : Results.finite(te.perplexity()),
-                    Results.finite(te.accuracy()), values ? null : Results.finite(te.bitsPerToken()),
-                    Results.finite(tr.tokensPerSecond()), tr.trainSeconds(), tr.tokensSeen(), tr.bestEpoch());
-            forecast = p.forecast(best);
-            boolean first = seed == cfg.runSeeds().get(0);
-            samples = p.sample(best, mc.name() + (first ? "" : "-seed" + seed), random.split(), out);
-            if (first) picture = p.picture(best, mc.name(), out);
-            String unit = unit(shape.kind());
-            if (forecast != null)
-                console.info(String.format("%s: test MSE %.4g, MAE %.4g, MAPE %.2f%% (original units; normalised loss %.4f), %.1f s, %,.0f values/s",
-                        mc.name(), forecast.testMse(), forecast.testMae(), forecast.testMape() == null ? Double.NaN : forecast.testMape(),
-                        te.loss(), tr.trainSeconds(), tr.tokensPerSecond()));
-            else
-                console.info(String.format("%s: test %.4f nats/" + unit + " (perplexity %.3f, accuracy %.1f%%), %.1f s, %,.0f " + unit + "s/s",
-                        mc.name(), te.loss(), te.perplexity(), 100 * te.accuracy(), tr.trainSeconds(), tr.tokensPerSecond()));
+            try {
+                Metrics v = Metrics.of(Evaluation.run(best, valid));
+                EvalStats testStats = Evaluation.run(best, p.testPass());
+                Metrics te = Metrics.of(testStats);
+                metrics = new Results.RunMetrics(Results.finite(v.loss()), values ? null : Results.finite(v.perplexity()),
+                        Results.finite(v.accuracy()), Results.finite(te.loss()), values ? null : Results.finite(te.perplexity()),
+                        Results.finite(te.accuracy()), values ? null : Results.finite(te.bitsPerToken()),
+                        Results.finite(tr.tokensPerSecond()), tr.trainSeconds(), tr.tokensSeen(), tr.bestEpoch());
+                forecast = p.forecast(best);
+                boolean first = seed == cfg.runSeeds().get(0);
+                samples = p.sample(best, mc.name() + (first ? "" : "-seed" + seed), random.split(), out);
+                if (first) picture = p.picture(best, mc.name(), out);
+                String unit = unit(shape.kind());
+                if (forecast != null)
+                    console.info(String.format("%s: test MSE %.4g, MAE %.4g, MAPE %.2f%% (original units; normalised loss %.4f), %.1f s, %,.0f values/s",
+                            mc.name(), forecast.testMse(), forecast.testMae(), forecast.testMape() == null ? Double.NaN : forecast.testMape(),
+                            te.loss(), tr.trainSeconds(), tr.tokensPerSecond()));
+                else
+                    console.info(String.format("%s: test %.4f nats/" + unit + " (perplexity %.3f, accuracy %.1f%%), %.1f s, %,.0f " + unit + "s/s",
+                            mc.name(), te.loss(), te.perplexity(), 100 * te.accuracy(), tr.trainSeconds(), tr.tokensPerSecond()));
+            } finally {
+                NativeMemory.release(best);
+            }
         }
-        Results.Run run = new Results.Run(mc.name(), family, model.parameterCount(), seed, config, metrics, status,
-                message, tr.history(), samples, out.relativize(ckpt).toString(), hash, picture, t, forecast);
+        Results.MemoryPeak memory = peak(watch);
+        console.info(String.format("%s: peak memory %s resident, %s outside the Java heap", mc.name(),
+                MemoryUse.gb(memory.peakRssBytes()), MemoryUse.gb(memory.peakOffHeapBytes())));
+        Results.Run run = new Results.Run(mc.name(), family, parameters, seed, config, metrics, status,
+                message, tr.history(), samples, out.relativize(ckpt).toString(), hash, picture, t, forecast, memory);
         Json.writeFile(runFile, run);
         return run;
+    }
+
+    private static Results.MemoryPeak peak(MemoryWatch watch) {
+        MemoryWatch.Peak p = watch.stop();
+        return new Results.MemoryPeak(p.rssBytes(), p.offHeapBytes());
     }
 
 

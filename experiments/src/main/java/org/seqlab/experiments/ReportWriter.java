@@ -199,8 +199,8 @@ public final class ReportWriter {
     /** Per-model settings, as the course's comparison asks: size, sequence length, rate, clipping, cost. */
     private String settingsTable() {
         StringBuilder s = new StringBuilder("## Settings and cost\n\n");
-        s.append("| model | family | cell | hidden | layers | dropout | params | seq len | batch | lr | clip | epochs run | train s | tokens/s |\n");
-        s.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        s.append("| model | family | cell | hidden | layers | dropout | params | seq len | batch | lr | clip | epochs run | train s | tokens/s | peak memory | off-heap peak |\n");
+        s.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Results.Run run : r.runs()) {
             var t = run.training() != null ? run.training() : cfg.training();
             String seq = t.batching() == org.seqlab.core.train.TrainingConfig.Batching.EXAMPLES ? "one name" : String.valueOf(t.seqLen());
@@ -208,13 +208,17 @@ public final class ReportWriter {
                     : t.clip().mode().name().toLowerCase(Locale.ROOT) + " " + t.clip().threshold();
             Map<String, Object> c = run.config();
             var m = run.metrics();
-            s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %,d | %s | %d | %s | %s | %d | %s | %s |%n",
+            var mem = run.memory();
+            s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %,d | %s | %d | %s | %s | %d | %s | %s | %s | %s |%n",
                     run.model(), run.family(), opt(c, "cell"), opt(c, "hidden"), opt(c, "layers"), opt(c, "dropout"),
                     run.params(), seq, t.batchSize(), t.lr(), clip, run.curve().size(),
                     m == null ? "—" : String.format(Locale.ROOT, "%.1f", m.trainSeconds()),
-                    m == null || m.trainTokensPerS() == null ? "—" : String.format(Locale.ROOT, "%,.0f", m.trainTokensPerS())));
+                    m == null || m.trainTokensPerS() == null ? "—" : String.format(Locale.ROOT, "%,.0f", m.trainTokensPerS()),
+                    mem == null ? "—" : org.seqlab.core.MemoryUse.gb(mem.peakRssBytes()),
+                    mem == null ? "—" : org.seqlab.core.MemoryUse.gb(mem.peakOffHeapBytes())));
         }
-        return s.append("\n").toString();
+        return s.append("\nPeak memory is the process's resident set while the model trained, was evaluated and sampled; "
+                + "off-heap is the part outside the Java heap (ND4J's arrays, native libraries).\n\n").toString();
     }
 
     private static String opt(Map<String, Object> config, String key) {

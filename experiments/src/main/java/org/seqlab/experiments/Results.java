@@ -89,12 +89,18 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
     public record Run(String model, String family, long params, long seed, Map<String, Object> config,
                       RunMetrics metrics, String status, String message, List<EpochRecord> curve,
                       List<SampleSet> samples, String checkpoint, String configHash, String picture,
-                      org.seqlab.core.train.TrainingConfig training, Forecast forecast) {
+                      org.seqlab.core.train.TrainingConfig training, Forecast forecast, MemoryPeak memory) {
         public Run withModel(String newModel, String newCheckpoint, String newPicture) {
             return new Run(newModel, family, params, seed, config, metrics, status, message, curve, samples, newCheckpoint,
-                    configHash, newPicture, training, forecast);
+                    configHash, newPicture, training, forecast, memory);
         }
     }
+
+    /**
+     * The process's memory while one model trained, was evaluated and sampled: peak resident set
+     * and peak resident memory outside the Java heap (ND4J's arrays and native code), in bytes.
+     */
+    public record MemoryPeak(long peakRssBytes, long peakOffHeapBytes) {}
 
     public record RunMetrics(Double validLoss, Double validPerplexity, Double validAccuracy, Double testLoss,
                              Double testPerplexity, Double testAccuracy, Double testBitsPerToken,

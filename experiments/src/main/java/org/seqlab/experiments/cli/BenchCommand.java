@@ -8,12 +8,12 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Speed benchmarks against the peer scripts in ../shared/bench (run one after the other).",
-        subcommands = {BenchCommand.HandRolled.class, BenchCommand.Lstm.class, BenchCommand.Music.class,
-                BenchCommand.Transformer.class})
+        subcommands = {BenchCommand.HandRolled.class, BenchCommand.Lstm.class, BenchCommand.Memory.class,
+                BenchCommand.Music.class, BenchCommand.Transformer.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: handrolled, lstm, music or transformer");
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: handrolled, lstm, memory, music or transformer");
     }
 
     @Command(name = "handrolled", description = "Hand-rolled vanilla RNN (hidden 100, seq 25) vs NumPy min_char_rnn.py; prints handrolled_vs_numpy_chars_per_s_ratio last.")
@@ -84,6 +84,24 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             Path f = file != null ? file : HandRolledBench.defaultCorpus();
             new org.seqlab.experiments.bench.TransformerBench(f, iters, seconds, System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "memory", description = "Every model of experiments/nottingham.yaml for 120 s each in one JVM; prints each model's peak resident memory and peak_rss_gb last.")
+    static final class Memory implements Callable<Integer> {
+        @Option(names = "--file", description = "experiment file (default experiments/nottingham.yaml)")
+        Path file;
+
+        @Option(names = "--seconds", defaultValue = "120", description = "training budget of each model (default ${DEFAULT-VALUE})")
+        double seconds;
+
+        @Override
+        public Integer call() throws Exception {
+            Path f = file != null ? file : org.seqlab.experiments.bench.Peer.projectRoot().resolve("experiments").resolve("nottingham.yaml");
+            if (!java.nio.file.Files.isRegularFile(f))
+                throw new org.seqlab.core.UserException(f + ": experiment file not found (give one with --file)");
+            new org.seqlab.experiments.bench.MemoryBench(f, seconds, System.out).run();
             return 0;
         }
     }

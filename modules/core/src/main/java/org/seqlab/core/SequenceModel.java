@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * steps, so that {@link Metrics} derives loss/token, perplexity, bits/token and accuracy in one
  * place. A family states which {@link OutputKind}s it handles with {@link ModelFamily#supports}.
  */
-public interface SequenceModel {
+public interface SequenceModel extends AutoCloseable {
     /** The run label from the config (e.g. "rnn-128"). */
     String name();
 
@@ -52,4 +52,12 @@ public interface SequenceModel {
      * outputs.
      */
     void save(Path dir) throws IOException;
+
+    /**
+     * Gives back the model's native (off-heap) memory now rather than whenever the Java GC gets to
+     * it: the runner closes each model before the next one starts, so an experiment's peak memory is
+     * its largest model's, not the sum. The model must not be used afterwards; closing twice is allowed.
+     */
+    @Override
+    void close();
 }

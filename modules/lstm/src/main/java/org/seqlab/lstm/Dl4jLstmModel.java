@@ -166,7 +166,29 @@ public final class Dl4jLstmModel implements SequenceModel {
     }
 
     /** DL4J's NCW arrays for a batch: features [rows, width or 1, T], labels [rows, width, T], mask [rows, T]. */
-    private record Arrays(INDArray features, INDArray labels, INDArray mask) {}
+    /** One batch as DL4J's [rows, width, steps] arrays; closed after use so a step leaves nothing to the GC. */
+    private record Arrays(INDArray features, INDArray labels, INDArray mask) implements AutoCloseable {
+        @Override
+        public void close() {
+            features.close();
+            labels.close();
+            mask.close();
+        }
+    }
+
+    /** The network's output as c-order floats; the output and any copy made here are freed. */
+    private static float[] floats(INDArray out) {
+        INDArray f = out.castTo(DataType.FLOAT), c = f.dup('c');
+        float[] values = c.data().asFloat();
+        for (INDArray a : new INDArray[]{c, f, out}) if (a.closeable() && !a.wasClosed()) a.close();
+        return values;
+    }
+
+    /** Frees the network's parameters, gradients, updater state and carried states now. */
+    @Override
+    public void close() {
+        net.close();
+    }
 
     private Arrays arrays(Batch batch) {
         int rows = batch.rows(), len = batch.length(), w = shape.width();
@@ -209,7 +231,11 @@ public final class Dl4jLstmModel implements SequenceModel {
         }
         Arrays a = arrays(batch);
         control.reset(batch.rows());
-        net.fit(new DataSet(a.features(), a.labels(), a.mask(), a.mask()));
+        try {
+            net.fit(new DataSet(a.features(), a.labels(), a.mask(), a.mask()));
+        } finally {
+            a.close();
+        }
         return new EvalStats(control.lossSum, batch.steps(), 0, 0);
     }
 
@@ -233,14 +259,18 @@ public final class Dl4jLstmModel implements SequenceModel {
     private double[] forward(Batch batch, boolean continues) {
         Arrays a = arrays(batch);
         INDArray probs;
-        if (config.bidirectional()) {
-            probs = net.output(a.features(), false, a.mask(), a.mask());
-        } else {
-            if (!continues) net.rnnClearPreviousState();
-            probs = net.rnnTimeStep(a.features());
+        try {
+            if (config.bidirectional()) {
+                probs = net.output(a.features(), false, a.mask(), a.mask());
+            } else {
+                if (!continues) net.rnnClearPreviousState();
+                probs = net.rnnTimeStep(a.features());
+            }
+        } finally {
+            a.close();
         }
         int rows = batch.rows(), len = batch.length(), w = shape.width();
-        float[] p = probs.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] p = floats(probs);
         double[] logits = new double[rows * len * w];
         for (int r = 0; r < rows; r++)
             for (int k = 0; k < w; k++)
@@ -288,7 +318,7 @@ public final class Dl4jLstmModel implements SequenceModel {
             }
 
             private float[] logitsOf(INDArray out) {
-                float[] p = out.castTo(DataType.FLOAT).dup('c').data().asFloat();
+                float[] p = floats(out);
                 float[] l = new float[p.length];
                 for (int k = 0; k < p.length; k++) l[k] = (float) logit(p[k], shape.kind());
                 return l;

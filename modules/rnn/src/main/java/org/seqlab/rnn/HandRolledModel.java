@@ -109,6 +109,18 @@ public final class HandRolledModel implements SequenceModel, Inspectable {
     @Override public long seed() { return seed; }
     @Override public long parameterCount() { return params.count(); }
 
+    /**
+     * Frees the weights, gradients and optimiser state now; the per-shape scratch buffers are
+     * dropped and go with the next collection.
+     */
+    @Override
+    public void close() {
+        for (INDArray a : new INDArray[]{params.flat, params.gradient, updater.state()})
+            if (a != null && a.closeable() && !a.wasClosed()) a.close();
+        trainState = evalState = null;
+        lastOutput = null;
+    }
+
     /** Scratch arrays of the network for one (steps, rows) shape, reused across batches. */
     private final class Buffers {
         final INDArray x, logits, dLogits;

@@ -1,6 +1,5 @@
 package org.seqlab.transformer;
 
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -39,6 +38,12 @@ import java.util.SplittableRandom;
 public final class TransformerModel implements SequenceModel, org.seqlab.core.Inspectable {
     static final String FAMILY = "transformer";
     private static final float NEG = -1e9f;
+    /** SameDiff's name for the gradient function it derives from the graph. */
+    private static final String GRADIENT_FUNCTION = "grad";
+
+    static {
+        BoundedSessions.install();
+    }
 
     private final TransformerConfig config;
     private final ModelShape shape;
@@ -47,6 +52,9 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
     private final TransformerGraph graph;
     private final List<INDArray> params = new ArrayList<>();
     private final List<String> names;
+    /** The gradient variable of each parameter, in {@link #names}' order, in {@link #gradientGraph}. */
+    private final List<String> gradientNames;
+    private final org.nd4j.autodiff.samediff.SameDiff gradientGraph;
     private final INDArray[] grads;
     private final TransformerOptimizer optimizer;
     private final SplittableRandom dropRandom;
@@ -72,6 +80,8 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         optimizer = new TransformerOptimizer(options.optimizer(), options.clip(), graph.params);
         dropRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
         quietly(graph.sd::createGradFunction);
+        gradientGraph = graph.sd.getFunction(GRADIENT_FUNCTION);
+        gradientNames = names.stream().map(n -> graph.sd.getVariable(n).getGradient().name()).toList();
         if (applyInit && config.init() != null) startFrom(Path.of(config.init().checkpoint()));
     }
 
@@ -199,21 +209,59 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
     }
 
     /** One forward (and backward when training) pass of a piece of {@code rows × len} steps. */
+    /**
+     * One forward (and backward when training) pass of a piece of {@code rows × len} steps. The
+     * gradient function is executed directly rather than through {@code calculateGradientsAndOutputs},
+     * which switches SameDiff's array releases off (see {@link BoundedSessions}); every array made
+     * here, placeholders and outputs, is closed before returning, so a step leaves nothing to the GC.
+     */
     private float[] run(int rows, int len, float[] x, float[] y, float[] weights, boolean train) {
         int w = shape.width(), n = rows * len;
         Map<String, INDArray> ph = placeholders(rows, len, x, train);
-        INDArray logits;
-        if (train) {
-            ph.put(TransformerGraph.Y, Nd4j.create(y, new long[]{n, w}, 'c'));
-            ph.put(TransformerGraph.WEIGHTS, Nd4j.create(weights, new long[]{n}, 'c'));
-            OutAndGrad og = graph.sd.calculateGradientsAndOutputs(ph, List.of(TransformerGraph.LOGITS), names);
-            Map<String, INDArray> g = og.getGradients();
-            for (int i = 0; i < grads.length; i++) grads[i].addi(g.get(names.get(i)));
-            logits = og.getOutputs().get(TransformerGraph.LOGITS);
-        } else {
-            logits = graph.sd.output(ph, TransformerGraph.LOGITS).get(TransformerGraph.LOGITS);
+        Map<String, INDArray> out = null;
+        try {
+            if (train) {
+                ph.put(TransformerGraph.Y, Nd4j.create(y, new long[]{n, w}, 'c'));
+                ph.put(TransformerGraph.WEIGHTS, Nd4j.create(weights, new long[]{n}, 'c'));
+                List<String> wanted = new ArrayList<>(gradientNames);
+                wanted.add(TransformerGraph.LOGITS);
+                out = gradientGraph.output(ph, wanted);
+                for (int i = 0; i < grads.length; i++) grads[i].addi(out.get(gradientNames.get(i)));
+            } else {
+                out = graph.sd.output(ph, TransformerGraph.LOGITS);
+            }
+            return out.get(TransformerGraph.LOGITS).reshape(-1).toFloatVector();
+        } finally {
+            closeAll(ph.values());
+            if (out != null) closeAll(out.values());
         }
-        return logits.reshape(-1).toFloatVector();
+    }
+
+    /** Bytes SameDiff keeps cached for reuse in this model's sessions (for tests). */
+    long cachedBytes() {
+        return BoundedSessions.cachedBytes(graph.sd) + BoundedSessions.cachedBytes(gradientGraph);
+    }
+
+    /** Frees arrays made for one call now; cached constants (shared masks and positions) stay. */
+    private void closeAll(java.util.Collection<INDArray> arrays) {
+        for (INDArray a : arrays)
+            if (a != null && !constants.containsValue(a) && a.closeable()) a.close();
+    }
+
+    /**
+     * Gives back the model's native memory: SameDiff's cached arrays, the weights, gradients,
+     * optimiser state and cached masks. The model must not be used afterwards.
+     */
+    @Override
+    public void close() {
+        BoundedSessions.release(graph.sd);
+        BoundedSessions.release(gradientGraph);
+        List<INDArray> owned = new ArrayList<>(constants.values());
+        constants.clear();
+        owned.addAll(java.util.Arrays.asList(grads));
+        owned.addAll(params);
+        if (optimizer.state() != null) owned.add(optimizer.state());
+        for (INDArray a : owned) if (a.closeable()) a.close();
     }
 
     /** The inputs of one piece: features, shapes, the attention bias, positions and dropout masks. */
@@ -250,7 +298,8 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
             wanted.add(TransformerGraph.attention(l));
             wanted.add(TransformerGraph.residual(l));
         }
-        Map<String, INDArray> out = graph.sd.output(placeholders(1, len, x, false), wanted.toArray(String[]::new));
+        Map<String, INDArray> ph = placeholders(1, len, x, false);
+        Map<String, INDArray> out = graph.sd.output(ph, wanted.toArray(String[]::new));
         Map<String, float[][]> pictures = new java.util.LinkedHashMap<>();
         for (int l = 0; l < config.layers(); l++) {
             INDArray att = out.get(TransformerGraph.attention(l)).mean(0, 1);   // [T, T], mean over heads
@@ -259,6 +308,8 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
             double max = Math.max(1e-12, stream.amaxNumber().doubleValue());
             pictures.put("block " + l + " residual stream (÷ its max)", stream.div(max).toFloatMatrix());
         }
+        closeAll(ph.values());
+        closeAll(out.values());
         return pictures;
     }
 

@@ -41,6 +41,23 @@ class TransformerBehaviourTest {
         return new TokenBatch(rows, length, in, out);
     }
 
+    /**
+     * The cause of a shipped experiment's 24 GB: SameDiff's calculateGradientsAndOutputs switches its
+     * array releases off, so every step's activations and gradients waited for the GC. Steps must
+     * hand their arrays back to a bounded cache, and closing the model must empty it.
+     */
+    @Test
+    void trainingStepsGiveTheirArraysBackToABoundedCache() {
+        TransformerModel m = (TransformerModel) model(config(16, 0.1, TransformerConfig.Positions.LEARNED), 3);
+        for (int i = 0; i < 3; i++) m.trainStep(tokens(4, 16, 70 + i), 1e-3);
+        m.evaluate(tokens(4, 16, 80));
+        long cached = m.cachedBytes();
+        assertTrue(cached > 0, "the steps' arrays should be released into SameDiff's cache, not left to the GC");
+        assertTrue(cached <= 2 * BoundedSessions.CACHE_BYTES, "two sessions, each capped: " + cached);
+        m.close();
+        assertEquals(0, m.cachedBytes(), "closing the model gives the cached arrays back");
+    }
+
     @Test
     void changingALaterTokenNeverChangesAnEarlierOutput() {
         for (TransformerConfig.Positions positions : TransformerConfig.Positions.values()) {

@@ -7,6 +7,7 @@ import org.seqlab.core.ClipSpec;
 import org.seqlab.core.EvalStats;
 import org.seqlab.core.FrameBatch;
 import org.seqlab.core.Generator;
+import org.seqlab.core.MemoryUse;
 import org.seqlab.core.ModelConfig;
 import org.seqlab.core.ModelFamily;
 import org.seqlab.core.ModelShape;
@@ -78,6 +79,50 @@ public abstract class SequenceModelContract {
         int[] seq = new int[21];
         for (int i = 0; i < seq.length; i++) seq[i] = r.nextInt(VOCAB);
         return new TokenBatch(1, 20, java.util.Arrays.copyOf(seq, 20), java.util.Arrays.copyOfRange(seq, 1, 21));
+    }
+
+    /**
+     * No growth step over step: after a warm-up, two hundred training steps (carried state,
+     * evaluations between) leave the memory outside the Java heap where it was, once garbage is
+     * collected. A family that keeps something per step (arrays, session state, ids) grows here.
+     */
+    @Test
+    void offHeapMemoryStaysFlatWhileTraining() throws InterruptedException {
+        Assumptions.assumeTrue(MemoryUse.measurable(), "this system does not report resident memory");
+        SequenceModel m = tokenModel(5);
+        TokenBatch first = randomTokens(8, 24, 21), next = randomTokens(8, 24, 22);
+        TokenBatch continued = new TokenBatch(8, 24, next.inputs(), next.targets(), next.mask(), true);
+        for (int i = 0; i < 40; i++) step(m, i, first, continued);
+        long base = settledOffHeap(), most = base;
+        StringBuilder seen = new StringBuilder();
+        for (int i = 40; i < 240; i++) {
+            step(m, i, first, continued);
+            if (i % 50 == 39) {
+                long now = MemoryUse.now().offHeapBytes();
+                most = Math.max(most, now);
+                seen.append(String.format(java.util.Locale.ROOT, " %d:%+.1f", i + 1, (now - base) / 1e6));
+            }
+        }
+        long end = settledOffHeap();
+        m.close();
+        m.close();                // closing twice is allowed
+        assertTrue(end - base < FLAT_BYTES, String.format(java.util.Locale.ROOT,
+                "%s: off-heap memory grew by %.1f MB over 200 steps after warm-up, garbage collected (before collecting, MB at every 50th step:%s)",
+                family().key(), (end - base) / 1e6, seen));
+    }
+
+    /** How much the off-heap memory may move over the flatness test: allocator noise, not per-step growth. */
+    private static final long FLAT_BYTES = 16L << 20;
+
+    private static long settledOffHeap() throws InterruptedException {
+        System.gc();
+        Thread.sleep(300);        // the backends' deallocator threads free what the collection found
+        return MemoryUse.now().offHeapBytes();
+    }
+
+    private static void step(SequenceModel m, int i, TokenBatch first, TokenBatch continued) {
+        m.trainStep(i % 2 == 0 ? first : continued, 1e-3);
+        if (i % 25 == 24) m.evaluate(first);
     }
 
     @Test

@@ -45,6 +45,7 @@ class TrainerTest {
         public float[] logits(Batch b) { return new float[0]; }
         public Generator generator() { return null; }
         public void save(Path dir) {}
+        public void close() {}
     }
 
     private static BatchSource source(int perEpoch) {
