@@ -60,7 +60,7 @@ public final class ExperimentRunner {
     private final String command;
     private final Catalogue catalogue;
     private DataSources.Resolved source;
-    private final MemoryBudget budget = MemoryBudget.fromEnvironment();
+    private MemoryBudget budget = MemoryBudget.fromEnvironment();
 
     /** A runner whose registry datasets come through the environment's cache ($SEQLAB_CACHE, $SEQLAB_OFFLINE). */
     public ExperimentRunner(ConfigLoader.Loaded loaded, Path out, Console console, boolean fresh, String command) {
@@ -76,6 +76,12 @@ public final class ExperimentRunner {
         this.fresh = fresh;
         this.command = command;
         this.catalogue = catalogue;
+    }
+
+    /** Another off-heap budget than $SEQLAB_MAX_OFFHEAP's (tests). */
+    ExperimentRunner withBudget(MemoryBudget b) {
+        this.budget = b;
+        return this;
     }
 
     /**

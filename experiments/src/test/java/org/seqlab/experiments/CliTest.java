@@ -74,7 +74,11 @@ class CliTest {
             assertEquals(Math.exp(m.get("test_loss").asDouble()), m.get("test_perplexity").asDouble(), 1e-9);
             assertTrue(m.get("test_loss").asDouble() > optimum, "no model beats the entropy rate on average");
             assertTrue(Files.exists(out.resolve(run.get("checkpoint").asText()).resolve("checkpoint.json")));
+            JsonNode mem = run.get("memory");
+            assertTrue(mem.get("peak_rss_bytes").asLong() > mem.get("peak_off_heap_bytes").asLong()
+                    && mem.get("peak_off_heap_bytes").asLong() > 0, "peak memory of the run: " + mem);
         }
+        assertTrue(Files.readString(out.resolve("report.md")).contains("| peak memory | off-heap peak |"), "memory in the settings-and-cost table");
         JsonNode prov = Json.MAPPER.readTree(out.resolve("provenance.json").toFile());
         for (String k : List.of("config", "dataset_sha256", "seed", "jvm", "backend", "start_time", "end_time"))
             assertFalse(prov.get(k).isNull(), k);
@@ -90,6 +94,26 @@ class CliTest {
         CliRun s = run("sample", out.resolve(ckpt).toString(), "-n", "4", "-t", "0.8");
         assertEquals(0, s.code(), s.err());
         assertEquals(4, s.out().lines().count(), s.out());
+    }
+
+    /** A model that needs more memory than the budget stops with one line naming it and the setting, exit 2 (a user error). */
+    @Test
+    void aRunOverItsMemoryBudgetStopsWithOneClearLine() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("tiny.yaml"), TINY);
+        List<String> lines = new java.util.ArrayList<>();
+        ExperimentRunner.Console console = new ExperimentRunner.Console() {
+            @Override public void info(String line) { lines.add(line); }
+            @Override public org.seqlab.core.train.TrainingListener listener() { return org.seqlab.core.train.TrainingListener.SILENT; }
+        };
+        ExperimentRunner runner = new ExperimentRunner(ConfigLoader.load(yaml, List.of()), dir.resolve("over"), console, true, "test")
+                .withBudget(new org.seqlab.core.MemoryBudget(1 << 20, "SEQLAB_MAX_OFFHEAP=1M"));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.seqlab.core.MemoryWatch.MemoryBudgetExceeded.class, runner::run);
+        assertTrue(e instanceof org.seqlab.core.UserException, "a user error: exit code 2");
+        for (String part : List.of("rnn-small needs more memory than allowed", "over the budget of", "SEQLAB_MAX_OFFHEAP=1M",
+                "training.batch_size", "run the same command again to resume"))
+            assertTrue(e.getMessage().contains(part), part + " in: " + e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line");
+        assertFalse(Files.exists(dir.resolve("over").resolve("results.json")), "no results for a run that did not finish");
     }
 
     @Test

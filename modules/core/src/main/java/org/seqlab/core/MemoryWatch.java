@@ -10,6 +10,12 @@ import org.seqlab.core.train.TrainingListener;
  * and, if the memory is really in use, stops the run with {@link MemoryBudgetExceeded}, which
  * names the model, what it used and what to change. Checking costs a volatile read per step.
  *
+ * <p>ND4J (like every JavaCPP library) frees an array's native memory when the GC collects its
+ * small Java wrapper; wrappers that reached the old generation wait for a full collection, which a
+ * run with a small heap rarely needs. So when the resident set has grown by {@value #COLLECT_GROWTH_MB}
+ * MB since the last collection, the watcher asks for one (at most every {@value #COLLECT_EVERY_MS} ms):
+ * garbage can never pile up into gigabytes, whatever a library leaves behind.
+ *
  * <p>Last line of defence: at {@value #KILL_FRACTION} of physical memory the kernel's OOM killer is
  * close, so the watcher itself prints the same kind of line and exits with status 2. Finished
  * models and the best checkpoint so far are already on disk (every write is temp file + rename).
@@ -17,6 +23,8 @@ import org.seqlab.core.train.TrainingListener;
 public final class MemoryWatch implements AutoCloseable {
     static final long PERIOD_MS = 100;
     static final double KILL_FRACTION = 0.92;
+    static final long COLLECT_GROWTH_MB = 256;
+    static final long COLLECT_EVERY_MS = 5000;
 
     /** What a run used: the peak resident set and the peak resident memory outside the Java heap. */
     public record Peak(long rssBytes, long offHeapBytes) {}
@@ -28,7 +36,8 @@ public final class MemoryWatch implements AutoCloseable {
     private final boolean kernelPeak;
     private volatile boolean running = true;
     private volatile long offHeap, peakRss, peakOffHeap;
-    private long heapResident, samples;
+    private long heapResident, samples, lastCollect;
+    private volatile long afterCollect;
 
     /** Starts watching {@code model}'s run under {@code budget}. */
     public MemoryWatch(String model, MemoryBudget budget) {
@@ -37,7 +46,7 @@ public final class MemoryWatch implements AutoCloseable {
         long physical = MemoryUse.physicalBytes();
         this.killAt = physical > 0 ? (long) (KILL_FRACTION * physical) : Long.MAX_VALUE;
         kernelPeak = MemoryUse.resetPeak();
-        sample(true);
+        afterCollect = sample(true).rssBytes();
         sampler = new Thread(this::loop, "seqlab-memory-" + model);
         sampler.setDaemon(true);
         sampler.start();
@@ -52,12 +61,28 @@ public final class MemoryWatch implements AutoCloseable {
                         + budget.advice() + " Finished models are kept: run the same command again to resume.");
                 System.exit(2);
             }
+            long now = System.currentTimeMillis();
+            if (m.rssBytes() - afterCollect > COLLECT_GROWTH_MB << 20 && now - lastCollect > COLLECT_EVERY_MS) {
+                System.gc();
+                lastCollect = now;
+                afterCollect = collected();
+            }
             try {
                 Thread.sleep(PERIOD_MS);
             } catch (InterruptedException e) {
                 return;
             }
         }
+    }
+
+    /** The resident set once ND4J's deallocator threads have freed what a collection found. */
+    private static long collected() {
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return MemoryUse.rssNow();
     }
 
     /** RSS every time; the heap's resident size (a read of the memory map) every tenth time or when asked. */
@@ -77,11 +102,7 @@ public final class MemoryWatch implements AutoCloseable {
     public void check(String where) {
         if (offHeap <= budget.offHeapBytes()) return;
         System.gc();
-        try {
-            Thread.sleep(300);    // ND4J's deallocator threads free what the collection found
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        afterCollect = collected();
         MemoryUse m = sample(true);
         if (m.offHeapBytes() > budget.offHeapBytes())
             throw new MemoryBudgetExceeded(model + " needs more memory than allowed: " + MemoryUse.gb(m.offHeapBytes())

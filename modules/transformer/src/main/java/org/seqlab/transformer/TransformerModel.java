@@ -58,7 +58,18 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
     private final INDArray[] grads;
     private final TransformerOptimizer optimizer;
     private final SplittableRandom dropRandom;
-    private final Map<String, INDArray> constants = new HashMap<>();
+    /**
+     * Masks and positions per shape, the most recently used kept (generation walks through every
+     * length up to the context, which would otherwise keep one of each); evicted ones are freed.
+     */
+    private final Map<String, INDArray> constants = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, INDArray> eldest) {
+            if (size() <= 12) return false;
+            if (eldest.getValue().closeable()) eldest.getValue().close();
+            return true;
+        }
+    };
     /** The last inputs of each row of the previous batch (at most context − 1 steps, oldest first). */
     private float[][] carry;
     private int[] carrySteps;
@@ -275,8 +286,9 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
             ph.put(TransformerGraph.POS, constants.computeIfAbsent("pos" + rows + "x" + len, k -> positions(rows, len)));
         for (TransformerGraph.DropSite d : graph.drops) {
             long[] s = d.attention() ? new long[]{rows, config.heads(), len, len} : new long[]{n, config.embedding()};
+            // evaluation multiplies by a broadcast 1 of the same rank: no mask the size of the attention weights
             ph.put(d.name(), train ? dropMask(s, d.p())
-                    : constants.computeIfAbsent("ones" + java.util.Arrays.toString(s), k -> Nd4j.ones(DataType.FLOAT, s)));
+                    : constants.computeIfAbsent("ones" + s.length, k -> Nd4j.ones(DataType.FLOAT, broadcastOne(s.length))));
         }
         return ph;
     }
@@ -322,6 +334,13 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         } finally {
             System.setOut(out);
         }
+    }
+
+    /** The shape [1, …, 1] of {@code rank} dimensions. */
+    private static long[] broadcastOne(int rank) {
+        long[] shape = new long[rank];
+        java.util.Arrays.fill(shape, 1L);
+        return shape;
     }
 
     /** Causal mask (−1e9 above the diagonal) plus, for ALiBi, −slope·distance per head. */
