@@ -11,6 +11,13 @@ import java.util.concurrent.Callable;
         subcommands = {BenchCommand.HandRolled.class, BenchCommand.Lstm.class, BenchCommand.Memory.class,
                 BenchCommand.Music.class, BenchCommand.Transformer.class})
 final class BenchCommand implements Runnable {
+    /** {@code f} when it is a file, else a user error saying what was looked for. */
+    static Path existing(Path f, String what) {
+        if (!java.nio.file.Files.isRegularFile(f))
+            throw new org.seqlab.core.UserException(f + ": " + what + " not found (give one with --file)");
+        return f;
+    }
+
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: handrolled, lstm, memory, music or transformer");
@@ -45,9 +52,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Path f = file != null ? file : org.seqlab.experiments.bench.Peer.sharedDir().resolve("datasets").resolve("nottingham.json");
-            if (!java.nio.file.Files.isRegularFile(f))
-                throw new org.seqlab.core.UserException(f + ": piano-roll file not found (give one with --file)");
+            Path f = existing(file != null ? file : org.seqlab.experiments.bench.Peer.sharedDir().resolve("datasets").resolve("nottingham.json"),
+                    "piano-roll file");
             new org.seqlab.experiments.bench.MusicBench(f, seconds, System.out).run();
             return 0;
         }
@@ -98,9 +104,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Path f = file != null ? file : org.seqlab.experiments.bench.Peer.projectRoot().resolve("experiments").resolve("nottingham.yaml");
-            if (!java.nio.file.Files.isRegularFile(f))
-                throw new org.seqlab.core.UserException(f + ": experiment file not found (give one with --file)");
+            Path f = existing(file != null ? file : org.seqlab.experiments.bench.Peer.projectRoot().resolve("experiments").resolve("nottingham.yaml"),
+                    "experiment file");
             new org.seqlab.experiments.bench.MemoryBench(f, seconds, System.out).run();
             return 0;
         }
