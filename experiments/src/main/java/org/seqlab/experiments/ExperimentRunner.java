@@ -2,6 +2,7 @@ package org.seqlab.experiments;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import org.nd4j.linalg.factory.Nd4j;
+import org.seqlab.core.Capabilities;
 import org.seqlab.core.Batch;
 import org.seqlab.core.EvalStats;
 import org.seqlab.core.Evaluation;
@@ -119,6 +120,11 @@ public final class ExperimentRunner {
             } catch (FieldException e) {
                 throw where.error("models[" + i + "]", e);
             }
+            Capabilities can = f.capabilities(cfg.models().get(i), data.shape());
+            if (!can.generates() && data.shape().kind() == OutputKind.VALUES)
+                throw where.error("models[" + i + "]", "this " + f.key() + " configuration cannot run step by step, which forecasts need");
+            if (!can.generates())
+                console.info(cfg.models().get(i).name() + ": cannot generate (it reads whole sequences), so it is trained and scored without samples or a piano-roll picture");
             String init = cfg.models().get(i).initCheckpoint();
             if (init != null) checkInitCheckpoint(where, "models[" + i + "].init.checkpoint", Path.of(init), f.key(), data);
         }
@@ -273,8 +279,9 @@ public final class ExperimentRunner {
                         Results.finite(tr.tokensPerSecond()), tr.trainSeconds(), tr.tokensSeen(), tr.bestEpoch());
                 forecast = p.forecast(best);
                 boolean first = seed == cfg.runSeeds().get(0);
-                samples = p.sample(best, mc.name() + (first ? "" : "-seed" + seed), random.split(), out);
-                if (first) picture = p.picture(best, mc.name(), out);
+                boolean generates = Families.get(family).capabilities(mc, shape).generates();
+                if (generates) samples = p.sample(best, mc.name() + (first ? "" : "-seed" + seed), random.split(), out);
+                if (first && generates) picture = p.picture(best, mc.name(), out);
                 String unit = unit(shape.kind());
                 if (forecast != null)
                     console.info(String.format("%s: test MSE %.4g, MAE %.4g, MAPE %.2f%% (original units; normalised loss %.4f), %.1f s, %,.0f values/s",

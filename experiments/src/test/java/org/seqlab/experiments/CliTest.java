@@ -289,6 +289,28 @@ class CliTest {
         assertUserError(Files.readString(yaml), "training.batching: does not apply to piano rolls", "--set", "training.batching=examples");
     }
 
+    /** A bidirectional network cannot generate: the runner says so before training, then trains and scores it without samples. */
+    @Test
+    void aModelThatCannotGenerateIsTrainedAndScoredWithoutSamples() throws Exception {
+        Path json = pianoRollJson();
+        Path yaml = Files.writeString(dir.resolve("bi.yaml"), """
+                name: bi
+                data: {source: %s}
+                models:
+                  - {family: dl4j-lstm, name: bi, hidden: 8, bidirectional: true}
+                training: {epochs: 2, batch_size: 4, seq_len: 16, lr: 0.02}
+                samples: {count: 2, temperatures: [1.0], max_length: 16}
+                """.formatted(json));
+        Path out = dir.resolve("bi");
+        CliRun o = run("run", yaml.toString(), "--out", out.toString());
+        assertEquals(0, o.code(), o.err() + o.out());
+        assertTrue(o.out().indexOf("bi: cannot generate") < o.out().indexOf("bi: dl4j-lstm,"), o.out());
+        JsonNode run = Json.MAPPER.readTree(out.resolve("results.json").toFile()).get("runs").get(0);
+        assertEquals("ok", run.get("status").asText());
+        assertTrue(run.get("metrics").get("test_loss").asDouble() > 0);
+        assertEquals(0, run.get("samples").size(), "no samples from a model that cannot generate");
+    }
+
     @Test
     void midiDirectoriesTrainWithEveryEncodingAndSkipBrokenFiles() throws Exception {
         Path midi = Files.createDirectories(dir.resolve("midi/sub"));

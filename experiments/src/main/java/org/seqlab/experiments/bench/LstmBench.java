@@ -37,7 +37,7 @@ public final class LstmBench {
         Vocabulary v = corpus.vocabulary();
         out.printf(Locale.ROOT, "corpus %s: %,d characters, vocabulary %d; %.0f s per measurement%n", file, corpus.stream().length, v.size(), seconds);
         Dl4jLstmConfig cfg = new Dl4jLstmConfig("bench", 256, null, 2, 0.2, null, null, null, null, null, null, null, null, null);
-        TrainingOptions adam = new TrainingOptions(new OptimizerSpec(OptimizerSpec.Type.ADAM, null, null, null, null),
+        TrainingOptions adam = new TrainingOptions(OptimizerSpec.of(OptimizerSpec.Type.ADAM),
                 new ClipSpec(ClipSpec.Mode.NORM, 5.0));
         SequenceModel m = new Dl4jLstmFamily().create(cfg, ModelShape.tokens(v.size()), adam, 1);
         Throughput t = Throughput.measure(m, new RandomWindows(corpus.peerTrain(), 32, 100,

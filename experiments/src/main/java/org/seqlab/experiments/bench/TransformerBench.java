@@ -50,7 +50,7 @@ public final class TransformerBench {
                 file, corpus.stream().length, v.size(), iterations, capSeconds);
 
         TransformerConfig cfg = TransformerConfig.of("bench", LAYERS, HEADS, WIDTH, CONTEXT);
-        TrainingOptions adamw = new TrainingOptions(new OptimizerSpec(OptimizerSpec.Type.ADAMW, null, null, null, 0.0),
+        TrainingOptions adamw = new TrainingOptions(OptimizerSpec.of(OptimizerSpec.Type.ADAMW).withWeightDecay(0.0),
                 new ClipSpec(ClipSpec.Mode.NORM, 1.0));
         SequenceModel m = new TransformerFamily().create(cfg, ModelShape.tokens(v.size()), adamw, 1337);
         RandomWindows batches = new RandomWindows(train, BATCH, CONTEXT, new SplittableRandom(1337));

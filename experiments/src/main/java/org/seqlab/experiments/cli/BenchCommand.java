@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Speed benchmarks against the peer scripts in ../shared/bench (run one after the other).",
         subcommands = {BenchCommand.HandRolled.class, BenchCommand.Lstm.class, BenchCommand.Memory.class,
-                BenchCommand.Music.class, BenchCommand.Transformer.class})
+                BenchCommand.Music.class, BenchCommand.Parity.class, BenchCommand.Transformer.class})
 final class BenchCommand implements Runnable {
     /** {@code f} when it is a file, else a user error saying what was looked for. */
     static Path existing(Path f, String what) {
@@ -20,7 +20,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: handrolled, lstm, memory, music or transformer");
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: handrolled, lstm, memory, music, parity or transformer");
     }
 
     @Command(name = "handrolled", description = "Hand-rolled vanilla RNN (hidden 100, seq 25) vs NumPy min_char_rnn.py; prints handrolled_vs_numpy_chars_per_s_ratio last.")
@@ -90,6 +90,18 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             Path f = file != null ? file : HandRolledBench.defaultCorpus();
             new org.seqlab.experiments.bench.TransformerBench(f, iters, seconds, System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "parity", description = "Every family against its PyTorch twin (peers/parity_twin.py), step for step in float64: AdamW, clipping, warmup + cosine; prints parity_<case>_max_rel_loss_diff= per case and parity_max_rel_loss_diff= last.")
+    static final class Parity implements Callable<Integer> {
+        @Option(names = "--steps", defaultValue = "200", description = "training steps of each side (default ${DEFAULT-VALUE})")
+        int steps;
+
+        @Override
+        public Integer call() throws Exception {
+            new org.seqlab.experiments.bench.ParityBench(steps, System.out).run();
             return 0;
         }
     }

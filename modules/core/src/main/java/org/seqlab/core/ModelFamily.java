@@ -32,6 +32,11 @@ public interface ModelFamily {
      */
     default void validate(ModelConfig config, ModelShape shape) {}
 
+    /** What models of {@code config} can do with data of {@code shape}; everything, unless a family says otherwise. */
+    default Capabilities capabilities(ModelConfig config, ModelShape shape) {
+        return Capabilities.ALL;
+    }
+
     SequenceModel create(ModelConfig config, ModelShape shape, TrainingOptions options, long seed);
 
     SequenceModel load(Path dir) throws IOException;

@@ -16,8 +16,9 @@ import java.util.List;
  * @param dropout       drop probability between layers (seqlab speaks drop probability; DL4J's
  *                      dropOut(p) takes the retain probability, so it gets 1 - dropout)
  * @param weightNoise   std of additive Gaussian weight noise during training (0 = off)
- * @param l2            L2 penalty coefficient (0 = off)
- * @param weightDecay   decoupled weight decay coefficient (0 = off; AdamW sets it from the optimiser)
+ * @param l2            L2 penalty on the weight matrices, (l2 / 2) * |W|^2 added to the objective (0 = off);
+ *                      decoupled weight decay is the optimiser's (training.optimizer.weight_decay)
+ * @param precision     float (default) or double (for parity checks against a float64 reference)
  * @param input         onehot, or embedding (a learned embedding_size vector per token)
  * @param embeddingSize width of the embedding when input is embedding
  * @param projection    width of a linear projection between the last LSTM and the output (0 = none)
@@ -26,10 +27,12 @@ import java.util.List;
  * @param tbpttBackward truncated BPTT backward length (default = tbptt)
  */
 public record Dl4jLstmConfig(String name, Integer hidden, List<Integer> hiddenSizes, Integer layers, Double dropout,
-                             Double weightNoise, Double l2, Double weightDecay, Input input, Integer embeddingSize,
+                             Double weightNoise, Double l2, Precision precision, Input input, Integer embeddingSize,
                              Integer projection, Boolean bidirectional, Integer tbptt, Integer tbpttBackward)
         implements ModelConfig {
     public enum Input { ONEHOT, EMBEDDING }
+
+    public enum Precision { FLOAT, DOUBLE }
 
     public Dl4jLstmConfig {
         if (name == null) name = "dl4j-lstm";
@@ -38,7 +41,7 @@ public record Dl4jLstmConfig(String name, Integer hidden, List<Integer> hiddenSi
         if (dropout == null) dropout = 0.0;
         if (weightNoise == null) weightNoise = 0.0;
         if (l2 == null) l2 = 0.0;
-        if (weightDecay == null) weightDecay = 0.0;
+        if (precision == null) precision = Precision.FLOAT;
         if (input == null) input = Input.ONEHOT;
         if (embeddingSize == null) embeddingSize = 64;
         if (projection == null) projection = 0;
@@ -57,7 +60,6 @@ public record Dl4jLstmConfig(String name, Integer hidden, List<Integer> hiddenSi
         Check.range("dropout", dropout, 0, 1, false);
         Check.nonNegative("weight_noise", weightNoise);
         Check.nonNegative("l2", l2);
-        Check.nonNegative("weight_decay", weightDecay);
         Check.atLeast("embedding_size", embeddingSize, 1);
         Check.atLeast("projection", projection, 0);
         Check.atLeast("tbptt", tbptt, 0);

@@ -1,5 +1,6 @@
 package org.seqlab.lstm;
 
+import org.seqlab.core.Capabilities;
 import org.seqlab.core.ModelConfig;
 import org.seqlab.core.ModelFamily;
 import org.seqlab.core.ModelShape;
@@ -35,6 +36,12 @@ public final class Dl4jLstmFamily implements ModelFamily {
     @Override
     public void validate(ModelConfig config, ModelShape shape) {
         Dl4jLstmModel.validate((Dl4jLstmConfig) config, shape);
+    }
+
+    /** A bidirectional network reads the whole sequence at once: it neither generates nor carries state. */
+    @Override
+    public Capabilities capabilities(ModelConfig config, ModelShape shape) {
+        return ((Dl4jLstmConfig) config).bidirectional() ? new Capabilities(false, false) : Capabilities.ALL;
     }
 
     @Override

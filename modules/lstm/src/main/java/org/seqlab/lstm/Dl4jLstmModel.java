@@ -1,5 +1,6 @@
 package org.seqlab.lstm;
 
+import org.deeplearning4j.nn.api.layers.RecurrentLayer;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -19,14 +20,8 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.AdaGrad;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Nesterovs;
-import org.nd4j.linalg.learning.config.RmsProp;
-import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.seqlab.core.Batch;
 import org.seqlab.core.EvalStats;
@@ -35,26 +30,36 @@ import org.seqlab.core.Generator;
 import org.seqlab.core.Json;
 import org.seqlab.core.ModelConfig;
 import org.seqlab.core.ModelShape;
-import org.seqlab.core.OptimizerSpec;
+import org.seqlab.core.NamedWeights;
 import org.seqlab.core.OutputKind;
 import org.seqlab.core.OutputLoss;
 import org.seqlab.core.SequenceModel;
 import org.seqlab.core.TokenBatch;
 import org.seqlab.core.TrainingOptions;
 import org.seqlab.core.VectorBatch;
+import org.seqlab.optim.Optimizer;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 /**
  * Deeplearning4j's LSTM behind {@link SequenceModel}: [one-hot | embedding] → LSTM × depth (dropout
  * between) → [projection] → RnnOutputLayer (softmax + MCXENT for tokens, sigmoid + binary XENT for
- * frames, identity + L2 for values). Training goes through {@code MultiLayerNetwork.fit}; evaluation
+ * frames, identity + L2 for values). DL4J computes the gradients; seqlab's {@link Optimizer} updates
+ * the weights, as in every family. Evaluation
  * turns the output probabilities into logits (values are used as they are) and scores them with
  * the same {@link OutputLoss} as every family.
  */
-public final class Dl4jLstmModel implements SequenceModel {
+public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
     static final String FAMILY = "dl4j-lstm";
     private static final double TINY = 1e-30;
 
@@ -63,8 +68,8 @@ public final class Dl4jLstmModel implements SequenceModel {
     private final TrainingOptions options;
     private final long seed;
     private final MultiLayerNetwork net;
-    private final GradientControl control;
-    private double currentLr = Double.NaN;
+    private final Optimizer optimizer;
+    private final List<long[]> weightRanges = new ArrayList<>();   // [from, to) of the weight matrices, for l2
 
     Dl4jLstmModel(Dl4jLstmConfig config, ModelShape shape, TrainingOptions options, long seed) {
         this(config, shape, options, seed, null);
@@ -77,13 +82,16 @@ public final class Dl4jLstmModel implements SequenceModel {
         this.options = options;
         this.seed = seed;
         if (loaded != null) {
-            net = loaded;
+            net = new CarriedStateNetwork(loaded.getLayerWiseConfigurations());
+            net.init(loaded.params().dup(), false);
+            loaded.close();
         } else {
-            net = new MultiLayerNetwork(configuration(config, shape, options, seed));
+            net = new CarriedStateNetwork(configuration(config, shape, options, seed));
             net.init();
         }
-        control = new GradientControl(options.clip());
-        net.setListeners(control);
+        List<Optimizer.Tensor> layout = layout(net);
+        for (Optimizer.Tensor t : layout) if (t.matrix()) weightRanges.add(new long[]{t.offset(), t.offset() + t.length()});
+        optimizer = new Optimizer(options.optimizer(), options.clip(), net.params().dataType(), layout);
     }
 
     /** Refuses combinations that cannot work, naming the field. */
@@ -102,12 +110,9 @@ public final class Dl4jLstmModel implements SequenceModel {
     static MultiLayerConfiguration configuration(Dl4jLstmConfig c, ModelShape shape, TrainingOptions options, long seed) {
         NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder()
                 .seed(seed)
-                .dataType(DataType.FLOAT)
+                .dataType(dataType(c))
                 .weightInit(WeightInit.XAVIER)
-                .updater(updater(options.optimizer()));
-        if (c.l2() > 0) b.l2(c.l2());
-        double wd = c.weightDecay() > 0 ? c.weightDecay() : options.optimizer().weightDecay();
-        if (wd > 0) b.weightDecay(wd, true);                    // decoupled, scaled by the learning rate (AdamW)
+                .updater(new NoOp());        // DL4J computes gradients; seqlab's Optimizer updates
         if (c.weightNoise() > 0) b.weightNoise(new WeightNoise(new NormalDistribution(0, c.weightNoise())));
         NeuralNetConfiguration.ListBuilder list = b.list();
         int width = shape.width(), in = width, index = 0;
@@ -130,7 +135,7 @@ public final class Dl4jLstmModel implements SequenceModel {
             in = c.projection();
         }
         // L2 (squared error summed over units, no 1/2) is OutputLoss's VALUES loss; DL4J's MSE would
-        // also divide by the number of units, which GradientControl's rescaling does not expect
+        // also divide by the number of units, which trainStep's rescaling does not expect
         RnnOutputLayer.Builder out = switch (shape.kind()) {
             case TOKENS -> new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX);
             case FRAMES -> new RnnOutputLayer.Builder(LossFunctions.LossFunction.XENT).activation(Activation.SIGMOID);
@@ -140,18 +145,33 @@ public final class Dl4jLstmModel implements SequenceModel {
         if (c.dropout() > 0 && c.projection() == 0) out.dropOut(new Dropout(1 - c.dropout()));
         list.layer(index, out.build());
         list.setInputType(InputType.recurrent(width));   // adds the dense-layer preprocessors; the embedding's nIn is the vocabulary
-        if (c.tbptt() > 0) list.backpropType(BackpropType.TruncatedBPTT).tBPTTForwardLength(c.tbptt()).tBPTTBackwardLength(c.tbpttBackward());
+        // forward-only networks train from the state a continued batch carries (DL4J keeps it only in
+        // truncated-BPTT mode); segments are cut by trainStep, the backward length stays as configured
+        if (!c.bidirectional()) {
+            boolean truncated = c.tbptt() > 0;
+            list.backpropType(BackpropType.TruncatedBPTT).tBPTTForwardLength(truncated ? c.tbptt() : Integer.MAX_VALUE)
+                    .tBPTTBackwardLength(truncated ? c.tbpttBackward() : Integer.MAX_VALUE);
+        }
         return list.build();
     }
 
-    static IUpdater updater(OptimizerSpec o) {
-        return switch (o.type()) {
-            case SGD -> new Sgd(1e-3);
-            case MOMENTUM -> new Nesterovs(1e-3, o.beta1());
-            case ADAGRAD -> new AdaGrad(1e-3, o.epsilon());
-            case RMSPROP -> new RmsProp(1e-3, o.beta2(), o.epsilon());
-            case ADAM, ADAMW -> new Adam(1e-3, o.beta1(), o.beta2(), o.epsilon());
-        };
+    static DataType dataType(Dl4jLstmConfig c) {
+        return c.precision() == Dl4jLstmConfig.Precision.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
+    }
+
+    /**
+     * The network's flat parameter layout, read from the views DL4J made into {@code net.params()}:
+     * weight matrices (W, RW, fW, ...) decay; biases (b, fb, bb) do not.
+     */
+    private static List<Optimizer.Tensor> layout(MultiLayerNetwork net) {
+        List<Optimizer.Tensor> tensors = new ArrayList<>();
+        long base = net.params().offset();
+        for (org.deeplearning4j.nn.api.Layer layer : net.getLayers())
+            for (Map.Entry<String, INDArray> e : layer.paramTable().entrySet())
+                tensors.add(new Optimizer.Tensor(layer.getIndex() + "_" + e.getKey(), e.getValue().offset() - base,
+                        e.getValue().length(), !e.getKey().endsWith("b")));
+        tensors.sort(Comparator.comparingLong(Optimizer.Tensor::offset));
+        return tensors;
     }
 
     @Override public String name() { return config.name(); }
@@ -160,6 +180,15 @@ public final class Dl4jLstmModel implements SequenceModel {
     @Override public ModelShape shape() { return shape; }
     @Override public long seed() { return seed; }
     @Override public long parameterCount() { return net.numParams(); }
+
+    /** DL4J's names (layer index _ W, RW, b); an LSTM's gate blocks are ordered g (block input), f, o, i. */
+    @Override
+    public Map<String, NamedWeights.Tensor> namedWeights() {
+        Map<String, NamedWeights.Tensor> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, INDArray> e : net.paramTable().entrySet())
+            out.put(e.getKey(), new NamedWeights.Tensor(e.getValue().shape(), e.getValue().dup('c').reshape(-1).toDoubleVector()));
+        return out;
+    }
 
     MultiLayerNetwork network() {
         return net;
@@ -188,6 +217,7 @@ public final class Dl4jLstmModel implements SequenceModel {
     @Override
     public void close() {
         net.close();
+        optimizer.close();
     }
 
     private Arrays arrays(Batch batch) {
@@ -219,24 +249,99 @@ public final class Dl4jLstmModel implements SequenceModel {
         }
         INDArray features = embedding ? Nd4j.create(feat, new long[]{rows, 1, len}, 'c')   // 3-d: rnnTimeStep reads 2-d as one step
                 : Nd4j.create(feat, new long[]{rows, w, len}, 'c');
-        return new Arrays(features, Nd4j.create(lab, new long[]{rows, w, len}, 'c'),
-                Nd4j.create(batch.mask(), new long[]{rows, len}, 'c'));
+        return new Arrays(typed(features), typed(Nd4j.create(lab, new long[]{rows, w, len}, 'c')),
+                typed(Nd4j.create(batch.mask(), new long[]{rows, len}, 'c')));
     }
 
+    /** {@code a} in the network's precision (the float original is freed when a copy is made). */
+    private INDArray typed(INDArray a) {
+        DataType type = net.params().dataType();
+        if (a.dataType() == type) return a;
+        INDArray c = a.castTo(type);
+        a.close();
+        return c;
+    }
+
+    /**
+     * One update per truncated-BPTT segment (the whole batch when tbptt is off): DL4J's forward and
+     * backward pass from the state the previous batch left when this one continues it, the gradient
+     * rescaled from DL4J's per-sequence mean to the mean per real step (every family's loss), the l2
+     * term, then seqlab's {@link Optimizer} (clipping, decay, update rule) on the flat parameters.
+     */
     @Override
     public EvalStats trainStep(Batch batch, double learningRate) {
-        if (learningRate != currentLr) {
-            net.setLearningRate(learningRate);
-            currentLr = learningRate;
-        }
-        Arrays a = arrays(batch);
-        control.reset(batch.rows());
-        try {
-            net.fit(new DataSet(a.features(), a.labels(), a.mask(), a.mask()));
+        if (!batch.continues()) clearState(true);        // (a bidirectional network keeps no state at all)
+        int rows = batch.rows(), len = batch.length(), segment = config.tbptt() > 0 ? config.tbptt() : len;
+        double lossSum = 0;
+        try (Arrays a = arrays(batch)) {
+            for (int from = 0; from < len; from += segment) {
+                int to = Math.min(len, from + segment);
+                boolean whole = from == 0 && to == len;
+                INDArray f = whole ? a.features() : a.features().get(all(), all(), interval(from, to));
+                INDArray l = whole ? a.labels() : a.labels().get(all(), all(), interval(from, to));
+                INDArray m = whole ? a.mask() : a.mask().get(all(), interval(from, to));
+                double steps = m.sumNumber().doubleValue();
+                net.setInput(f);
+                net.setLabels(l);
+                net.setLayerMaskArrays(m, m);
+                List<Map<String, INDArray>> evaluationState = trainingStateForBackward();
+                net.computeGradientAndScore();
+                restoreEvaluationState(evaluationState);
+                lossSum += net.score() * rows;                              // score = summed loss / rows
+                INDArray g = net.getFlattenedGradients();
+                if (steps > 0) g.muli(rows / steps);
+                if (config.l2() > 0) {                                      // d/dW of (l2 / 2) * |W|^2
+                    INDArray p = net.params();
+                    for (long[] r : weightRanges) range(g, r).addi(range(p, r).mul(config.l2()));
+                }
+                optimizer.clip(g);
+                optimizer.step(net.params(), g, learningRate);
+            }
         } finally {
-            a.close();
+            net.setLabels(null);
+            net.clearLayerMaskArrays();
         }
-        return new EvalStats(control.lossSum, batch.steps(), 0, 0);
+        return new EvalStats(lossSum, batch.steps(), 0, 0);
+    }
+
+    /**
+     * The backward pass recomputes each LSTM's forward pass from {@code stateMap} (see
+     * {@link CarriedStateNetwork}), the state evaluation steps from: it gets the carried training
+     * state for the step, and evaluation's is handed back afterwards.
+     */
+    private List<Map<String, INDArray>> trainingStateForBackward() {
+        List<Map<String, INDArray>> saved = new ArrayList<>();
+        if (config.bidirectional()) return saved;
+        for (org.deeplearning4j.nn.api.Layer layer : net.getLayers())
+            if (layer instanceof RecurrentLayer r) {
+                saved.add(r.rnnGetPreviousState());
+                r.rnnSetPreviousState(r.rnnGetTBPTTState());
+            }
+        return saved;
+    }
+
+    private void restoreEvaluationState(List<Map<String, INDArray>> saved) {
+        int i = 0;
+        for (org.deeplearning4j.nn.api.Layer layer : net.getLayers())
+            if (layer instanceof RecurrentLayer r && i < saved.size()) r.rnnSetPreviousState(saved.get(i++));
+    }
+
+    private static INDArray range(INDArray flat, long[] r) {
+        return flat.get(interval(r[0], r[1]));
+    }
+
+    /**
+     * Forgets carried state: the training state (DL4J's truncated-BPTT state) or the state that
+     * evaluation and generation step from ({@code rnnTimeStep}'s); each leaves the other alone so
+     * an evaluation between two continued training batches does not cut the sequence.
+     */
+    private void clearState(boolean training) {
+        if (config.bidirectional()) return;
+        for (org.deeplearning4j.nn.api.Layer layer : net.getLayers())
+            if (layer instanceof RecurrentLayer r) {
+                if (training) r.rnnSetTBPTTState(new HashMap<>());
+                else r.rnnSetPreviousState(new HashMap<>());
+            }
     }
 
     @Override
@@ -263,7 +368,7 @@ public final class Dl4jLstmModel implements SequenceModel {
             if (config.bidirectional()) {
                 probs = net.output(a.features(), false, a.mask(), a.mask());
             } else {
-                if (!continues) net.rnnClearPreviousState();
+                if (!continues) clearState(false);
                 probs = net.rnnTimeStep(a.features());
             }
         } finally {
@@ -301,20 +406,20 @@ public final class Dl4jLstmModel implements SequenceModel {
     @Override
     public Generator generator() {
         if (config.bidirectional()) throw new UnsupportedOperationException("a bidirectional network cannot generate step by step");
-        net.rnnClearPreviousState();
+        clearState(false);
         return new Generator() {
             @Override
             public float[] next(int token) {
                 boolean embedding = config.input() == Dl4jLstmConfig.Input.EMBEDDING;
-                INDArray x = embedding ? Nd4j.create(new float[]{token}, new long[]{1, 1, 1}, 'c')
-                        : Nd4j.zeros(DataType.FLOAT, 1, shape.width(), 1);
+                INDArray x = embedding ? typed(Nd4j.create(new float[]{token}, new long[]{1, 1, 1}, 'c'))
+                        : Nd4j.zeros(net.params().dataType(), 1, shape.width(), 1);
                 if (!embedding) x.putScalar(new long[]{0, token, 0}, 1.0);
                 return logitsOf(net.rnnTimeStep(x));
             }
 
             @Override
             public float[] nextFrame(float[] frame) {
-                return logitsOf(net.rnnTimeStep(Nd4j.create(frame, new long[]{1, frame.length, 1}, 'c')));
+                return logitsOf(net.rnnTimeStep(typed(Nd4j.create(frame, new long[]{1, frame.length, 1}, 'c'))));
             }
 
             private float[] logitsOf(INDArray out) {
@@ -326,23 +431,29 @@ public final class Dl4jLstmModel implements SequenceModel {
 
             @Override
             public void reset() {
-                net.rnnClearPreviousState();
+                clearState(false);
             }
         };
     }
 
     /** What {@code config.json} beside the DL4J model holds. */
-    record Saved(Dl4jLstmConfig config, ModelShape shape, TrainingOptions options, long seed) {}
+    record Saved(Dl4jLstmConfig config, ModelShape shape, TrainingOptions options, long seed, Integer iteration) {}
+
+    private static final String OPTIMIZER = "optimizer.bin";
 
     @Override
     public void save(Path dir) throws IOException {
-        Files.writeString(dir.resolve("config.json"), Json.write(new Saved(config, shape, options, seed)));
-        ModelSerializer.writeModel(net, dir.resolve("model.zip").toFile(), true);
+        Files.writeString(dir.resolve("config.json"), Json.write(new Saved(config, shape, options, seed, optimizer.iteration())));
+        ModelSerializer.writeModel(net, dir.resolve("model.zip").toFile(), false);
+        if (optimizer.state() != null) Nd4j.saveBinary(optimizer.state(), dir.resolve(OPTIMIZER).toFile());
     }
 
     static Dl4jLstmModel load(Path dir) throws IOException {
         Saved s = Json.read(dir.resolve("config.json"), Saved.class);
-        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(dir.resolve("model.zip").toFile(), true);
-        return new Dl4jLstmModel(s.config(), s.shape(), s.options(), s.seed(), net);
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(dir.resolve("model.zip").toFile(), false);
+        Dl4jLstmModel m = new Dl4jLstmModel(s.config(), s.shape(), s.options(), s.seed(), net);
+        Path state = dir.resolve(OPTIMIZER);
+        if (Files.exists(state)) m.optimizer.restore(Nd4j.readBinary(state.toFile()), s.iteration() == null ? 0 : s.iteration());
+        return m;
     }
 }

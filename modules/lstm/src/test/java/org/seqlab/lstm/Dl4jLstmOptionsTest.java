@@ -54,7 +54,7 @@ class Dl4jLstmOptionsTest {
 
     @Test
     void globalNormClippingBoundsTheStep() {
-        TrainingOptions sgd = new TrainingOptions(new OptimizerSpec(OptimizerSpec.Type.SGD, null, null, null, null),
+        TrainingOptions sgd = new TrainingOptions(OptimizerSpec.of(OptimizerSpec.Type.SGD),
                 new ClipSpec(ClipSpec.Mode.NORM, 1e-3));
         Dl4jLstmModel m = new Dl4jLstmModel(cfg(2, 0, 0, false), ModelShape.tokens(12), sgd, 3);
         INDArray before = m.network().params().dup();

@@ -8,6 +8,7 @@ import org.seqlab.core.EvalStats;
 import org.seqlab.core.Generator;
 import org.seqlab.core.Inspectable;
 import org.seqlab.core.Json;
+import org.seqlab.core.NamedWeights;
 import org.seqlab.core.ModelConfig;
 import org.seqlab.core.ModelShape;
 import org.seqlab.core.OutputKind;
@@ -16,6 +17,7 @@ import org.seqlab.core.SequenceModel;
 import org.seqlab.core.TokenBatch;
 import org.seqlab.core.TrainingOptions;
 import org.seqlab.core.VectorBatch;
+import org.seqlab.optim.Optimizer;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -40,7 +42,7 @@ import java.util.SplittableRandom;
  * </pre>
  * The loss being minimised is the mean over real steps of the per-step loss.
  */
-public final class HandRolledModel implements SequenceModel, Inspectable {
+public final class HandRolledModel implements SequenceModel, Inspectable, NamedWeights {
     static final String FAMILY = "handrolled";
 
     private final HandRolledConfig config;
@@ -50,7 +52,7 @@ public final class HandRolledModel implements SequenceModel, Inspectable {
     private final Parameters params;
     private final List<RecurrentCell> cells = new ArrayList<>();
     private final INDArray why, by, gWhy, gBy;
-    private final ParameterUpdater updater;
+    private final Optimizer updater;
     private final SplittableRandom dropoutRandom;
     private INDArray[][] trainState, evalState;
     private INDArray lastOutput;   // the top layer's output of the last forward pass (after dropout)
@@ -76,7 +78,7 @@ public final class HandRolledModel implements SequenceModel, Inspectable {
             by.assign(Math.log(config.framePrior() / (1 - config.framePrior())));   // start at the prior's log-odds
         gWhy = params.grad("Why");
         gBy = params.grad("by");
-        updater = new ParameterUpdater(options.optimizer(), options.clip(), params);
+        updater = new Optimizer(options.optimizer(), options.clip(), dtype, params.layout());
         dropoutRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
     }
 
@@ -109,14 +111,22 @@ public final class HandRolledModel implements SequenceModel, Inspectable {
     @Override public long seed() { return seed; }
     @Override public long parameterCount() { return params.count(); }
 
+    @Override
+    public Map<String, NamedWeights.Tensor> namedWeights() {
+        Map<String, NamedWeights.Tensor> out = new LinkedHashMap<>();
+        params.params().forEach((name, a) -> out.put(name, new NamedWeights.Tensor(a.shape(), a.dup('c').reshape(-1).toDoubleVector())));
+        return out;
+    }
+
     /**
      * Frees the weights, gradients and optimiser state now; the per-shape scratch buffers are
      * dropped and go with the next collection.
      */
     @Override
     public void close() {
-        for (INDArray a : new INDArray[]{params.flat, params.gradient, updater.state()})
-            if (a != null && a.closeable() && !a.wasClosed()) a.close();
+        for (INDArray a : new INDArray[]{params.flat, params.gradient})
+            if (a.closeable() && !a.wasClosed()) a.close();
+        updater.close();
         trainState = evalState = null;
         lastOutput = null;
     }

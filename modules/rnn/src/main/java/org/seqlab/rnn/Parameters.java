@@ -5,7 +5,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import org.seqlab.optim.Optimizer;
+
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -20,9 +24,15 @@ final class Parameters {
     final INDArray gradient;
     private final Map<String, INDArray> params = new LinkedHashMap<>();
     private final Map<String, INDArray> grads = new LinkedHashMap<>();
+    private final List<Optimizer.Tensor> layout = new ArrayList<>();
 
     /** A tensor to allocate: name, shape and the standard deviation of its Gaussian init (0 = zeros). */
-    record Spec(String name, int rows, int cols, double initStd) {}
+    record Spec(String name, int rows, int cols, double initStd) {
+        /** Weights are named W... (Wx, Whh, Why), biases b... (bh, by): only weights decay by default. */
+        boolean matrix() {
+            return name.substring(name.lastIndexOf('.') + 1).startsWith("W");
+        }
+    }
 
     Parameters(DataType dtype, Spec... specs) {
         this.dtype = dtype;
@@ -35,6 +45,7 @@ final class Parameters {
             long n = (long) s.rows() * s.cols();
             params.put(s.name(), view(flat, off, n, s));
             grads.put(s.name(), view(gradient, off, n, s));
+            layout.add(new Optimizer.Tensor(s.name(), off, n, s.matrix()));
             off += n;
         }
     }
@@ -77,6 +88,11 @@ final class Parameters {
 
     Map<String, INDArray> grads() {
         return grads;
+    }
+
+    /** The tensors in flat order, for the optimiser. */
+    List<Optimizer.Tensor> layout() {
+        return layout;
     }
 
     long count() {

@@ -28,7 +28,7 @@ class OptimizerTest {
     void everyOptimiserLearns(OptimizerSpec.Type type) {
         double lr = switch (type) { case SGD -> 2.0; case MOMENTUM -> 0.5; case ADAGRAD -> 0.1; default -> 0.01; };
         HandRolledModel m = new HandRolledModel(HandRolledConfig.of("o", HandRolledConfig.Cell.GRU, 16), ModelShape.tokens(6),
-                new TrainingOptions(new OptimizerSpec(type, null, null, null, null), ClipSpec.DEFAULT), 2);
+                new TrainingOptions(OptimizerSpec.of(type), ClipSpec.DEFAULT), 2);
         TokenBatch b = batch();
         double before = m.evaluate(b).meanLoss();
         for (int i = 0; i < 60; i++) m.trainStep(b, lr);
@@ -38,7 +38,7 @@ class OptimizerTest {
 
     @Test
     void valueClippingBoundsEveryGradientEntry() {
-        TrainingOptions sgd = new TrainingOptions(new OptimizerSpec(OptimizerSpec.Type.SGD, null, null, null, null),
+        TrainingOptions sgd = new TrainingOptions(OptimizerSpec.of(OptimizerSpec.Type.SGD),
                 new ClipSpec(ClipSpec.Mode.VALUE, 1e-4));
         HandRolledModel m = new HandRolledModel(HandRolledConfig.of("c", HandRolledConfig.Cell.RNN, 8), ModelShape.tokens(6), sgd, 3);
         INDArray before = m.parameters().flat.dup();

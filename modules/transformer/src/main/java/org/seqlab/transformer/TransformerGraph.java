@@ -4,9 +4,12 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.seqlab.core.ModelShape;
 import org.seqlab.core.OutputKind;
+import org.seqlab.optim.Optimizer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +57,8 @@ final class TransformerGraph {
 
     final SameDiff sd = SameDiff.create();
     final List<Param> params = new ArrayList<>();
+    /** Every parameter, in {@link #params} order; the variables' arrays are views into it. */
+    final INDArray flat;
     final List<DropSite> drops = new ArrayList<>();
     final TransformerConfig config;
     final ModelShape shape;
@@ -112,6 +117,7 @@ final class TransformerGraph {
         };
         perStep.mul(weights).sum().rename(LOSS);
         sd.setLossVariables(LOSS);
+        flat = bindToOneArray();
         initialise(seed);
     }
 
@@ -198,6 +204,37 @@ final class TransformerGraph {
                 };
             array(p).assign(Nd4j.create(v, p.shape(), 'c'));
         }
+    }
+
+    /**
+     * Moves every parameter into one flat array (the optimiser then updates all of them in a dozen
+     * operations). SameDiff's default array holder copies views; the single-thread holder keeps
+     * them, and a model is only ever used by one thread at a time.
+     */
+    private INDArray bindToOneArray() {
+        sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), true);
+        INDArray all = Nd4j.zeros(DataType.FLOAT, parameterCount());
+        long offset = 0;
+        for (Param p : params) {
+            INDArray view = all.get(NDArrayIndex.interval(offset, offset + p.length())).reshape('c', p.shape());
+            INDArray old = array(p);
+            sd.getVariable(p.name()).setArray(view);
+            if (array(p) != view) throw new IllegalStateException("SameDiff copied parameter " + p.name() + " out of the flat array");
+            old.close();
+            offset += p.length();
+        }
+        return all;
+    }
+
+    /** The parameters' flat layout for the optimiser: matrices and embeddings are the tensors that decay. */
+    List<Optimizer.Tensor> layout() {
+        List<Optimizer.Tensor> layout = new ArrayList<>();
+        long offset = 0;
+        for (Param p : params) {
+            layout.add(new Optimizer.Tensor(p.name(), offset, p.length(), p.decay()));
+            offset += p.length();
+        }
+        return layout;
     }
 
     INDArray array(Param p) {

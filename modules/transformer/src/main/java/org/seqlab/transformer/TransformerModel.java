@@ -17,6 +17,7 @@ import org.seqlab.core.TrainingOptions;
 import org.seqlab.core.UserException;
 import org.seqlab.core.VectorBatch;
 import org.seqlab.core.train.Checkpoint;
+import org.seqlab.optim.Optimizer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,7 +57,8 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
     private final List<String> gradientNames;
     private final org.nd4j.autodiff.samediff.SameDiff gradientGraph;
     private final INDArray[] grads;
-    private final TransformerOptimizer optimizer;
+    private final Optimizer optimizer;
+    private final INDArray gradient;   // flat, in the parameters' layout; grads[i] are views into it
     private final SplittableRandom dropRandom;
     /**
      * Masks and positions per shape, the most recently used kept (generation walks through every
@@ -71,8 +73,11 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         }
     };
     /** The last inputs of each row of the previous batch (at most context − 1 steps, oldest first). */
-    private float[][] carry;
+    private float[][] carry;        // the context carried for the pass being run: training's or evaluation's
     private int[] carrySteps;
+    /** Training and evaluation each carry their own context, so a validation pass does not cut a training sequence. */
+    private float[][] trainCarry, evalCarry;
+    private int[] trainCarrySteps, evalCarrySteps;
 
     TransformerModel(TransformerConfig config, ModelShape shape, TrainingOptions options, long seed) {
         this(config, shape, options, seed, true);
@@ -87,8 +92,14 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         this.names = graph.paramNames();
         for (TransformerGraph.Param p : graph.params) params.add(graph.array(p));
         grads = new INDArray[params.size()];
-        for (int i = 0; i < grads.length; i++) grads[i] = Nd4j.zeros(DataType.FLOAT, params.get(i).shape());
-        optimizer = new TransformerOptimizer(options.optimizer(), options.clip(), graph.params);
+        gradient = Nd4j.zeros(DataType.FLOAT, graph.parameterCount());
+        long offset = 0;
+        for (int i = 0; i < grads.length; i++) {
+            long n = params.get(i).length();
+            grads[i] = gradient.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + n)).reshape('c', params.get(i).shape());
+            offset += n;
+        }
+        optimizer = new Optimizer(options.optimizer(), options.clip(), DataType.FLOAT, graph.layout());
         dropRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
         quietly(graph.sd::createGradFunction);
         gradientGraph = graph.sd.getFunction(GRADIENT_FUNCTION);
@@ -106,8 +117,8 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
     @Override
     public EvalStats trainStep(Batch batch, double learningRate) {
         EvalStats stats = backward(batch);
-        optimizer.clip(grads);
-        optimizer.step(params, grads, learningRate);
+        optimizer.clip(gradient);
+        optimizer.step(graph.flat, gradient, learningRate);
         return stats;
     }
 
@@ -131,7 +142,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
 
     /** Fills {@link #grads} with the gradient of the batch's mean loss; returns the loss before any update. */
     private EvalStats backward(Batch batch) {
-        for (INDArray g : grads) g.assign(0);
+        gradient.assign(0);
         return pass(batch, true, null);
     }
 
@@ -156,9 +167,13 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         else if (shape.kind() != OutputKind.TOKENS)
             throw new IllegalArgumentException(name() + " predicts " + shape + ", got a token batch");
         int rows = b.rows(), length = b.length(), w = shape.width(), ctx = config.context();
+        carry = train ? trainCarry : evalCarry;
+        carrySteps = train ? trainCarrySteps : evalCarrySteps;
         if (!b.continues() || carry == null || carry.length != rows) {
             carry = new float[rows][(ctx - 1) * w];
             carrySteps = new int[rows];
+            if (train) { trainCarry = carry; trainCarrySteps = carrySteps; }
+            else { evalCarry = carry; evalCarrySteps = carrySteps; }
         }
         float[] mask = b.mask();
         double scale = 1.0 / Math.max(1, b.steps());   // weights mask/steps: gradient of the mean loss
@@ -269,10 +284,10 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         BoundedSessions.release(gradientGraph);
         List<INDArray> owned = new ArrayList<>(constants.values());
         constants.clear();
-        owned.addAll(java.util.Arrays.asList(grads));
-        owned.addAll(params);
-        if (optimizer.state() != null) owned.add(optimizer.state());
-        for (INDArray a : owned) if (a.closeable()) a.close();
+        owned.add(gradient);
+        owned.add(graph.flat);
+        for (INDArray a : owned) if (a.closeable() && !a.wasClosed()) a.close();
+        optimizer.close();
     }
 
     /** The inputs of one piece: features, shapes, the attention bias, positions and dropout masks. */
@@ -422,7 +437,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
     @Override
     public void save(Path dir) throws IOException {
         Files.writeString(dir.resolve(CONFIG), Json.write(new Saved(config, shape, options, seed, optimizer.iteration())));
-        Nd4j.saveBinary(Nd4j.toFlattened('c', params), dir.resolve(PARAMS).toFile());
+        Nd4j.saveBinary(graph.flat, dir.resolve(PARAMS).toFile());
         if (optimizer.state() != null) Nd4j.saveBinary(optimizer.state(), dir.resolve(STATE).toFile());
     }
 

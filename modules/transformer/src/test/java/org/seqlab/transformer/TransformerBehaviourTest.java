@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class TransformerBehaviourTest {
     private static final int V = 17;
     private static final TrainingOptions ADAMW = new TrainingOptions(
-            new OptimizerSpec(OptimizerSpec.Type.ADAMW, null, null, null, 0.1), new ClipSpec(ClipSpec.Mode.NORM, 1.0));
+            OptimizerSpec.of(OptimizerSpec.Type.ADAMW).withWeightDecay(0.1), new ClipSpec(ClipSpec.Mode.NORM, 1.0));
 
     private static TransformerConfig config(int context, double dropout, TransformerConfig.Positions positions) {
         return new TransformerConfig("t", 2, 4, 32, context, null, dropout, null, positions, null, null, null, null, null);

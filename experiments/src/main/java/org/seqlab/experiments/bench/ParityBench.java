@@ -1,0 +1,203 @@
+package org.seqlab.experiments.bench;
+
+import org.seqlab.core.Batch;
+import org.seqlab.core.ClipSpec;
+import org.seqlab.core.FrameBatch;
+import org.seqlab.core.Json;
+import org.seqlab.core.ModelConfig;
+import org.seqlab.core.ModelFamily;
+import org.seqlab.core.ModelShape;
+import org.seqlab.core.NamedWeights;
+import org.seqlab.core.OptimizerSpec;
+import org.seqlab.core.OutputKind;
+import org.seqlab.core.SequenceModel;
+import org.seqlab.core.TokenBatch;
+import org.seqlab.core.TrainingOptions;
+import org.seqlab.core.train.LearningRateSchedule;
+import org.seqlab.experiments.Families;
+import org.seqlab.lstm.Dl4jLstmConfig;
+import org.seqlab.rnn.HandRolledConfig;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * {@code seqlab bench parity}: each family against a PyTorch twin of the same architecture
+ * ({@code peers/parity_twin.py}), step for step. seqlab's initial weights, a fixed stream of
+ * batches (sequential passes, so later batches continue earlier ones and state must carry) and the
+ * learning rate of every step (warmup + cosine) go to the twin in one JSON file; both train 200
+ * steps with AdamW (weight decay 0.1 on matrices, not biases), global-norm clipping at 1 and no
+ * dropout, in double precision, and the losses are compared per step. The float32 run is printed
+ * beside it for information.
+ */
+public final class ParityBench {
+    static final int STEPS = 200, ROWS = 6, LENGTH = 10, PASS = 10, VOCAB = 12, KEYS = 8, HIDDEN = 16;
+    static final double LR = 0.01, WEIGHT_DECAY = 0.1, CLIP = 1.0;
+
+    /** One comparison: a family's config at a precision, on tokens or frames. */
+    record Case(String name, String family, String architecture, int layers, OutputKind kind, ModelConfig config) {}
+
+    private final int steps;
+    private final PrintStream out;
+
+    public ParityBench(int steps, PrintStream out) {
+        this.steps = steps;
+        this.out = out;
+    }
+
+    static List<Case> cases(boolean float64) {
+        HandRolledConfig.Precision hp = float64 ? HandRolledConfig.Precision.DOUBLE : HandRolledConfig.Precision.FLOAT;
+        Dl4jLstmConfig.Precision dp = float64 ? Dl4jLstmConfig.Precision.DOUBLE : Dl4jLstmConfig.Precision.FLOAT;
+        List<Case> cases = new ArrayList<>();
+        for (HandRolledConfig.Cell cell : HandRolledConfig.Cell.values()) {
+            int layers = cell == HandRolledConfig.Cell.LSTM ? 2 : 1;
+            cases.add(new Case("handrolled_" + cell.name().toLowerCase(Locale.ROOT), "handrolled", cell.name().toLowerCase(Locale.ROOT),
+                    layers, OutputKind.TOKENS, handRolled(cell, layers, hp)));
+        }
+        cases.add(new Case("handrolled_lstm_frames", "handrolled", "lstm", 1, OutputKind.FRAMES, handRolled(HandRolledConfig.Cell.LSTM, 1, hp)));
+        Dl4jLstmConfig dl4j = new Dl4jLstmConfig("parity", HIDDEN, null, 2, null, null, null, dp, null, null, null, null, null, null);
+        cases.add(new Case("dl4j_lstm", "dl4j-lstm", "dl4j", 2, OutputKind.TOKENS, dl4j));
+        Dl4jLstmConfig dl4jFrames = new Dl4jLstmConfig("parity", HIDDEN, null, 1, null, null, null, dp, null, null, null, null, null, null);
+        cases.add(new Case("dl4j_lstm_frames", "dl4j-lstm", "dl4j", 1, OutputKind.FRAMES, dl4jFrames));
+        return cases;
+    }
+
+    private static HandRolledConfig handRolled(HandRolledConfig.Cell cell, int layers, HandRolledConfig.Precision precision) {
+        return Json.MAPPER.convertValue(Map.of("name", "parity", "cell", cell.name().toLowerCase(Locale.ROOT), "hidden", HIDDEN,
+                "layers", layers, "precision", precision.name().toLowerCase(Locale.ROOT)), HandRolledConfig.class);
+    }
+
+    public void run() throws IOException {
+        String python = Peer.interpreter("torch");
+        if (python == null) {
+            out.println("parity not run: no python3 with torch (run ../shared/bench/setup-peers.sh); it needs the PyTorch twins");
+            return;
+        }
+        Path twin = Peer.projectRoot().resolve("peers").resolve("parity_twin.py");
+        out.println("parity: " + steps + " steps each, AdamW (weight decay " + WEIGHT_DECAY + " on matrices), clip norm " + CLIP
+                + ", warmup + cosine from lr " + LR + ", no dropout; PyTorch twin " + twin.getFileName() + " (" + python + ")");
+        out.println("parity: the transformer is not compared yet (it has no float64 path)");
+        Path dir = Files.createTempDirectory("seqlab-parity");
+        double worst = 0;
+        List<Case> float32 = cases(false);
+        List<Case> float64 = cases(true);
+        for (int i = 0; i < float64.size(); i++) {
+            double d64 = compare(float64.get(i), "float64", python, twin, dir);
+            double d32 = compare(float32.get(i), "float32", python, twin, dir);
+            String name = float64.get(i).name();
+            out.printf(Locale.ROOT, "parity_%s_float32_max_rel_loss_diff=%.3g   (for information)%n", name, d32);
+            out.printf(Locale.ROOT, "parity_%s_max_rel_loss_diff=%.3g%n", name, d64);
+            worst = Math.max(worst, d64);
+        }
+        out.printf(Locale.ROOT, "parity_max_rel_loss_diff=%.3g%n", worst);
+    }
+
+    /** Trains the case here and in the twin; returns max over steps of |seqlab - torch| / torch (NaN when the twin failed). */
+    private double compare(Case c, String precision, String python, Path twin, Path dir) throws IOException {
+        ModelShape shape = c.kind() == OutputKind.TOKENS ? ModelShape.tokens(VOCAB) : ModelShape.frames(KEYS);
+        TrainingOptions options = new TrainingOptions(
+                new OptimizerSpec(OptimizerSpec.Type.ADAMW, null, null, null, WEIGHT_DECAY, OptimizerSpec.DecayParams.MATRICES),
+                new ClipSpec(ClipSpec.Mode.NORM, CLIP));
+        ModelFamily family = Families.get(c.family());
+        List<Batch> batches = batches(c.kind());
+        LearningRateSchedule schedule = new LearningRateSchedule(LearningRateSchedule.Type.COSINE, 20, 0.1, null, null, null);
+        double[] lrs = new double[steps], mine = new double[steps];
+        Map<String, Object> spec = new LinkedHashMap<>();
+        try (SequenceModel m = family.create(c.config(), shape, options, 1234)) {
+            spec.put("architecture", c.architecture());
+            spec.put("layers", c.layers());
+            spec.put("kind", c.kind().name().toLowerCase(Locale.ROOT));
+            spec.put("width", shape.width());
+            spec.put("hidden", HIDDEN);
+            spec.put("precision", precision);
+            spec.put("weight_decay", WEIGHT_DECAY);
+            spec.put("clip", CLIP);
+            spec.put("betas", List.of(options.optimizer().beta1(), options.optimizer().beta2()));
+            spec.put("eps", options.optimizer().epsilon());
+            spec.put("weights", ((NamedWeights) m).namedWeights());
+            List<Map<String, Object>> stream = new ArrayList<>();
+            for (int s = 0; s < steps; s++) {
+                Batch b = batches.get(s % batches.size());
+                lrs[s] = schedule.at(LR, s, steps);
+                var stats = m.trainStep(b, lrs[s]);
+                mine[s] = stats.lossSum() / stats.count();
+                if (s < batches.size()) stream.add(Map.of("continues", b.continues(),
+                        "inputs", b instanceof TokenBatch tb ? tb.inputs() : ((FrameBatch) b).inputs(),
+                        "targets", b instanceof TokenBatch tt ? tt.targets() : ((FrameBatch) b).targets()));
+            }
+            spec.put("rows", ROWS);
+            spec.put("length", LENGTH);
+            spec.put("batches", stream);
+            spec.put("lrs", lrs);
+        }
+        Path in = dir.resolve(c.name() + "-" + precision + ".json"), result = dir.resolve(c.name() + "-" + precision + ".out.json");
+        Files.writeString(in, Json.write(spec));
+        Peer.Outcome o = Peer.run(python, twin, List.of(in.toString(), result.toString()), "twin_steps", 600);
+        if (o.problem() != null) {
+            out.println("parity " + c.name() + " " + precision + ": " + o.problem());
+            return Double.NaN;
+        }
+        double[] theirs = Json.MAPPER.readValue(result.toFile(), double[].class);
+        double worst = 0;
+        int first = -1;
+        for (int s = 0; s < steps; s++) {
+            double d = Math.abs(mine[s] - theirs[s]) / Math.abs(theirs[s]);
+            if (d > 1e-6 && first < 0) first = s;
+            worst = Math.max(worst, d);
+        }
+        if (System.getenv("SEQLAB_PARITY_TRACE") != null)
+            for (int s = 0; s < Math.min(steps, 12); s++) out.printf(Locale.ROOT, "  %s %s step %d: %.15g %.15g%n", c.name(), precision, s + 1, mine[s], theirs[s]);
+        if (first >= 0 && precision.equals("float64"))
+            out.printf(Locale.ROOT, "parity %s: parts at step %d: seqlab %.12g, torch %.12g%n", c.name(), first + 1, mine[first], theirs[first]);
+        return worst;
+    }
+
+    /**
+     * A pass of {@link #PASS} batches over {@link #ROWS} streams, each batch continuing the one
+     * before (the first of a pass starts fresh): learnable structure plus noise.
+     */
+    static List<Batch> batches(OutputKind kind) {
+        SplittableRandom r = new SplittableRandom(99);
+        int total = PASS * LENGTH + 1;
+        List<Batch> out = new ArrayList<>();
+        if (kind == OutputKind.TOKENS) {
+            int[][] streams = new int[ROWS][total];
+            for (int[] s : streams) {
+                s[0] = r.nextInt(VOCAB);
+                for (int t = 1; t < total; t++) s[t] = (s[t - 1] * 3 + r.nextInt(3)) % VOCAB;
+            }
+            for (int j = 0; j < PASS; j++) {
+                int[] in = new int[ROWS * LENGTH], tg = new int[ROWS * LENGTH];
+                for (int row = 0; row < ROWS; row++)
+                    for (int t = 0; t < LENGTH; t++) {
+                        in[row * LENGTH + t] = streams[row][j * LENGTH + t];
+                        tg[row * LENGTH + t] = streams[row][j * LENGTH + t + 1];
+                    }
+                out.add(new TokenBatch(ROWS, LENGTH, in, tg, Batch.fullMask(ROWS, LENGTH), j > 0));
+            }
+        } else {
+            float[][][] rolls = new float[ROWS][total][KEYS];
+            for (float[][] roll : rolls)
+                for (int t = 0; t < total; t++)
+                    for (int k = 0; k < KEYS; k++) roll[t][k] = ((t + k) % 3 == 0) != (r.nextDouble() < 0.1) ? 1f : 0f;
+            for (int j = 0; j < PASS; j++) {
+                float[] in = new float[ROWS * LENGTH * KEYS], tg = new float[ROWS * LENGTH * KEYS];
+                for (int row = 0; row < ROWS; row++)
+                    for (int t = 0; t < LENGTH; t++) {
+                        System.arraycopy(rolls[row][j * LENGTH + t], 0, in, (row * LENGTH + t) * KEYS, KEYS);
+                        System.arraycopy(rolls[row][j * LENGTH + t + 1], 0, tg, (row * LENGTH + t) * KEYS, KEYS);
+                    }
+                out.add(new FrameBatch(ROWS, LENGTH, KEYS, in, tg, Batch.fullMask(ROWS, LENGTH), j > 0));
+            }
+        }
+        return out;
+    }
+}
