@@ -291,8 +291,8 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
                 INDArray g = net.getFlattenedGradients();
                 if (steps > 0) g.muli(rows / steps);
                 if (config.l2() > 0) {                                      // d/dW of (l2 / 2) * |W|^2
-                    INDArray p = net.params();
-                    for (long[] r : weightRanges) range(g, r).addi(range(p, r).mul(config.l2()));
+                    INDArray p = Optimizer.flat(net.params()), gFlat = Optimizer.flat(g);
+                    for (long[] r : weightRanges) range(gFlat, r).addi(range(p, r).mul(config.l2()));
                 }
                 optimizer.clip(g);
                 optimizer.step(net.params(), g, learningRate);

@@ -63,6 +63,23 @@ class Dl4jLstmOptionsTest {
         assertTrue(step <= 1e-3 * 1.0001 && step > 1e-4, "an SGD step of lr 1 is at most the clip norm: " + step);
     }
 
+    /** l2 adds l2 * W to the gradient of every weight matrix and leaves the biases' alone (SGD, no clipping: exact). */
+    @Test
+    void l2PullsWeightMatricesOnlyTowardsZero() {
+        TrainingOptions sgd = new TrainingOptions(OptimizerSpec.of(OptimizerSpec.Type.SGD), new ClipSpec(ClipSpec.Mode.NONE, null));
+        Dl4jLstmConfig l2 = new Dl4jLstmConfig("t", 16, null, 1, 0.0, null, 0.5, Dl4jLstmConfig.Precision.DOUBLE, null, null, null, false, 0, null);
+        Dl4jLstmModel a = new Dl4jLstmModel(new Dl4jLstmConfig("t", 16, null, 1, 0.0, null, null, Dl4jLstmConfig.Precision.DOUBLE,
+                null, null, null, false, 0, null), ModelShape.tokens(12), sgd, 3);
+        Dl4jLstmModel b = new Dl4jLstmModel(l2, ModelShape.tokens(12), sgd, 3);
+        INDArray w = b.network().getParam("0_W").dup();
+        TokenBatch batch = batch(4, 9, 12, 7);
+        a.trainStep(batch, 0.1);
+        b.trainStep(batch, 0.1);
+        INDArray expected = a.network().getParam("0_W").sub(w.mul(0.1 * 0.5));
+        assertEquals(0, expected.sub(b.network().getParam("0_W")).amaxNumber().doubleValue(), 1e-12, "W -= lr * l2 * W on top of the loss gradient");
+        assertEquals(0, a.network().getParam("0_b").sub(b.network().getParam("0_b")).amaxNumber().doubleValue(), 1e-12, "biases carry no l2");
+    }
+
     @Test
     void truncatedBpttIsConfiguredAndLearns() {
         Dl4jLstmConfig c = cfg(1, 0, 5, false);

@@ -137,8 +137,8 @@ public final class Optimizer implements AutoCloseable {
         }
     }
 
-    /** A rank-1 view of a contiguous array (DL4J keeps its flat arrays as [1, n] rows). */
-    private static INDArray flat(INDArray a) {
+    /** A rank-1 view of a contiguous array (DL4J keeps its flat arrays as [1, n] rows), for ranges by element. */
+    public static INDArray flat(INDArray a) {
         if (a.rank() == 1) return a;
         INDArray v = Shape.newShapeNoCopy(a, new long[]{a.length()}, a.ordering() == 'f');
         if (v == null) throw new IllegalArgumentException("the optimiser needs a contiguous array, got " + a.shapeInfoToString());

@@ -214,16 +214,26 @@ final class TransformerGraph {
     private INDArray bindToOneArray() {
         sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), true);
         INDArray all = Nd4j.zeros(DataType.FLOAT, parameterCount());
-        long offset = 0;
-        for (Param p : params) {
-            INDArray view = all.get(NDArrayIndex.interval(offset, offset + p.length())).reshape('c', p.shape());
+        INDArray[] views = views(all);
+        for (int i = 0; i < views.length; i++) {
+            Param p = params.get(i);
             INDArray old = array(p);
-            sd.getVariable(p.name()).setArray(view);
-            if (array(p) != view) throw new IllegalStateException("SameDiff copied parameter " + p.name() + " out of the flat array");
+            sd.getVariable(p.name()).setArray(views[i]);
+            if (array(p) != views[i]) throw new IllegalStateException("SameDiff copied parameter " + p.name() + " out of the flat array");
             old.close();
-            offset += p.length();
         }
         return all;
+    }
+
+    /** One view per parameter, shaped like it, into {@code all}, an array in the {@link #layout()} (weights or gradients). */
+    INDArray[] views(INDArray all) {
+        List<Optimizer.Tensor> layout = layout();
+        INDArray[] views = new INDArray[layout.size()];
+        for (int i = 0; i < views.length; i++) {
+            Optimizer.Tensor t = layout.get(i);
+            views[i] = all.get(NDArrayIndex.interval(t.offset(), t.offset() + t.length())).reshape('c', params.get(i).shape());
+        }
+        return views;
     }
 
     /** The parameters' flat layout for the optimiser: matrices and embeddings are the tensors that decay. */

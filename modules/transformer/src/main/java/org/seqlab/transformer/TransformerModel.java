@@ -91,14 +91,8 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         this.graph = new TransformerGraph(config, shape, seed);
         this.names = graph.paramNames();
         for (TransformerGraph.Param p : graph.params) params.add(graph.array(p));
-        grads = new INDArray[params.size()];
         gradient = Nd4j.zeros(DataType.FLOAT, graph.parameterCount());
-        long offset = 0;
-        for (int i = 0; i < grads.length; i++) {
-            long n = params.get(i).length();
-            grads[i] = gradient.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + n)).reshape('c', params.get(i).shape());
-            offset += n;
-        }
+        grads = graph.views(gradient);
         optimizer = new Optimizer(options.optimizer(), options.clip(), DataType.FLOAT, graph.layout());
         dropRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
         quietly(graph.sd::createGradFunction);
@@ -462,11 +456,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         INDArray flat = Nd4j.readBinary(dir.resolve(PARAMS).toFile()).reshape(-1);
         if (flat.length() != parameterCount())
             throw new IOException(dir.resolve(PARAMS) + ": " + flat.length() + " weights, this architecture has " + parameterCount());
-        long offset = 0;
-        for (INDArray p : params) {
-            p.assign(flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + p.length())).reshape('c', p.shape()));
-            offset += p.length();
-        }
+        graph.flat.assign(flat);          // the parameters are views into graph.flat, saved in the same order
     }
 
     /** Fine-tuning: the weights (not the optimiser state) of a saved transformer with the same architecture. */
