@@ -2,10 +2,12 @@
 """PyTorch twin of a seqlab model for `seqlab bench parity`.
 
 Reads the case seqlab wrote (architecture, seqlab's initial weights, the batch stream, the learning
-rate of every step), builds the same network from torch.nn.RNN/LSTM/GRU and a linear head, loads
-the weights, trains with torch.optim.AdamW (weight decay on matrices only, as seqlab's default),
-clip_grad_norm_ and the given rates, carrying the hidden state (detached) into a batch that
-continues the previous one, and writes the mean loss of every step as a JSON list.
+rate of every step), builds the same network (torch.nn.RNN/LSTM/GRU and a linear head, or a
+pre-LayerNorm GPT written with torch.nn.functional), loads the weights, trains with
+torch.optim.AdamW (weight decay on matrices only, as seqlab's default), clip_grad_norm_ and the
+given rates, carrying the hidden state (detached) into a batch that continues the previous one (the
+GPT: the previous inputs, as context without loss), and writes the mean loss of every step as a
+JSON list.
 
 usage: parity_twin.py CASE.json OUT.json
 """
@@ -28,14 +30,14 @@ def blocks(m, order, h):
 
 
 class Twin(torch.nn.Module):
-    def __init__(self, case, dtype):
+    def __init__(self, case, dtype, weights=None):
         super().__init__()
         self.arch, self.kind = case["architecture"], case["kind"]
         width, h, layers = case["width"], case["hidden"], case["layers"]
         kinds = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "dl4j": torch.nn.LSTM}
         self.rnn = kinds[self.arch](width, h, num_layers=layers, batch_first=True, dtype=dtype)
         self.head = torch.nn.Linear(h, width, dtype=dtype)
-        w = {k: tensor(v, dtype) for k, v in case["weights"].items()}
+        w = {k: tensor(v, dtype) for k, v in (weights or case["weights"]).items()}
         frozen = []
         with torch.no_grad():
             for l in range(layers):
@@ -79,6 +81,55 @@ class Twin(torch.nn.Module):
         return self.head(y), state
 
 
+class Gpt(torch.nn.Module):
+    """seqlab's transformer (TransformerGraph): x·E (+ one-hot positions·P), per block
+    h += proj(attn(LN1 h)), h += W2·gelu(W1·LN2 h) with GELU as x·sigmoid(1.702x), LN eps 1e-5,
+    causal mask (plus ALiBi's -slope·distance), logits = LNf(h)·head (Eᵀ when tied) + b.
+    Parameters keep seqlab's names and layouts (a linear weight is [in, out])."""
+
+    def __init__(self, case, dtype, weights=None):
+        super().__init__()
+        self.case, self.kind = case, case["kind"]
+        self.layers, self.heads, self.alibi = case["layers"], case["heads"], case["positions"] == "alibi"
+        self.names = list((weights or case["weights"]).keys())
+        self.w = torch.nn.ParameterDict({n.replace(".", "/"): torch.nn.Parameter(tensor(v, dtype))
+                                         for n, v in (weights or case["weights"]).items()})
+
+    def p(self, name):
+        return self.w[name.replace(".", "/")]
+
+    def ln(self, x, name):
+        return F.layer_norm(x, x.shape[-1:], self.p(name + ".g"), self.p(name + ".b"), eps=1e-5)
+
+    def forward(self, x):
+        rows, t, _ = x.shape
+        h = x @ self.p("wte")
+        if not self.alibi:
+            h = h + self.p("wpe")[:t]
+        i = torch.arange(t)
+        distance = (i[:, None] - i[None, :]).to(x.dtype)
+        causal = torch.zeros(t, t, dtype=x.dtype).masked_fill(i[None, :] > i[:, None], float("-inf"))
+        bias = causal.expand(self.heads, t, t)
+        if self.alibi:
+            slopes = torch.tensor([2 ** (-8.0 * (k + 1) / self.heads) for k in range(self.heads)], dtype=x.dtype)
+            bias = causal - slopes[:, None, None] * distance
+        d = h.shape[-1]
+        hd = d // self.heads
+        for l in range(self.layers):
+            b = f"h{l}."
+            qkv = self.ln(h, b + "ln1") @ self.p(b + "attn.w") + self.p(b + "attn.b")
+            q, k, v = qkv.reshape(rows, t, 3, self.heads, hd).permute(2, 0, 3, 1, 4)
+            att = torch.softmax((q / hd ** 0.5) @ k.transpose(-1, -2) + bias, dim=-1)
+            y = (att @ v).permute(0, 2, 1, 3).reshape(rows, t, d)
+            h = h + y @ self.p(b + "proj.w") + self.p(b + "proj.b")
+            m = self.ln(h, b + "ln2") @ self.p(b + "mlp.w1") + self.p(b + "mlp.b1")
+            m = m * torch.sigmoid(1.702 * m)
+            h = h + m @ self.p(b + "mlp.w2") + self.p(b + "mlp.b2")
+        h = self.ln(h, "lnf")
+        head = self.p("wte").T if "head.w" not in self.names else self.p("head.w")
+        return h @ head + self.p("head.b")
+
+
 def detach(state):
     if state is None:
         return None
@@ -88,9 +139,12 @@ def detach(state):
 def main():
     case = json.load(open(sys.argv[1]))
     dtype = torch.float64 if case["precision"] == "float64" else torch.float32
-    model = Twin(case, dtype)
-    decay = [p for n, p in model.named_parameters() if p.requires_grad and "weight" in n]
-    rest = [p for n, p in model.named_parameters() if p.requires_grad and "weight" not in n]
+    gpt = case["architecture"] == "gpt"
+    build = (lambda weights=None: Gpt(case, dtype, weights)) if gpt else (lambda weights=None: Twin(case, dtype, weights))
+    model = build()
+    decays = (lambda n: n.replace("w.", "", 1).replace("/", ".") in case["decay"]) if gpt else (lambda n: "weight" in n)
+    decay = [p for n, p in model.named_parameters() if p.requires_grad and decays(n)]
+    rest = [p for n, p in model.named_parameters() if p.requires_grad and not decays(n)]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": case["weight_decay"]}, {"params": rest, "weight_decay": 0.0}],
                             lr=case["lrs"][0], betas=tuple(case["betas"]), eps=case["eps"])
     rows, length, width = case["rows"], case["length"], case["width"]
@@ -104,7 +158,13 @@ def main():
         else:
             x = torch.tensor(b["inputs"], dtype=dtype).reshape(rows, length, width)
             targets = torch.tensor(b["targets"], dtype=dtype).reshape(rows, length, width)
-        logits, new_state = model(x, detach(state) if b["continues"] else None)
+        if gpt:                               # a continued batch sees up to context - length earlier inputs, without loss
+            history = state if b["continues"] and state is not None else x[:, :0]
+            keep = min(case["context"] - length, history.shape[1])
+            logits = model(torch.cat([history[:, history.shape[1] - keep:], x], dim=1))[:, keep:]
+            new_state = torch.cat([history, x], dim=1)[:, -(case["context"] - 1):]
+        else:
+            logits, new_state = model(x, detach(state) if b["continues"] else None)
         if case["kind"] == "tokens":
             loss = F.cross_entropy(logits.reshape(-1, width), targets)
         else:                                 # sum of per-key BCEs, mean over steps
@@ -117,6 +177,10 @@ def main():
         opt.step()
         state = new_state
         losses.append(loss.item())
+        if step < len(case.get("trace", [])):  # seqlab's weights after this step, for finding where the two part
+            theirs = dict(build(case["trace"][step]).named_parameters())
+            worst = max(((n, (p - theirs[n]).abs().max().item()) for n, p in model.named_parameters()), key=lambda e: e[1])
+            print(f"trace step {step + 1}: largest weight difference {worst[1]:.3g} in {worst[0]}", file=sys.stderr)
     json.dump(losses, open(sys.argv[2], "w"))
     print(f"twin_steps={len(losses)}")
 

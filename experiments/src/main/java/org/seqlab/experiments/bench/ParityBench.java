@@ -17,6 +17,7 @@ import org.seqlab.core.train.LearningRateSchedule;
 import org.seqlab.experiments.Families;
 import org.seqlab.lstm.Dl4jLstmConfig;
 import org.seqlab.rnn.HandRolledConfig;
+import org.seqlab.transformer.TransformerConfig;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,17 +40,26 @@ import java.util.SplittableRandom;
  * beside it for information.
  */
 public final class ParityBench {
-    static final int STEPS = 200, ROWS = 6, LENGTH = 10, PASS = 10, VOCAB = 12, KEYS = 8, HIDDEN = 16;
+    static final int STEPS = 200, ROWS = 6, LENGTH = 10, PASS = 10, VOCAB = 12, KEYS = 8, HIDDEN = 16, CONTEXT = 16;
     static final double LR = 0.01, WEIGHT_DECAY = 0.1, CLIP = 1.0;
 
     /** One comparison: a family's config at a precision, on tokens or frames. */
-    record Case(String name, String family, String architecture, int layers, OutputKind kind, ModelConfig config) {}
+    record Case(String name, String family, String architecture, int layers, OutputKind kind, ModelConfig config, Map<String, Object> extra) {
+        Case(String name, String family, String architecture, int layers, OutputKind kind, ModelConfig config) {
+            this(name, family, architecture, layers, kind, config, Map.of());
+        }
+    }
 
+    /** SEQLAB_PARITY_TRACE: print the first steps' losses and keep each case's file, with seqlab's weights after those steps. */
+    private static final boolean TRACE = System.getenv("SEQLAB_PARITY_TRACE") != null;
+    private static final int TRACED = 12;
     private final int steps;
+    private final String only;
     private final PrintStream out;
 
-    public ParityBench(int steps, PrintStream out) {
+    public ParityBench(int steps, String only, PrintStream out) {
         this.steps = steps;
+        this.only = only;
         this.out = out;
     }
 
@@ -67,7 +77,20 @@ public final class ParityBench {
         cases.add(new Case("dl4j_lstm", "dl4j-lstm", "dl4j", 2, OutputKind.TOKENS, dl4j));
         Dl4jLstmConfig dl4jFrames = new Dl4jLstmConfig("parity", HIDDEN, null, 1, null, null, null, dp, null, null, null, null, null, null);
         cases.add(new Case("dl4j_lstm_frames", "dl4j-lstm", "dl4j", 1, OutputKind.FRAMES, dl4jFrames));
+        TransformerConfig.Precision tp = float64 ? TransformerConfig.Precision.DOUBLE : TransformerConfig.Precision.FLOAT;
+        cases.add(gpt("transformer", 2, TransformerConfig.Positions.LEARNED, false, OutputKind.TOKENS, tp));
+        cases.add(gpt("transformer_alibi_tied", 1, TransformerConfig.Positions.ALIBI, true, OutputKind.TOKENS, tp));
+        cases.add(gpt("transformer_frames", 1, TransformerConfig.Positions.LEARNED, false, OutputKind.FRAMES, tp));
         return cases;
+    }
+
+    /** A GPT of width {@link #HIDDEN} with two heads; its context lets a continued batch see {@link #CONTEXT} − {@link #LENGTH} earlier steps. */
+    private static Case gpt(String name, int layers, TransformerConfig.Positions positions, boolean tied, OutputKind kind,
+                            TransformerConfig.Precision precision) {
+        TransformerConfig c = new TransformerConfig("parity", layers, 2, HIDDEN, CONTEXT, null, 0.0, 0.0, positions, tied,
+                null, null, null, null, precision);
+        return new Case(name, "transformer", "gpt", layers, kind, c,
+                Map.of("heads", 2, "context", CONTEXT, "positions", positions.name().toLowerCase(Locale.ROOT)));
     }
 
     private static HandRolledConfig handRolled(HandRolledConfig.Cell cell, int layers, HandRolledConfig.Precision precision) {
@@ -84,12 +107,12 @@ public final class ParityBench {
         Path twin = Peer.projectRoot().resolve("peers").resolve("parity_twin.py");
         out.println("parity: " + steps + " steps each, AdamW (weight decay " + WEIGHT_DECAY + " on matrices), clip norm " + CLIP
                 + ", warmup + cosine from lr " + LR + ", no dropout; PyTorch twin " + twin.getFileName() + " (" + python + ")");
-        out.println("parity: the transformer is not compared yet (it has no float64 path)");
         Path dir = Files.createTempDirectory("seqlab-parity");
         double worst = 0;
         List<Case> float32 = cases(false);
         List<Case> float64 = cases(true);
         for (int i = 0; i < float64.size(); i++) {
+            if (only != null && !float64.get(i).name().contains(only)) continue;
             double d64 = compare(float64.get(i), "float64", python, twin, dir);
             double d32 = compare(float32.get(i), "float32", python, twin, dir);
             String name = float64.get(i).name();
@@ -122,13 +145,19 @@ public final class ParityBench {
             spec.put("clip", CLIP);
             spec.put("betas", List.of(options.optimizer().beta1(), options.optimizer().beta2()));
             spec.put("eps", options.optimizer().epsilon());
-            spec.put("weights", ((NamedWeights) m).namedWeights());
+            Map<String, NamedWeights.Tensor> weights = ((NamedWeights) m).namedWeights();
+            spec.put("weights", weights);
+            // the tensors AdamW decays: matrices and embeddings, as every family's default
+            spec.put("decay", weights.entrySet().stream().filter(e -> e.getValue().shape().length >= 2).map(Map.Entry::getKey).toList());
+            spec.putAll(c.extra());
             List<Map<String, Object>> stream = new ArrayList<>();
+            List<Object> trace = new ArrayList<>();
             for (int s = 0; s < steps; s++) {
                 Batch b = batches.get(s % batches.size());
                 lrs[s] = schedule.at(LR, s, steps);
                 var stats = m.trainStep(b, lrs[s]);
                 mine[s] = stats.lossSum() / stats.count();
+                if (TRACE && s < TRACED) trace.add(((NamedWeights) m).namedWeights());
                 if (s < batches.size()) stream.add(Map.of("continues", b.continues(),
                         "inputs", b instanceof TokenBatch tb ? tb.inputs() : ((FrameBatch) b).inputs(),
                         "targets", b instanceof TokenBatch tt ? tt.targets() : ((FrameBatch) b).targets()));
@@ -137,6 +166,7 @@ public final class ParityBench {
             spec.put("length", LENGTH);
             spec.put("batches", stream);
             spec.put("lrs", lrs);
+            if (TRACE) spec.put("trace", trace);
         }
         Path in = dir.resolve(c.name() + "-" + precision + ".json"), result = dir.resolve(c.name() + "-" + precision + ".out.json");
         Files.writeString(in, Json.write(spec));
@@ -153,7 +183,18 @@ public final class ParityBench {
             if (d > 1e-6 && first < 0) first = s;
             worst = Math.max(worst, d);
         }
-        if (System.getenv("SEQLAB_PARITY_TRACE") != null)
+        if (TRACE) out.println("  " + c.name() + " " + precision + ": case " + in + " (the twin compares weights after each of the first " + TRACED + " steps)");
+        if (TRACE) {                 // how the gap grows: the first step past each power of ten
+            double next = 1e-15;
+            for (int s = 0; s < steps; s++) {
+                double d = Math.abs(mine[s] - theirs[s]) / Math.abs(theirs[s]);
+                if (d >= next) {
+                    out.printf(Locale.ROOT, "  %s %s: relative difference %.3g at step %d%n", c.name(), precision, d, s + 1);
+                    while (next <= d) next *= 10;
+                }
+            }
+        }
+        if (TRACE)
             for (int s = 0; s < Math.min(steps, 12); s++) out.printf(Locale.ROOT, "  %s %s step %d: %.15g %.15g%n", c.name(), precision, s + 1, mine[s], theirs[s]);
         if (first >= 0 && precision.equals("float64"))
             out.printf(Locale.ROOT, "parity %s: parts at step %d: seqlab %.12g, torch %.12g%n", c.name(), first + 1, mine[first], theirs[first]);

@@ -99,9 +99,12 @@ final class BenchCommand implements Runnable {
         @Option(names = "--steps", defaultValue = "200", description = "training steps of each side (default ${DEFAULT-VALUE})")
         int steps;
 
+        @Option(names = "--only", description = "compare only the cases whose name contains this (e.g. dl4j, transformer)")
+        String only;
+
         @Override
         public Integer call() throws Exception {
-            new org.seqlab.experiments.bench.ParityBench(steps, System.out).run();
+            new org.seqlab.experiments.bench.ParityBench(steps, only, System.out).run();
             return 0;
         }
     }

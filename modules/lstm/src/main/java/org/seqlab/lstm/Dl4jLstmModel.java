@@ -265,7 +265,8 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
     /**
      * One update per truncated-BPTT segment (the whole batch when tbptt is off): DL4J's forward and
      * backward pass from the state the previous batch left when this one continues it, the gradient
-     * rescaled from DL4J's per-sequence mean to the mean per real step (every family's loss), the l2
+     * divided by the number of real steps (DL4J's gradient is the summed loss's: its own updater, not
+     * used here, divides by the minibatch), so it is the gradient of every family's loss, the l2
      * term, then seqlab's {@link Optimizer} (clipping, decay, update rule) on the flat parameters.
      */
     @Override
@@ -289,7 +290,7 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
                 restoreEvaluationState(evaluationState);
                 lossSum += net.score() * rows;                              // score = summed loss / rows
                 INDArray g = net.getFlattenedGradients();
-                if (steps > 0) g.muli(rows / steps);
+                if (steps > 0) g.divi(steps);
                 if (config.l2() > 0) {                                      // d/dW of (l2 / 2) * |W|^2
                     INDArray p = Optimizer.flat(net.params()), gFlat = Optimizer.flat(g);
                     for (long[] r : weightRanges) range(gFlat, r).addi(range(p, r).mul(config.l2()));

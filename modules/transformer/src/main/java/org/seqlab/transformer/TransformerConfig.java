@@ -27,15 +27,18 @@ import org.seqlab.core.ModelConfig;
  * @param weightInit    pytorch (PyTorch's default initialisation, as the benchmark peer: embeddings
  *                      N(0, 1), linear layers U(±1/√fan_in); learns faster in short runs here) or gpt2
  *                      (N(0, 0.02), residual projections scaled by depth, zero biases)
+ * @param precision     float (default) or double (for parity checks against a float64 reference)
  */
 public record TransformerConfig(String name, Integer layers, Integer heads, Integer embedding, Integer context,
                                 Integer mlpRatio, Double dropout, Double attentionDropout, Positions positions,
                                 Boolean tieEmbeddings, Integer microBatch, Init init, Double framePrior,
-                                WeightInit weightInit)
+                                WeightInit weightInit, Precision precision)
         implements ModelConfig {
     public enum Positions { LEARNED, ALIBI }
 
     public enum WeightInit { PYTORCH, GPT2 }
+
+    public enum Precision { FLOAT, DOUBLE }
 
     /** @param checkpoint a checkpoint directory written by an earlier run (its {@code checkpoints/NAME}) */
     public record Init(String checkpoint) {
@@ -57,6 +60,7 @@ public record TransformerConfig(String name, Integer layers, Integer heads, Inte
         if (positions == null) positions = Positions.LEARNED;
         if (tieEmbeddings == null) tieEmbeddings = false;
         if (weightInit == null) weightInit = WeightInit.PYTORCH;
+        if (precision == null) precision = Precision.FLOAT;
         Check.atLeast("layers", layers, 1);
         Check.atLeast("heads", heads, 1);
         Check.atLeast("embedding", embedding, 1);
@@ -73,7 +77,7 @@ public record TransformerConfig(String name, Integer layers, Integer heads, Inte
     }
 
     public static TransformerConfig of(String name, int layers, int heads, int embedding, int context) {
-        return new TransformerConfig(name, layers, heads, embedding, context, null, null, null, null, null, null, null, null, null);
+        return new TransformerConfig(name, layers, heads, embedding, context, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The options that shape the weights: a checkpoint can seed a model only when all of them agree. */

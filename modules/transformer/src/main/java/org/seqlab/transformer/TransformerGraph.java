@@ -62,23 +62,26 @@ final class TransformerGraph {
     final List<DropSite> drops = new ArrayList<>();
     final TransformerConfig config;
     final ModelShape shape;
+    /** The precision of every weight, activation and input (float, or double for parity checks). */
+    final DataType type;
 
     TransformerGraph(TransformerConfig c, ModelShape shape, long seed) {
         this.config = c;
         this.shape = shape;
+        this.type = c.precision() == TransformerConfig.Precision.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
         int w = shape.width(), d = c.embedding(), hidden = d * c.mlpRatio();
         double projStd = 0.02 / Math.sqrt(2.0 * c.layers());   // GPT-2: residual projections scaled by depth
 
-        SDVariable x = sd.placeHolder(X, DataType.FLOAT, -1, w);
+        SDVariable x = sd.placeHolder(X, type, -1, w);
         // tied, the embedding is also the output head and starts as one
         SDVariable wte = param("wte", c.tieEmbeddings() ? Role.HEAD : Role.EMBEDDING, w, 0.02, true, w, d);
         SDVariable h = sd.mmul(x, wte);
         if (c.positions() == TransformerConfig.Positions.LEARNED) {
-            SDVariable pos = sd.placeHolder(POS, DataType.FLOAT, -1, c.context());
+            SDVariable pos = sd.placeHolder(POS, type, -1, c.context());
             h = h.add(sd.mmul(pos, param("wpe", Role.EMBEDDING, c.context(), 0.02, true, c.context(), d)));
         }
         SDVariable qkvShape = sd.placeHolder(QKV_SHAPE, DataType.INT64, 5);
-        SDVariable bias = sd.placeHolder(BIAS, DataType.FLOAT, 1, -1, -1, -1);
+        SDVariable bias = sd.placeHolder(BIAS, type, 1, -1, -1, -1);
         h = dropout(h, "drop.emb", c.dropout(), false);
         double scale = 1.0 / Math.sqrt(c.headSize());
         for (int l = 0; l < c.layers(); l++) {
@@ -104,8 +107,8 @@ final class TransformerGraph {
                 : constantParam("head.b", 0f, w);
         SDVariable logits = sd.nn.biasAdd(head, outBias, false).rename(LOGITS);
 
-        SDVariable target = sd.placeHolder(Y, DataType.FLOAT, -1, w);
-        SDVariable weights = sd.placeHolder(WEIGHTS, DataType.FLOAT, -1);
+        SDVariable target = sd.placeHolder(Y, type, -1, w);
+        SDVariable weights = sd.placeHolder(WEIGHTS, type, -1);
         SDVariable perStep = switch (shape.kind()) {
             // softmax cross-entropy against one-hot targets
             case TOKENS -> sumUnits(sd.nn.logSoftmax(logits).mul(target), w).neg();
@@ -144,13 +147,13 @@ final class TransformerGraph {
     private SDVariable param(String name, Role role, long fanIn, double gpt2Std, boolean decay, long... shape) {
         Param p = new Param(name, shape, role, fanIn, gpt2Std, 0f, decay);
         params.add(p);
-        return sd.var(name, Nd4j.zeros(DataType.FLOAT, shape));
+        return sd.var(name, Nd4j.zeros(type, shape));
     }
 
     private SDVariable constantParam(String name, float value, long... shape) {
         Param p = new Param(name, shape, Role.CONSTANT, 0, 0, value, false);
         params.add(p);
-        return sd.var(name, Nd4j.zeros(DataType.FLOAT, shape));
+        return sd.var(name, Nd4j.zeros(type, shape));
     }
 
     /**
@@ -178,7 +181,7 @@ final class TransformerGraph {
     private SDVariable dropout(SDVariable in, String name, double p, boolean attention) {
         if (p <= 0) return in;
         drops.add(new DropSite(name, attention, p));
-        return in.mul(sd.placeHolder(name, DataType.FLOAT, attention ? new long[]{-1, -1, -1, -1} : new long[]{-1, -1}));
+        return in.mul(sd.placeHolder(name, type, attention ? new long[]{-1, -1, -1, -1} : new long[]{-1, -1}));
     }
 
     /**
@@ -213,7 +216,7 @@ final class TransformerGraph {
      */
     private INDArray bindToOneArray() {
         sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), true);
-        INDArray all = Nd4j.zeros(DataType.FLOAT, parameterCount());
+        INDArray all = Nd4j.zeros(type, parameterCount());
         INDArray[] views = views(all);
         for (int i = 0; i < views.length; i++) {
             Param p = params.get(i);

@@ -36,7 +36,7 @@ import java.util.SplittableRandom;
  * the window when a sequence is longer than the context (sliding-window evaluation). Gradients of
  * all pieces are summed with weights mask/steps, so they equal the gradient of the batch's mean loss.
  */
-public final class TransformerModel implements SequenceModel, org.seqlab.core.Inspectable {
+public final class TransformerModel implements SequenceModel, org.seqlab.core.Inspectable, org.seqlab.core.NamedWeights {
     static final String FAMILY = "transformer";
     private static final float NEG = -1e9f;
     /** SameDiff's name for the gradient function it derives from the graph. */
@@ -91,9 +91,9 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         this.graph = new TransformerGraph(config, shape, seed);
         this.names = graph.paramNames();
         for (TransformerGraph.Param p : graph.params) params.add(graph.array(p));
-        gradient = Nd4j.zeros(DataType.FLOAT, graph.parameterCount());
+        gradient = Nd4j.zeros(graph.type, graph.parameterCount());
         grads = graph.views(gradient);
-        optimizer = new Optimizer(options.optimizer(), options.clip(), DataType.FLOAT, graph.layout());
+        optimizer = new Optimizer(options.optimizer(), options.clip(), graph.type, graph.layout());
         dropRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
         quietly(graph.sd::createGradFunction);
         gradientGraph = graph.sd.getFunction(GRADIENT_FUNCTION);
@@ -128,6 +128,15 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
     void nudge(int param, long element, float delta) {
         INDArray p = params.get(param).reshape(-1);
         p.putScalar(element, p.getFloat(element) + delta);
+    }
+
+    /** Every parameter by its graph name (h0.attn.w, lnf.g, ...), as stored: a linear layer's weight is [in, out]. */
+    @Override
+    public Map<String, Tensor> namedWeights() {
+        Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++)
+            out.put(names.get(i), new Tensor(params.get(i).shape(), params.get(i).reshape(-1).toDoubleVector()));
+        return out;
     }
 
     List<String> parameterNames() {
@@ -181,7 +190,8 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
                 int prefix = ctx - c;
                 for (int r = r0; r < r0 + g; r++) prefix = Math.min(prefix, carrySteps[r]);
                 int len = prefix + c, n = g * len;
-                float[] x = new float[n * w], y = train ? new float[n * w] : null, weights = train ? new float[n] : null;
+                float[] x = new float[n * w], y = train ? new float[n * w] : null;
+                double[] weights = train ? new double[n] : null;
                 float[] pieceMask = new float[g * c], vectorTargets = vectors != null ? new float[g * c * w] : null;
                 int[] tokenTargets = tokens != null ? new int[g * c] : null;
                 for (int i = 0; i < g; i++) {
@@ -190,7 +200,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
                     for (int t = 0; t < c; t++) {
                         int src = r * length + t0 + t, dst = i * len + prefix + t, k = i * c + t;
                         pieceMask[k] = mask[src];
-                        if (train) weights[dst] = (float) (mask[src] * scale);
+                        if (train) weights[dst] = mask[src] * scale;
                         if (tokens != null) {
                             x[dst * w + tokens.inputs()[src]] = 1f;
                             tokenTargets[k] = tokens.targets()[src];
@@ -202,14 +212,14 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
                         }
                     }
                 }
-                float[] logits = run(g, len, x, y, weights, train);
+                double[] logits = run(g, len, x, y, weights, train);
                 double[] own = new double[g * c * w];
                 for (int i = 0; i < g; i++)
                     for (int t = 0; t < c; t++) {
                         int from = (i * len + prefix + t) * w, to = (i * c + t) * w;
                         for (int k = 0; k < w; k++) own[to + k] = logits[from + k];
                         if (logitsOut != null)
-                            System.arraycopy(logits, from, logitsOut, ((r0 + i) * length + t0 + t) * w, w);
+                            for (int k = 0; k < w; k++) logitsOut[((r0 + i) * length + t0 + t) * w + k] = (float) logits[from + k];
                     }
                 stats = stats.plus(OutputLoss.lossAndGradient(shape.kind(), own, w, tokenTargets, vectorTargets, pieceMask, null));
                 for (int i = 0; i < g; i++) remember(r0 + i, x, i * len + prefix, c);
@@ -235,14 +245,14 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
      * which switches SameDiff's array releases off (see {@link BoundedSessions}); every array made
      * here, placeholders and outputs, is closed before returning, so a step leaves nothing to the GC.
      */
-    private float[] run(int rows, int len, float[] x, float[] y, float[] weights, boolean train) {
+    private double[] run(int rows, int len, float[] x, float[] y, double[] weights, boolean train) {
         int w = shape.width(), n = rows * len;
         Map<String, INDArray> ph = placeholders(rows, len, x, train);
         Map<String, INDArray> out = null;
         try {
             if (train) {
-                ph.put(TransformerGraph.Y, Nd4j.create(y, new long[]{n, w}, 'c'));
-                ph.put(TransformerGraph.WEIGHTS, Nd4j.create(weights, new long[]{n}, 'c'));
+                ph.put(TransformerGraph.Y, typed(y, n, w));
+                ph.put(TransformerGraph.WEIGHTS, typed(weights, n));
                 List<String> wanted = new ArrayList<>(gradientNames);
                 wanted.add(TransformerGraph.LOGITS);
                 out = gradientGraph.output(ph, wanted);
@@ -250,7 +260,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
             } else {
                 out = graph.sd.output(ph, TransformerGraph.LOGITS);
             }
-            return out.get(TransformerGraph.LOGITS).reshape(-1).toFloatVector();
+            return out.get(TransformerGraph.LOGITS).reshape(-1).toDoubleVector();
         } finally {
             closeAll(ph.values());
             if (out != null) closeAll(out.values());
@@ -288,7 +298,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
     private Map<String, INDArray> placeholders(int rows, int len, float[] x, boolean train) {
         int w = shape.width(), n = rows * len;
         Map<String, INDArray> ph = new HashMap<>();
-        ph.put(TransformerGraph.X, Nd4j.create(x, new long[]{n, w}, 'c'));
+        ph.put(TransformerGraph.X, typed(x, n, w));
         ph.put(TransformerGraph.QKV_SHAPE, Nd4j.createFromArray((long) rows, len, 3L, config.heads(), config.headSize()));
         ph.put(TransformerGraph.BIAS, constants.computeIfAbsent("bias" + len, k -> attentionBias(len)));
         if (config.positions() == TransformerConfig.Positions.LEARNED)
@@ -297,7 +307,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
             long[] s = d.attention() ? new long[]{rows, config.heads(), len, len} : new long[]{n, config.embedding()};
             // evaluation multiplies by a broadcast 1 of the same rank: no mask the size of the attention weights
             ph.put(d.name(), train ? dropMask(s, d.p())
-                    : constants.computeIfAbsent("ones" + s.length, k -> Nd4j.ones(DataType.FLOAT, broadcastOne(s.length))));
+                    : constants.computeIfAbsent("ones" + s.length, k -> Nd4j.ones(graph.type, broadcastOne(s.length))));
         }
         return ph;
     }
@@ -345,6 +355,22 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         }
     }
 
+    /** {@code values} as a c-order array of {@code shape} in the model's precision. */
+    private INDArray typed(float[] values, long... shape) {
+        if (graph.type == DataType.FLOAT) return Nd4j.create(values, shape, 'c');
+        double[] d = new double[values.length];
+        for (int i = 0; i < d.length; i++) d[i] = values[i];
+        return Nd4j.create(d, shape, 'c');
+    }
+
+    private INDArray typed(double[] values, long... shape) {
+        INDArray d = Nd4j.create(values, shape, 'c');
+        if (graph.type == DataType.DOUBLE) return d;
+        INDArray f = d.castTo(graph.type);
+        d.close();
+        return f;
+    }
+
     /** The shape [1, …, 1] of {@code rank} dimensions. */
     private static long[] broadcastOne(int rank) {
         long[] shape = new long[rank];
@@ -354,15 +380,16 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
 
     /** Causal mask (−1e9 above the diagonal) plus, for ALiBi, −slope·distance per head. */
     private INDArray attentionBias(int len) {
-        int heads = config.positions() == TransformerConfig.Positions.ALIBI ? config.heads() : 1;
-        float[] bias = new float[heads * len * len];
+        boolean alibi = config.positions() == TransformerConfig.Positions.ALIBI;
+        int heads = alibi ? config.heads() : 1;
+        double[] bias = new double[heads * len * len];
         for (int h = 0; h < heads; h++) {
-            double slope = Math.pow(2, -8.0 * (h + 1) / config.heads());
+            double slope = alibi ? Math.pow(2, -8.0 * (h + 1) / config.heads()) : 0;
             for (int i = 0; i < len; i++)
                 for (int j = 0; j < len; j++)
-                    bias[(h * len + i) * len + j] = j > i ? NEG : heads == 1 ? 0f : (float) (-slope * (i - j));
+                    bias[(h * len + i) * len + j] = j > i ? NEG : -slope * (i - j);
         }
-        return Nd4j.create(bias, new long[]{1, heads, len, len}, 'c');
+        return typed(bias, 1, heads, len, len);
     }
 
     /** One-hot positions [rows·len, context]: position embeddings as a matmul, like tokens. */
@@ -370,7 +397,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         int ctx = config.context();
         float[] p = new float[rows * len * ctx];
         for (int r = 0; r < rows; r++) for (int t = 0; t < len; t++) p[(r * len + t) * ctx + t] = 1f;
-        return Nd4j.create(p, new long[]{(long) rows * len, ctx}, 'c');
+        return typed(p, (long) rows * len, ctx);
     }
 
     /** Inverted dropout: 0 with probability p, else 1/(1-p). */
@@ -380,7 +407,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         float[] m = new float[Math.toIntExact(n)];
         float keep = (float) (1 / (1 - p));
         for (int i = 0; i < m.length; i++) m[i] = dropRandom.nextDouble() < p ? 0f : keep;
-        return Nd4j.create(m, s, 'c');
+        return typed(m, s);
     }
 
     // ---- generation: a sliding window over the last `context` steps ----
@@ -411,8 +438,10 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
                 }
                 System.arraycopy(input, 0, window, steps * w, w);
                 steps++;
-                float[] logits = run(1, steps, java.util.Arrays.copyOf(window, steps * w), null, null, false);
-                return java.util.Arrays.copyOfRange(logits, (steps - 1) * w, steps * w);
+                double[] logits = run(1, steps, java.util.Arrays.copyOf(window, steps * w), null, null, false);
+                float[] last = new float[w];
+                for (int k = 0; k < w; k++) last[k] = (float) logits[(steps - 1) * w + k];
+                return last;
             }
 
             @Override

@@ -12,6 +12,7 @@ import org.seqlab.core.MemoryUse;
 import org.seqlab.core.ModelConfig;
 import org.seqlab.core.ModelFamily;
 import org.seqlab.core.ModelShape;
+import org.seqlab.core.NamedWeights;
 import org.seqlab.core.OptimizerSpec;
 import org.seqlab.core.OutputKind;
 import org.seqlab.core.SequenceModel;
@@ -131,6 +132,56 @@ public abstract class SequenceModelContract {
     private static void step(SequenceModel m, int i, TokenBatch first, TokenBatch continued) {
         m.trainStep(i % 2 == 0 ? first : continued, 1e-3);
         if (i % 25 == 24) m.evaluate(first);
+    }
+
+    /**
+     * A training step with plain SGD (no clipping, no decay) moves the weights by exactly
+     * −lr·∇L, where L is the batch's mean loss per real step as {@code evaluate} reports it. The
+     * gradient is read back from the weights' change (the family must list its weights, {@link
+     * NamedWeights}); the loss must then fall by lr·|∇L|², which two step sizes measure to second
+     * order. A gradient of another loss (summed, or divided by rows instead of steps) fails by its factor.
+     */
+    @Test
+    void aTrainingStepIsGradientDescentOnTheMeanLoss() {
+        TokenBatch batch = randomTokens(3, 8, 11);
+        TrainingOptions sgd = new TrainingOptions(OptimizerSpec.of(OptimizerSpec.Type.SGD), new ClipSpec(ClipSpec.Mode.NONE, null));
+        double before;
+        double[] probe;
+        try (SequenceModel m = family().create(smallConfig(), ModelShape.tokens(VOCAB), sgd, 5)) {
+            Assumptions.assumeTrue(m instanceof NamedWeights, family().key() + " does not list its weights (NamedWeights)");
+            before = mean(m.evaluate(batch));
+            probe = descentAfterStep(m, batch, 1e-3);
+        }
+        double lr = 0.01 * before / (probe[1] / 1e-3);     // a step that lowers the loss by about 1%
+        double[] one, two;
+        try (SequenceModel m = family().create(smallConfig(), ModelShape.tokens(VOCAB), sgd, 5)) {
+            one = descentAfterStep(m, batch, lr);
+        }
+        try (SequenceModel m = family().create(smallConfig(), ModelShape.tokens(VOCAB), sgd, 5)) {
+            two = descentAfterStep(m, batch, 2 * lr);
+        }
+        double gradientSquared = one[1] / lr;              // |Δw|² / lr²
+        double fromLoss = (4 * (before - one[0]) - (before - two[0])) / (2 * lr);   // −d/dlr of L(w − lr·g) at 0
+        assertEquals(gradientSquared, fromLoss, 0.05 * gradientSquared,
+                "the loss falls at " + fromLoss + " per unit of lr, but |Δw / lr|² is " + gradientSquared + ": the step is not −lr·∇(mean loss)");
+    }
+
+    /** Trains one step; returns the loss afterwards and |Δw|²/lr (lr·|∇L|² for plain gradient descent). */
+    private static double[] descentAfterStep(SequenceModel m, TokenBatch batch, double lr) {
+        double[] w0 = flatWeights((NamedWeights) m);
+        m.trainStep(batch, lr);
+        double[] w1 = flatWeights((NamedWeights) m);
+        double moved = 0;
+        for (int i = 0; i < w0.length; i++) moved += (w1[i] - w0[i]) * (w1[i] - w0[i]);
+        return new double[]{mean(m.evaluate(batch)), moved / lr};
+    }
+
+    private static double[] flatWeights(NamedWeights m) {
+        return m.namedWeights().values().stream().flatMapToDouble(t -> java.util.Arrays.stream(t.values())).toArray();
+    }
+
+    private static double mean(EvalStats s) {
+        return s.lossSum() / s.count();
     }
 
     @Test
