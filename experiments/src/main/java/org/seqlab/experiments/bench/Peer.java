@@ -48,6 +48,12 @@ public final class Peer {
      * benchmark prints its own figures and never a ratio against a missing or crippled peer.
      */
     public static Outcome runTorch(java.io.PrintStream out, String script, List<String> args, String key, long timeoutSeconds) {
+        return runTorch(out, sharedDir().resolve("bench").resolve(script), args, key, timeoutSeconds);
+    }
+
+    /** {@link #runTorch(java.io.PrintStream, String, List, String, long)} for a script anywhere (the project's {@code peers/}). */
+    public static Outcome runTorch(java.io.PrintStream out, Path scriptPath, List<String> args, String key, long timeoutSeconds) {
+        String script = scriptPath.getFileName().toString();
         String python = interpreter("torch");
         if (python == null) {
             out.println("peer " + script + " not run: no python3 with torch (run ../shared/bench/setup-peers.sh); seqlab figures only");
@@ -58,7 +64,7 @@ public final class Peer {
                     + "a ratio against a crippled peer would mislead (install libopenblas0-pthread)");
             return null;
         }
-        Outcome o = run(python, sharedDir().resolve("bench").resolve(script), args, key, timeoutSeconds);
+        Outcome o = run(python, scriptPath, args, key, timeoutSeconds);
         if (o.problem() != null) {
             out.println("peer " + script + ": " + o.problem() + "; seqlab figures only");
             return null;

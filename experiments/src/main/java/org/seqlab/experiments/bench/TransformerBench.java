@@ -23,8 +23,10 @@ import java.util.regex.Pattern;
 /**
  * {@code seqlab bench transformer}: nanoGPT's "baby" character model (4 layers, 4 heads, width 128,
  * context 64, batch 12, AdamW 1e-3 without weight decay, clip 1, no dropout) trained for the same
- * number of iterations by seqlab's SameDiff transformer and by {@code torch_char.py FILE gpt}
- * (PyTorch CPU), one after the other. Both score the last 10% of the file in non-overlapping
+ * number of iterations by seqlab's SameDiff transformer and by {@code peers/torch_gpt.py} (the same
+ * model as {@code ../shared/bench/torch_char.py gpt}, with a seed; PyTorch CPU), one after the
+ * other, for seeds 1..N (one seed's validation loss varies by ~0.08 nats at 500 iterations, so the
+ * losses are compared as means). Both score the last 10% of the file in non-overlapping
  * 64-character windows; the ratio compares training tokens per second.
  */
 public final class TransformerBench {
@@ -33,12 +35,14 @@ public final class TransformerBench {
     private final Path file;
     private final int iterations;
     private final double capSeconds;
+    private final int seeds;
     private final PrintStream out;
 
-    public TransformerBench(Path file, int iterations, double capSeconds, PrintStream out) {
+    public TransformerBench(Path file, int iterations, double capSeconds, int seeds, PrintStream out) {
         this.file = file;
         this.iterations = iterations;
         this.capSeconds = capSeconds;
+        this.seeds = seeds;
         this.out = out;
     }
 
@@ -46,40 +50,76 @@ public final class TransformerBench {
         CharCorpus corpus = CharCorpus.read(file);
         Vocabulary v = corpus.vocabulary();
         int[] train = corpus.peerTrain(), valid = corpus.peerValid();
-        out.printf(Locale.ROOT, "corpus %s: %,d characters, vocabulary %d; %d iterations (cap %.0f s) each%n",
-                file, corpus.stream().length, v.size(), iterations, capSeconds);
+        out.printf(Locale.ROOT, "corpus %s: %,d characters, vocabulary %d; %d iterations (cap %.0f s) each, seeds 1..%d, seqlab then PyTorch%n",
+                file, corpus.stream().length, v.size(), iterations, capSeconds, seeds, seeds);
+        Path peer = Peer.projectRoot().resolve("peers").resolve("torch_gpt.py");
+        double[] mine = new double[seeds], theirs = new double[seeds];
+        double mySpeed = 0, theirSpeed = 0;
+        boolean peerRan = true;
+        for (int seed = 1; seed <= seeds; seed++) {
+            double[] run = trainSeqlab(train, valid, v.size(), seed);
+            mine[seed - 1] = run[0];
+            mySpeed += run[1] / seeds;
+            if (!peerRan) continue;
+            Peer.Outcome o = Peer.runTorch(out, peer, List.of(file.toString(), String.valueOf(iterations),
+                    String.valueOf(capSeconds), String.valueOf(seed)), "tokens_per_s", (long) capSeconds + 300);
+            Matcher peerLoss = o == null ? null : Pattern.compile("val_loss=([0-9.]+)").matcher(o.line());
+            if (peerLoss == null || !peerLoss.find()) {
+                peerRan = false;
+                continue;
+            }
+            out.println("peer   " + o.line());
+            theirs[seed - 1] = Double.parseDouble(peerLoss.group(1));
+            theirSpeed += o.value() / seeds;
+        }
+        double myMean = mean(mine);
+        out.printf(Locale.ROOT, "seqlab mean validation loss over %d seeds: %.4f%n", seeds, myMean);
+        if (!peerRan) return Double.NaN;
+        double[] deltas = new double[seeds];
+        for (int i = 0; i < seeds; i++) deltas[i] = mine[i] - theirs[i];
+        out.printf(Locale.ROOT, "validation loss seqlab %.4f vs torch %.4f (means over %d seeds): delta %+.4f nats/char%s (goal: within 0.03)%n",
+                myMean, mean(theirs), seeds, mean(deltas),
+                seeds > 1 ? String.format(Locale.ROOT, ", per seed %s, standard error of the mean %.4f", java.util.Arrays.toString(
+                        java.util.Arrays.stream(deltas).mapToObj(d -> String.format(Locale.ROOT, "%+.4f", d)).toArray()), standardError(deltas)) : "");
+        out.printf(Locale.ROOT, "transformer_vs_torch_val_loss_delta=%+.4f%n", mean(deltas));
+        double ratio = mySpeed / theirSpeed;
+        out.printf(Locale.ROOT, "transformer_vs_torch_tokens_per_s_ratio=%.2f%n", ratio);
+        return ratio;
+    }
 
+    /** Trains seqlab's model with {@code seed} (weights and batch order); returns its validation loss and training tokens/s. */
+    private double[] trainSeqlab(int[] train, int[] valid, int vocabulary, long seed) {
         TransformerConfig cfg = TransformerConfig.of("bench", LAYERS, HEADS, WIDTH, CONTEXT);
         TrainingOptions adamw = new TrainingOptions(OptimizerSpec.of(OptimizerSpec.Type.ADAMW).withWeightDecay(0.0),
                 new ClipSpec(ClipSpec.Mode.NORM, 1.0));
-        SequenceModel m = new TransformerFamily().create(cfg, ModelShape.tokens(v.size()), adamw, 1337);
-        RandomWindows batches = new RandomWindows(train, BATCH, CONTEXT, new SplittableRandom(1337));
-        long tokens = 0;
-        int it = 0;
-        long start = System.nanoTime(), end = start + (long) (capSeconds * 1e9);
-        while (it < iterations && System.nanoTime() < end) {
-            tokens += m.trainStep(batches.next(), LR).count();
-            it++;
+        try (SequenceModel m = new TransformerFamily().create(cfg, ModelShape.tokens(vocabulary), adamw, seed)) {
+            // batch order from a split stream, as the runner does: the weights are drawn from
+            // SplittableRandom(seed) itself, and the same stream for both tied window starts to
+            // initial weights (measured: 0.02 nats worse at 500 iterations)
+            RandomWindows batches = new RandomWindows(train, BATCH, CONTEXT, new SplittableRandom(seed).split());
+            long tokens = 0;
+            int it = 0;
+            long start = System.nanoTime(), end = start + (long) (capSeconds * 1e9);
+            while (it < iterations && System.nanoTime() < end) {
+                tokens += m.trainStep(batches.next(), LR).count();
+                it++;
+            }
+            double seconds = (System.nanoTime() - start) / 1e9, perSecond = tokens / seconds;
+            double validLoss = validLoss(m, valid);
+            out.printf(Locale.ROOT, "seqlab transformer seed=%d params=%d iters=%d train_seconds=%.1f tokens_per_s=%.0f val_loss=%.4f%n",
+                    seed, m.parameterCount(), it, seconds, perSecond, validLoss);
+            return new double[]{validLoss, perSecond};
         }
-        double seconds = (System.nanoTime() - start) / 1e9, perSecond = tokens / seconds;
-        double validLoss = validLoss(m, valid);
-        out.printf(Locale.ROOT, "seqlab transformer params=%d iters=%d train_seconds=%.1f tokens_per_s=%.0f val_loss=%.4f%n",
-                m.parameterCount(), it, seconds, perSecond, validLoss);
+    }
 
-        Peer.Outcome o = Peer.runTorch(out, "torch_char.py",
-                List.of(file.toString(), "gpt", String.valueOf(it), String.valueOf(capSeconds)), "tokens_per_s",
-                (long) capSeconds + 300);
-        if (o == null) return Double.NaN;
-        out.println("peer   " + o.line());
-        Matcher peerLoss = Pattern.compile("val_loss=([0-9.]+)").matcher(o.line());
-        if (peerLoss.find()) {
-            double delta = validLoss - Double.parseDouble(peerLoss.group(1));
-            out.printf(Locale.ROOT, "validation loss seqlab %.4f vs torch %s: delta %+.4f nats/char (goal: within 0.03)%n",
-                    validLoss, peerLoss.group(1), delta);
-        }
-        double ratio = perSecond / o.value();
-        out.printf(Locale.ROOT, "transformer_vs_torch_tokens_per_s_ratio=%.2f%n", ratio);
-        return ratio;
+    private static double mean(double[] x) {
+        return java.util.Arrays.stream(x).average().orElse(Double.NaN);
+    }
+
+    private static double standardError(double[] x) {
+        double m = mean(x), ss = 0;
+        for (double v : x) ss += (v - m) * (v - m);
+        return Math.sqrt(ss / (x.length - 1) / x.length);
     }
 
     /** Mean loss over non-overlapping context-length windows of {@code valid}, 64 windows per batch, as the peer. */

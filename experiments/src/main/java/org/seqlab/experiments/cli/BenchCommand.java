@@ -75,7 +75,7 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "transformer", description = "SameDiff transformer (4 layers, 4 heads, 128 wide, context 64, batch 12) vs PyTorch torch_char.py gpt for the same iterations; prints transformer_vs_torch_tokens_per_s_ratio last.")
+    @Command(name = "transformer", description = "SameDiff transformer (4 layers, 4 heads, 128 wide, context 64, batch 12) vs the same model in PyTorch (peers/torch_gpt.py) for the same iterations, seeds 1..N; prints the mean validation-loss delta and transformer_vs_torch_tokens_per_s_ratio last.")
     static final class Transformer implements Callable<Integer> {
         @Option(names = "--file", description = "char corpus (default ../shared/datasets/dinos.txt, else the embedded names)")
         Path file;
@@ -86,10 +86,14 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "600", description = "wall-time cap of each side (default ${DEFAULT-VALUE})")
         double seconds;
 
+        @Option(names = "--seeds", defaultValue = "3", description = "seeds 1..N for each side; losses are compared as means (default ${DEFAULT-VALUE})")
+        int seeds;
+
         @Override
         public Integer call() throws Exception {
             Path f = file != null ? file : HandRolledBench.defaultCorpus();
-            new org.seqlab.experiments.bench.TransformerBench(f, iters, seconds, System.out).run();
+            if (seeds < 1) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--seeds must be at least 1, got " + seeds);
+            new org.seqlab.experiments.bench.TransformerBench(f, iters, seconds, seeds, System.out).run();
             return 0;
         }
     }
