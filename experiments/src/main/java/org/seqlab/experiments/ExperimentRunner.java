@@ -246,7 +246,8 @@ public final class ExperimentRunner {
         Vocabulary vocab = p.vocabulary();
         List<? extends Batch> valid = p.validPass();
         Trainer trainer = new Trainer(t, watch.guard(console.listener()),
-                (m, epoch, step, loss) -> Checkpoint.write(ckpt, m, vocab, epoch, step, loss));
+                (m, epoch, step, loss) -> Checkpoint.write(ckpt, m, vocab, epoch, step, loss))
+                .divergedAbove(p.divergedAbove(), p.divergedAboveWhy());
         TrainingResult tr;
         String status = "ok", message = null;
         try {

@@ -54,6 +54,30 @@ interface TaskData {
         return Map.of(baselineName(), Results.Baseline.of(baseline()));
     }
 
+    /**
+     * A loss no model that learns goes above, so a run above it has diverged: twice the uniform
+     * prediction's (ln V a token, K·ln 2 a frame of K keys); for a normalised series ten times the
+     * larger of predicting zero (one per series) and the worst naive baseline.
+     */
+    default double divergedAbove() {
+        ModelShape s = shape();
+        return switch (s.kind()) {
+            case TOKENS -> 2 * Math.log(s.width());
+            case FRAMES -> 2 * s.width() * Math.log(2);
+            case VALUES -> 10 * Math.max(s.width(), baselines().values().stream()
+                    .mapToDouble(b -> b.testLoss() == null ? 0 : b.testLoss()).max().orElse(0));
+        };
+    }
+
+    /** What {@link #divergedAbove()} is, for the stop reason. */
+    default String divergedAboveWhy() {
+        return switch (shape().kind()) {
+            case TOKENS -> "twice the loss of a uniform prediction (2 ln " + shape().width() + ")";
+            case FRAMES -> "twice the loss of a uniform prediction (2 · " + shape().width() + " ln 2)";
+            case VALUES -> "ten times the error of a naive forecast";
+        };
+    }
+
     /** Time series only: what is predicted and the test span's truth (null for other data). */
     default Results.SeriesSummary series() {
         return null;

@@ -290,6 +290,55 @@ class CliTest {
     }
 
     /** A bidirectional network cannot generate: the runner says so before training, then trains and scores it without samples. */
+    /**
+     * lr 1e6 blows both models up from the first steps, so their own best loss is already huge:
+     * the absolute ceiling (twice ln V) must mark them diverged, keep no checkpoint, and the
+     * command must fail, since no model trained.
+     */
+    @Test
+    void aRunWhereEveryModelBlowsUpIsDivergedAndFails() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("boom.yaml"), TINY.replace("lr: 0.01", "lr: 1000000"));
+        Path out = dir.resolve("boom");
+        CliRun o = run("run", yaml.toString(), "--out", out.toString());
+        assertEquals(1, o.code(), o.err() + o.out());
+        assertTrue(o.err().contains("no model trained successfully (rnn-small: diverged, rnn-smaller: diverged)"), o.err());
+        for (JsonNode run : Json.MAPPER.readTree(out.resolve("results.json").toFile()).get("runs")) {
+            assertEquals("diverged", run.get("status").asText(), run.toString());
+            assertTrue(run.get("message").asText().startsWith("diverged "), run.toString());
+            assertTrue(run.get("metrics").isNull(), "no metrics from a model that never learned: " + run);
+        }
+    }
+
+    /** Every command and subcommand answers --help with its usage and exit 0 (required arguments or not). */
+    @Test
+    void everyCommandHasHelp() {
+        List<List<String>> paths = new java.util.ArrayList<>();
+        collect(new picocli.CommandLine(new org.seqlab.experiments.cli.Main()), new java.util.ArrayList<>(), paths);
+        assertTrue(paths.size() > 10, paths.toString());
+        for (List<String> path : paths) {
+            List<String> args = new java.util.ArrayList<>(path);
+            args.add("--help");
+            CliRun o = run(args.toArray(String[]::new));
+            assertEquals(0, o.code(), path + ": " + o.err() + o.out());
+            assertTrue(o.out().contains("Usage: seqlab" + (path.isEmpty() ? "" : " " + String.join(" ", path))), path + ": " + o.out());
+        }
+    }
+
+    private static void collect(picocli.CommandLine c, List<String> path, List<List<String>> out) {
+        out.add(List.copyOf(path));
+        for (var e : c.getSubcommands().entrySet()) {
+            path.add(e.getKey());
+            collect(e.getValue(), path, out);
+            path.remove(path.size() - 1);
+        }
+    }
+
+    @Test
+    void nonFiniteSettingsAreInputErrors() throws Exception {
+        assertUserError(TINY.replace("lr: 0.01", "lr: .inf"), "training.lr: must be a finite number > 0, got Infinity");
+        assertUserError(TINY.replace("lr: 0.01", "lr: .nan"), "training.lr: must be a finite number > 0, got NaN");
+    }
+
     @Test
     void aModelThatCannotGenerateIsTrainedAndScoredWithoutSamples() throws Exception {
         Path json = pianoRollJson();

@@ -54,6 +54,21 @@ class SweepTest {
         return out;
     }
 
+    /** Every trial blows up: the sweep fails (exit 1), says so, and recommends nothing (no best.yaml). */
+    @Test
+    void aSweepWhereNoTrialSucceedsFailsAndWritesNoBestYaml() throws Exception {
+        Path file = Files.writeString(dir.resolve("boom.yaml"), SWEEP.replace("TRIALS", "2")
+                .replace("training.lr: {type: continuous, min: 0.001, max: 0.05, log: true}", "training.lr: {type: continuous, min: 100000, max: 1000000}")
+                .replace("values: [8, 0, 24]", "values: [8, 16]"));
+        Path out = dir.resolve("boom");
+        StringWriter err = new StringWriter();
+        assertEquals(1, Main.execute(new PrintWriter(err, true), "sweep", file.toString(), "--out", out.toString()), err.toString());
+        assertTrue(err.toString().contains("no trial of the sweep finished successfully ({diverged=2})"), err.toString());
+        assertTrue(Files.notExists(out.resolve("best.yaml")));
+        for (JsonNode t : lines(out.resolve("trials.jsonl"))) assertEquals("diverged", t.get("status").asText(), t.toString());
+        assertTrue(!Files.readString(out.resolve("sweep.md")).contains("## Best"), "no best trial in the report");
+    }
+
     @Test
     void aSweepRecordsEveryTrialFailuresIncludedAndWritesTheBestYaml() throws Exception {
         Path out = dir.resolve("out");

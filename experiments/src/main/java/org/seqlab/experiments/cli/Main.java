@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
  * exit code 2; stack traces only with {@code --debug}.
  */
 @Command(name = "seqlab", mixinStandardHelpOptions = true, version = "seqlab 0.1.0",
+        scope = picocli.CommandLine.ScopeType.INHERIT,      // --help and --version on every subcommand
         description = "Train and compare sequence models side by side.",
         subcommands = {RunCommand.class, SweepCommand.class, ReportCommand.class, SampleCommand.class, FamiliesCommand.class, BenchCommand.class,
                 DatasetsCommand.class})

@@ -16,6 +16,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ExperimentOptions options;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--fresh", description = "retrain every model even if an earlier run finished it")
     boolean fresh;
 
@@ -41,7 +44,7 @@ final class RunCommand implements Callable<Integer> {
         if (r.dataset().values()) {
             org.seqlab.experiments.ExperimentRunner.seriesSummary(r).forEach(System.out::println);
             System.out.println("report: " + dir.resolve("report.html") + " (also report.md, results.json)");
-            return 0;
+            return exitCode(r, spec.commandLine().getErr());
         }
         String unit = r.dataset().frames() ? "nats/frame" : "nats/token";
         if (r.optimumLoss() != null)
@@ -61,6 +64,20 @@ final class RunCommand implements Callable<Integer> {
                     run.status().equals("ok") ? "" : " (" + run.status() + ")");
         }
         System.out.println("report: " + dir.resolve("report.html") + " (also report.md, results.json)");
-        return 0;
+        return exitCode(r, spec.commandLine().getErr());
+    }
+
+    /** 0 when at least one model trained to a usable result; 1, with one line saying so, when none did. */
+    static int exitCode(Results r, java.io.PrintWriter err) {
+        if (r.runs().stream().anyMatch(RunCommand::succeeded)) return 0;
+        err.println("seqlab: no model trained successfully ("
+                + r.runs().stream().map(x -> x.model() + ": " + x.status()).collect(java.util.stream.Collectors.joining(", "))
+                + "); the report says why for each");
+        return 1;
+    }
+
+    /** A run that finished with metrics and did not fail or diverge (pruned and stopped runs count). */
+    static boolean succeeded(Results.Run run) {
+        return run.metrics() != null && !"failed".equals(run.status()) && !"diverged".equals(run.status());
     }
 }

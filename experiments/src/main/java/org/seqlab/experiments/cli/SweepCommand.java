@@ -15,6 +15,9 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     ExperimentOptions options;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         ConfigLoader.Loaded loaded = options.load();
@@ -22,11 +25,18 @@ final class SweepCommand implements Callable<Integer> {
         Catalogue catalogue = options.catalogue();
         // fetch a registry dataset once, before any trial, and stop here if it cannot be had
         ExperimentRunner.resolveData(loaded, catalogue, System.out::println);
-        new SweepRunner(loaded, dir, line -> {
+        var trials = new SweepRunner(loaded, dir, line -> {
             synchronized (System.out) {
                 System.out.println(line);
             }
         }, catalogue).run();
+        if (org.seqlab.experiments.sweep.SweepReport.best(trials) == null) {
+            System.out.println("sweep report: " + dir.resolve("sweep.html") + " (also sweep.md, trials.jsonl)");
+            spec.commandLine().getErr().println("seqlab: no trial of the sweep finished successfully ("
+                    + trials.stream().collect(java.util.stream.Collectors.groupingBy(t -> t.status(), java.util.TreeMap::new,
+                            java.util.stream.Collectors.counting())) + "), so there is no best.yaml; trials.jsonl says why for each");
+            return 1;
+        }
         System.out.println("sweep report: " + dir.resolve("sweep.html") + " (also sweep.md, trials.jsonl, best.yaml)");
         return 0;
     }

@@ -29,7 +29,7 @@ import java.util.Set;
  * The sweep's report: best trial first, every trial sorted by the metric with only the parameters
  * that vary, a scatter plot per parameter, and the best configuration as a runnable YAML.
  */
-final class SweepReport {
+public final class SweepReport {
     private final ConfigLoader.Loaded loaded;
     private final SweepConfig sweep;
     private final List<TrialLog.Trial> trials;
@@ -60,7 +60,7 @@ final class SweepReport {
         s.append(String.format(Locale.ROOT, "%s search over %d parameter(s), %d of %d planned trials finished (%d ok), minimising %s of `%s`.%n%n",
                 sweep.generator().name().toLowerCase(Locale.ROOT), sweep.parameters().size(), finished, planned, ok, metric,
                 loaded.config().models().get(0).name()));
-        TrialLog.Trial best = sorted.isEmpty() || sorted.get(0).metric() == null ? null : sorted.get(0);
+        TrialLog.Trial best = best(trials);
         if (best != null) {
             s.append(String.format(Locale.ROOT, "## Best: trial %d, %s %.4f%n%n", best.trial(), metric, best.metric()));
             for (Map.Entry<String, Object> e : best.params().entrySet()) s.append("- `").append(e.getKey()).append("` = ").append(format(e.getValue())).append('\n');
@@ -123,6 +123,18 @@ final class SweepReport {
             return i >= 0 && i < categories.size() && Math.abs(x - i) < 1e-9 ? String.valueOf(categories.get(i)) : "";
         });
         return BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /**
+     * The trial with the lowest metric among those that finished without failing or diverging (a
+     * diverged trial's metric comes from before it blew up; its settings are not a recommendation),
+     * or null when there is none.
+     */
+    public static TrialLog.Trial best(List<TrialLog.Trial> trials) {
+        return trials.stream()
+                .filter(t -> t.metric() != null && !"failed".equals(t.status()) && !"diverged".equals(t.status()))
+                .min(Comparator.comparingDouble(TrialLog.Trial::metric).thenComparingInt(TrialLog.Trial::trial))
+                .orElse(null);
     }
 
     /** The experiment with the best trial's values and no sweep section: runnable with seqlab run. */

@@ -258,7 +258,7 @@ public final class SweepRunner {
                     ? first.metrics().validLoss() : first.metrics().validPerplexity();
             Map<String, Object> metrics = first.metrics() == null ? Map.of()
                     : ConfigLoader.MAPPER.convertValue(first.metrics(), new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {});
-            String status = metric == null ? "failed" : first.status();
+            String status = metric != null || "diverged".equals(first.status()) ? first.status() : "failed";
             double secs = (System.nanoTime() - start) / 1e9;
             console.accept(String.format("trial %d/%d %s: %s -> %s", trial + 1, of, describe, status,
                     metric == null ? String.valueOf(first.message()) : String.format("%s %.4f (%.0f s)", sweep.metric().name().toLowerCase(), metric, secs)));

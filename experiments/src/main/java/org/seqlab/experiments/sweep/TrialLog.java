@@ -19,9 +19,9 @@ import java.util.Map;
  * under a lock, so parallel workers never interleave and a crash leaves at most one torn last line,
  * which {@link #read} ignores (that trial then runs again).
  */
-final class TrialLog {
+public final class TrialLog {
     /** One finished trial. */
-    record Trial(int trial, Map<String, Object> params, String status, Double metric, Map<String, Object> metrics,
+    public record Trial(int trial, Map<String, Object> params, String status, Double metric, Map<String, Object> metrics,
                  Double seconds, String error, String out) {}
 
     private final Path file;

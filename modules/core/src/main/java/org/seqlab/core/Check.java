@@ -7,12 +7,20 @@ package org.seqlab.core;
 public final class Check {
     private Check() {}
 
+    /** A finite number above zero (NaN and infinities, which YAML spells .nan and .inf, are refused). */
     public static void positive(String field, double v) {
+        if (!Double.isFinite(v)) throw new FieldException(field, "must be a finite number > 0, got " + num(v));
         if (!(v > 0)) throw new FieldException(field, "must be > 0, got " + num(v));
     }
 
     public static void nonNegative(String field, double v) {
+        if (!Double.isFinite(v)) throw new FieldException(field, "must be a finite number >= 0, got " + num(v));
         if (!(v >= 0)) throw new FieldException(field, "must be >= 0, got " + num(v));
+    }
+
+    /** A finite number (not NaN or an infinity). */
+    public static void finite(String field, double v) {
+        if (!Double.isFinite(v)) throw new FieldException(field, "must be a finite number, got " + num(v));
     }
 
     public static void atLeast(String field, long v, long min) {

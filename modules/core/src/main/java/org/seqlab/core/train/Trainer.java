@@ -28,17 +28,33 @@ public final class Trainer {
     private final TrainingListener listener;
     private final BestModelSink sink;
 
+    private double ceiling = Double.POSITIVE_INFINITY;
+    private String ceilingWhy = "";
+
     public Trainer(TrainingConfig config, TrainingListener listener, BestModelSink sink) {
         this.config = config;
         this.listener = listener;
         this.sink = sink;
     }
 
+    /**
+     * A loss above which a run has diverged whatever its history (e.g. twice the uniform
+     * prediction's); {@code why} names it in the stop reason.
+     */
+    public Trainer divergedAbove(double ceiling, String why) {
+        if (!(ceiling > 0)) throw new IllegalArgumentException("ceiling must be > 0, got " + ceiling);
+        this.ceiling = ceiling;
+        this.ceilingWhy = why;
+        return this;
+    }
+
     public TrainingResult train(SequenceModel model, BatchSource train, List<? extends Batch> valid) {
         int perEpoch = train.batchesPerEpoch();
         long totalSteps = (long) perEpoch * config.epochs();
-        DivergenceGuard stepGuard = new DivergenceGuard("smoothed training loss", config.divergenceFactor(), 0.05, 20);
-        DivergenceGuard validGuard = new DivergenceGuard("validation loss", config.divergenceFactor(), 1.0, 0);
+        DivergenceGuard stepGuard = new DivergenceGuard("smoothed training loss", config.divergenceFactor(), 0.05, 20)
+                .ceiling(ceiling, ceilingWhy);
+        DivergenceGuard validGuard = new DivergenceGuard("validation loss", config.divergenceFactor(), 1.0, 0)
+                .ceiling(ceiling, ceilingWhy);
         List<EpochRecord> history = new ArrayList<>();
         long start = System.nanoTime();
         long stepNanos = 0, tokens = 0, step = 0;

@@ -58,7 +58,7 @@ public record TrainingConfig(Integer epochs, Integer batchSize, Integer seqLen, 
         Check.atLeast("seq_len", seqLen, 1);
         Check.positive("lr", lr);
         Check.atLeast("eval_batch_size", evalBatchSize, 1);
-        if (!(divergenceFactor > 1)) throw new org.seqlab.core.FieldException("divergence_factor",
+        if (!(divergenceFactor > 1) || Double.isInfinite(divergenceFactor)) throw new org.seqlab.core.FieldException("divergence_factor",
                 "must be > 1, got " + divergenceFactor);
     }
 

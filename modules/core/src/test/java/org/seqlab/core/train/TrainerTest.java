@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -132,6 +133,55 @@ class TrainerTest {
         assertEquals(250, r.tokensSeen(), "10 tokens per step: stops after exactly 25 steps");
         assertEquals(3, r.history().size(), "two full epochs and a validated partial third");
         assertEquals(25, r.history().get(2).step());
+    }
+
+    /**
+     * A run that blows up at once never has a sane best to compare with: a huge but steady loss
+     * passes the ratio test, so the ceiling (twice the uniform prediction's loss) must stop it,
+     * before any checkpoint is written.
+     */
+    @Test
+    void aLossThatIsHugeFromTheStartIsDivergenceWithoutACheckpoint() {
+        double[] train = new double[40];
+        java.util.Arrays.fill(train, 1e6);
+        List<Integer> saved = new ArrayList<>();
+        TrainingResult steady = new Trainer(config(4), TrainingListener.SILENT, (m, e, s, l) -> saved.add(e))
+                .train(new ScriptedModel(train, new double[]{1e6, 1e6, 1e6, 1e6}), source(10), VALID);
+        assertFalse(steady.diverged(), "without a ceiling a steady blow-up looks fine: the case this guards against");
+        saved.clear();
+        TrainingResult r = new Trainer(config(4), TrainingListener.SILENT, (m, e, s, l) -> saved.add(e))
+                .divergedAbove(2 * Math.log(2), "twice the loss of a uniform prediction")
+                .train(new ScriptedModel(train, new double[]{1e6, 1e6, 1e6, 1e6}), source(30), VALID);
+        assertTrue(r.diverged());
+        assertTrue(r.stopReason().startsWith("diverged at step 21: smoothed training loss 1000000.0000 is above 1.3863, twice the loss"),
+                r.stopReason());
+        assertEquals(List.of(), saved, "nothing above the ceiling is kept");
+        assertEquals(0, r.bestEpoch());
+    }
+
+    @Test
+    void aValidationLossAboveTheCeilingIsDivergenceEvenWhenTrainingLooksFine() {
+        double[] train = new double[40];
+        java.util.Arrays.fill(train, 0.5);
+        List<Integer> saved = new ArrayList<>();
+        TrainingResult r = new Trainer(config(4), TrainingListener.SILENT, (m, e, s, l) -> saved.add(e))
+                .divergedAbove(2.0, "the ceiling")
+                .train(new ScriptedModel(train, new double[]{1.0, 0.9, 5.0, 0.8}), source(10), VALID);
+        assertTrue(r.stopReason().startsWith("diverged after epoch 3: validation loss 5.0000 is above 2.0000, the ceiling"), r.stopReason());
+        assertEquals(List.of(1, 2), saved);
+        assertEquals(2, r.bestEpoch());
+    }
+
+    @Test
+    void nonFiniteSettingsAreRefusedWhereTheyAreRead() {
+        for (double bad : new double[]{Double.POSITIVE_INFINITY, Double.NaN, 0, -1})
+            assertThrows(org.seqlab.core.FieldException.class,
+                    () -> new TrainingConfig(1, 1, 1, bad, null, null, null, null, null, null, null, null, null), "lr " + bad);
+        assertThrows(org.seqlab.core.FieldException.class,
+                () -> new TrainingConfig(1, 1, 1, 0.1, null, null, null, null, Double.POSITIVE_INFINITY, null, null, null, null));
+        assertThrows(org.seqlab.core.FieldException.class, () -> org.seqlab.core.Check.nonNegative("weight_decay", Double.POSITIVE_INFINITY));
+        assertThrows(org.seqlab.core.FieldException.class,
+                () -> new org.seqlab.core.ClipSpec(org.seqlab.core.ClipSpec.Mode.NORM, Double.POSITIVE_INFINITY));
     }
 
     @Test
