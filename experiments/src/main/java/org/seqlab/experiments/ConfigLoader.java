@@ -307,8 +307,16 @@ public final class ConfigLoader {
         if (eq <= 0) throw new UserException("--set " + override + ": expected key.path=value");
         String path = override.substring(0, eq).trim();
         String place = "--set " + override;
+        // an empty value would silently mean "the default", which is rarely what was meant
+        if (override.substring(eq + 1).isBlank())
+            throw new UserException(place + ": no value after '='; give one (e.g. --set training.lr=0.01), or write null to use the default");
         JsonNode value = parse(new StringReader(override.substring(eq + 1)), place, new ConfigLocations(place), "");
         if (value == null) value = JsonNodeFactory.instance.nullNode();
+        JsonNode current = root.at("/" + path.replace(".", "/").replaceAll("\\[(\\d+)]", "/$1"));
+        if (value.isObject() && current.isObject())
+            throw new UserException(place + ": a mapping would replace the whole '" + path + "' section of the file (every key not given "
+                    + "would fall back to its default); set its keys one by one, e.g. --set " + path + "."
+                    + (value.fieldNames().hasNext() ? value.fieldNames().next() : "key") + "=...");
         set(root, path, value, place, where);
     }
 

@@ -44,11 +44,15 @@ public record ExperimentConfig(String name, String description, DataConfig data,
         }
         if (models == null || models.isEmpty()) throw new FieldException("models", "list at least one model");
         Set<String> names = new HashSet<>();
-        for (ModelConfig m : models)
+        for (int i = 0; i < models.size(); i++) {
+            ModelConfig m = models.get(i);
             if (!names.add(m.name())) throw new FieldException("models", "two models are named '" + m.name()
                     + "'; give each a distinct name");
-        if (name != null && !name.matches("[A-Za-z0-9._-]+"))
-            throw new FieldException("name", "use letters, digits, '.', '_' and '-' only (it names a folder), got '" + name + "'");
+            if (!safeFileName(m.name()))
+                throw new FieldException("models[" + i + "].name", "use letters, digits, '.', '_' and '-' only (it names files under runs/ and checkpoints/), got '" + m.name() + "'");
+        }
+        if (name != null && !safeFileName(name))
+            throw new FieldException("name", "use letters, digits, '.', '_' and '-' only (it names a folder under reports/), got '" + name + "'");
         models = List.copyOf(models);
         if (modelTraining != null && modelTraining.size() != models.size())
             throw new FieldException("model_training", "not a key to write: give a model its own training under models[i].training");
@@ -62,6 +66,11 @@ public record ExperimentConfig(String name, String description, DataConfig data,
 
     public TrainingConfig trainingOf(ModelConfig m) {
         return trainingOf(models.indexOf(m));
+    }
+
+    /** A name that stays one plain file or folder name: no separators, and not "." or "..". */
+    static boolean safeFileName(String name) {
+        return name.matches("[A-Za-z0-9._-]+") && !name.matches("\\.+");
     }
 
     public ExperimentConfig withName(String n) {

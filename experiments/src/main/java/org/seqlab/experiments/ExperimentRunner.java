@@ -168,6 +168,11 @@ public final class ExperimentRunner {
             throw where.error(field, dir + " was trained on " + info.shape() + ", this data is " + data.shape());
     }
 
+    /** "perplexity x, " for tokens when it is finite; nothing for frames (a sum over keys: its exponential is no perplexity). */
+    static String perplexity(OutputKind kind, double perplexity) {
+        return kind == OutputKind.TOKENS && Double.isFinite(perplexity) ? String.format(java.util.Locale.ROOT, "perplexity %.3f, ", perplexity) : "";
+    }
+
     static String familyOf(ModelConfig m) {
         for (ModelFamily f : Families.ALL) if (f.configType().isInstance(m)) return f.key();
         throw new IllegalStateException("no family for " + m.getClass());
@@ -289,8 +294,8 @@ public final class ExperimentRunner {
                             mc.name(), forecast.testMse(), forecast.testMae(), forecast.testMape() == null ? Double.NaN : forecast.testMape(),
                             te.loss(), tr.trainSeconds(), tr.tokensPerSecond()));
                 else
-                    console.info(String.format("%s: test %.4f nats/" + unit + " (perplexity %.3f, accuracy %.1f%%), %.1f s, %,.0f " + unit + "s/s",
-                            mc.name(), te.loss(), te.perplexity(), 100 * te.accuracy(), tr.trainSeconds(), tr.tokensPerSecond()));
+                    console.info(String.format("%s: test %.4f nats/" + unit + " (%saccuracy %.1f%%), %.1f s, %,.0f " + unit + "s/s",
+                            mc.name(), te.loss(), perplexity(shape.kind(), te.perplexity()), 100 * te.accuracy(), tr.trainSeconds(), tr.tokensPerSecond()));
             } finally {
                 NativeMemory.release(best);
             }

@@ -358,6 +358,14 @@ class CliTest {
         assertEquals("ok", run.get("status").asText());
         assertTrue(run.get("metrics").get("test_loss").asDouble() > 0);
         assertEquals(0, run.get("samples").size(), "no samples from a model that cannot generate");
+        assertTrue(!o.out().contains("perplexity"), "a frame's loss is a sum over keys: no perplexity is printed\n" + o.out());
+    }
+
+    @Test
+    void aPerplexityIsPrintedOnlyForTokensAndOnlyWhenFinite() {
+        assertEquals("perplexity 2.000, ", ExperimentRunner.perplexity(org.seqlab.core.OutputKind.TOKENS, 2.0));
+        assertEquals("", ExperimentRunner.perplexity(org.seqlab.core.OutputKind.TOKENS, Double.POSITIVE_INFINITY));
+        assertEquals("", ExperimentRunner.perplexity(org.seqlab.core.OutputKind.FRAMES, 30.0));
     }
 
     @Test

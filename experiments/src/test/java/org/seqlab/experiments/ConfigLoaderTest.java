@@ -125,6 +125,20 @@ class ConfigLoaderTest {
         assertTrue(error(GOOD, "models[4].hidden=3").contains("models has no element [4] (it has 1)"));
     }
 
+    /** Two overrides that used to do something silently: an empty value (the default) and a mapping over a section (a reset). */
+    @Test
+    void overridesThatWouldSilentlyResetAreRefused() throws Exception {
+        String empty = error(GOOD, "training.lr=");
+        assertTrue(empty.startsWith("--set training.lr=: no value after '='"), empty);
+        String section = error(GOOD, "training={lr: 0.1}");
+        assertTrue(section.startsWith("--set training={lr: 0.1}: a mapping would replace the whole 'training' section"), section);
+        assertTrue(section.contains("--set training.lr=..."), section);
+        String name = error(GOOD, "name=..");
+        assertTrue(name.contains("name: use letters, digits"), name);
+        String model = error(GOOD, "models[0].name=../escape");
+        assertTrue(model.contains("models[0].name: use letters, digits"), model);
+    }
+
     @Test
     void extendsMergesABaseFileAndKeepsBothFilesLocations() throws Exception {
         Files.writeString(dir.resolve("base.yaml"), GOOD);

@@ -54,6 +54,17 @@ class SweepTest {
         return out;
     }
 
+    @Test
+    void aMisspeltParameterPathStopsTheSweepBeforeAnyTrial() throws Exception {
+        Path file = Files.writeString(dir.resolve("typo.yaml"), SWEEP.replace("TRIALS", "2").replace("models[0].hidden:", "models[0].hiden:"));
+        Path out = dir.resolve("typo");
+        StringWriter err = new StringWriter();
+        assertEquals(2, Main.execute(new PrintWriter(err, true), "sweep", file.toString(), "--out", out.toString()), err.toString());
+        assertTrue(err.toString().contains("sweep.parameters.models[0].hiden") && err.toString().contains("unknown key"), err.toString());
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(Files.notExists(out.resolve("trials.jsonl")), "no trial ran");
+    }
+
     /** Every trial blows up: the sweep fails (exit 1), says so, and recommends nothing (no best.yaml). */
     @Test
     void aSweepWhereNoTrialSucceedsFailsAndWritesNoBestYaml() throws Exception {
@@ -173,6 +184,7 @@ class SweepTest {
         for (JsonNode t : trials) assertTrue(ids.add(t.get("trial").asInt()), "trial " + t.get("trial") + " ran twice");
         assertEquals(Set.of(0, 1, 2, 3, 4, 5), ids);
         assertEquals(kept.get(0), Files.readAllLines(log).get(0), "finished trials are not rerun");
+        assertEquals(6, lines(log).size(), "the torn line is repaired away, every line parses: " + Files.readString(log));
     }
 
     private static List<JsonNode> parseValid(Path jsonl) throws Exception {

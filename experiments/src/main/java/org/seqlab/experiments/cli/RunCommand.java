@@ -59,7 +59,9 @@ final class RunCommand implements Callable<Integer> {
                 System.out.printf("%-24s %s%n", label, run.status());
                 continue;
             }
-            String perplexity = r.dataset().frames() ? "" : String.format(", perplexity %.3f", m.testPerplexity());
+            // frames: the loss is a sum over keys, whose exponential means nothing; a perplexity
+            // too large for a double is left out rather than printed as "null"
+            String perplexity = r.dataset().frames() || m.testPerplexity() == null ? "" : String.format(", perplexity %.3f", m.testPerplexity());
             System.out.printf("%-24s %.4f %s%s, accuracy %.1f%%%s%n", label, m.testLoss(), unit, perplexity, 100 * m.testAccuracy(),
                     run.status().equals("ok") ? "" : " (" + run.status() + ")");
         }

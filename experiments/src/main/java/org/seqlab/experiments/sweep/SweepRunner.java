@@ -87,8 +87,10 @@ public final class SweepRunner {
     public List<TrialLog.Trial> run() throws IOException {
         if (sweep.generator() == SweepConfig.Generator.GENETIC) return runGenetic();
         List<Map<String, Object>> plan = plan();
+        if (!plan.isEmpty()) checkParameterPaths(plan.get(0));
         Files.createDirectories(out);
         TrialLog log = new TrialLog(out.resolve("trials.jsonl"));
+        log.repair();
         Set<Integer> done = new HashSet<>();
         for (TrialLog.Trial t : log.read()) done.add(t.trial());
         int todo = 0;
@@ -110,6 +112,26 @@ public final class SweepRunner {
             }
             for (Future<?> f : futures) f.get();
         });
+    }
+
+    /**
+     * Every parameter path must name a key of the experiment: checked with the first trial's values
+     * before any trial runs, so a misspelt path is one error (exit 2) rather than a sweep of failed
+     * trials. A bad value stays the trial's own failure.
+     */
+    private void checkParameterPaths(Map<String, Object> sample) {
+        for (Map.Entry<String, Object> e : sample.entrySet()) {
+            ObjectNode tree = loaded.tree().deepCopy();
+            ConfigLocations where = loaded.locations().copy();
+            String place = loaded.file() + ": sweep.parameters." + e.getKey();
+            ConfigLoader.set(tree, e.getKey(), ConfigLoader.MAPPER.valueToTree(e.getValue()), place, where);
+            tree.remove("sweep");
+            try {
+                ConfigLoader.bind(tree, where);
+            } catch (UserException bad) {
+                if (bad.getMessage().contains("unknown key")) throw bad;
+            }
+        }
     }
 
     private long deadline() {
@@ -160,6 +182,7 @@ public final class SweepRunner {
     private List<TrialLog.Trial> runGenetic() throws IOException {
         Files.createDirectories(out);
         TrialLog log = new TrialLog(out.resolve("trials.jsonl"));
+        log.repair();
         List<TrialLog.Trial> finished = new ArrayList<>(log.read());
         finished.sort(java.util.Comparator.comparingInt(TrialLog.Trial::trial));
         int population = Math.max(2, Math.min(10, sweep.trials() / 2));
@@ -260,12 +283,12 @@ public final class SweepRunner {
                     : ConfigLoader.MAPPER.convertValue(first.metrics(), new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {});
             String status = metric != null || "diverged".equals(first.status()) ? first.status() : "failed";
             double secs = (System.nanoTime() - start) / 1e9;
-            console.accept(String.format("trial %d/%d %s: %s -> %s", trial + 1, of, describe, status,
+            console.accept(String.format("trial-%03d (%d of %d) %s: %s -> %s", trial, trial + 1, of, describe, status,
                     metric == null ? String.valueOf(first.message()) : String.format("%s %.4f (%.0f s)", sweep.metric().name().toLowerCase(), metric, secs)));
             return new TrialLog.Trial(trial, params, status, metric, metrics, secs, first.message(), out.relativize(dir).toString());
         } catch (UserException | IllegalArgumentException | IllegalStateException | IOException e) {
             double secs = (System.nanoTime() - start) / 1e9;
-            console.accept(String.format("trial %d/%d %s: failed: %s", trial + 1, of, describe, e.getMessage()));
+            console.accept(String.format("trial-%03d (%d of %d) %s: failed: %s", trial, trial + 1, of, describe, e.getMessage()));
             return new TrialLog.Trial(trial, params, "failed", null, Map.of(), secs, e.getMessage(), null);
         }
     }

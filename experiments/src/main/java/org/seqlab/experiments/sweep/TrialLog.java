@@ -48,6 +48,28 @@ public final class TrialLog {
         }
     }
 
+    /**
+     * Drops lines that a crash cut short (or that are not trial records), rewriting the file
+     * atomically, so the log holds finished trials only and the torn trial runs again. Returns how
+     * many lines were dropped.
+     */
+    synchronized int repair() throws IOException {
+        if (!Files.exists(file)) return 0;
+        StringBuilder kept = new StringBuilder();
+        int dropped = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) continue;
+            try {
+                Json.MAPPER.treeToValue(Json.MAPPER.readTree(line), Trial.class);
+                kept.append(line).append('\n');
+            } catch (IOException torn) {
+                dropped++;
+            }
+        }
+        if (dropped > 0) org.seqlab.core.AtomicFiles.writeString(file, kept.toString());
+        return dropped;
+    }
+
     /** The finished trials, first record per trial number; torn or unreadable lines are skipped. */
     List<Trial> read() throws IOException {
         List<Trial> out = new ArrayList<>();
