@@ -1,5 +1,7 @@
 package org.seqlab.experiments;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import org.nd4j.linalg.factory.Nd4j;
 import org.seqlab.core.Capabilities;
@@ -195,6 +197,7 @@ public final class ExperimentRunner {
         Provenance prov = new Provenance(cfg.name(), Provenance.gitCommit(Path.of("")), Provenance.gitDirty(Path.of("")),
                 ConfigLoader.MAPPER.valueToTree(cfg), p.name(), p.sha256(), p.source(),
                 cfg.seed(), Provenance.jvmDescription(), Provenance.osDescription(), backend(), start.toString(), null, command, dataset);
+        forgetResultsOfAnotherExperiment(prov);
         Json.writeFile(out.resolve("provenance.json"), prov);
 
         List<Results.Run> runs = new ArrayList<>();
@@ -206,6 +209,29 @@ public final class ExperimentRunner {
         new ReportWriter(cfg, results, prov).write(out);
         Json.writeFile(out.resolve("provenance.json"), prov.finished(Instant.now()));
         return results;
+    }
+
+    /**
+     * A re-run into a directory whose results describe another configuration or data removes them
+     * (results.json and the report) before anything trains: if this run is killed, what is left
+     * never pairs the old report with new checkpoints. Finished models of this configuration stay
+     * in runs/ and are reused; the report is written again at the end.
+     */
+    private void forgetResultsOfAnotherExperiment(Provenance now) throws IOException {
+        Path previous = out.resolve("provenance.json");
+        if (!Files.isRegularFile(previous)) return;
+        JsonNode before;
+        try {
+            before = Json.MAPPER.readTree(previous.toFile());
+        } catch (IOException unreadable) {
+            before = null;
+        }
+        // through JSON text, as the saved one went, so that number types compare alike
+        JsonNode config = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(now.config()));
+        boolean same = before != null && config.equals(before.get("config"))
+                && String.valueOf(now.datasetSha256()).equals(before.path("dataset_sha256").asText(before.path("datasetSha256").asText(null)));
+        if (same) return;
+        for (String f : List.of("results.json", "report.md", "report.html")) Files.deleteIfExists(out.resolve(f));
     }
 
     private Results.Run runModel(ModelConfig mc, long seed, ModelShape shape, TaskData p) throws IOException {

@@ -333,6 +333,37 @@ class CliTest {
         }
     }
 
+    /**
+     * A re-run with another configuration forgets the old results before training (a kill -9 then
+     * leaves no report of other models); a re-run of the same one keeps them until it rewrites them.
+     */
+    @Test
+    void aRerunWithAnotherConfigurationRemovesTheOldReportBeforeTraining() throws Exception {
+        Path out = dir.resolve("rerun");
+        Path yaml = Files.writeString(dir.resolve("rerun.yaml"), TINY);
+        assertEquals(0, run("run", yaml.toString(), "--out", out.toString()).code());
+        java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        ExperimentRunner.Console probe = new ExperimentRunner.Console() {
+            @Override public void info(String line) {}
+            @Override public org.seqlab.core.train.TrainingListener listener() {
+                return new org.seqlab.core.train.TrainingListener() {
+                    @Override public void onStep(long step, double loss, double lr) {
+                        if (step == 1 && seen.get() == null)
+                            seen.set(Files.exists(out.resolve("results.json")) + " " + Files.exists(out.resolve("report.html")));
+                    }
+                };
+            }
+        };
+        ConfigLoader.Loaded same = ConfigLoader.load(yaml, List.of());
+        new ExperimentRunner(same, out, probe, true, "test").run();
+        assertEquals("true true", seen.get(), "the same configuration keeps its results while it reruns");
+        seen.set(null);
+        ConfigLoader.Loaded other = ConfigLoader.load(yaml, List.of("training.lr=0.02"));
+        new ExperimentRunner(other, out, probe, false, "test").run();
+        assertEquals("false false", seen.get(), "another configuration's results are gone before training starts");
+        assertTrue(Files.exists(out.resolve("results.json")), "and written again at the end");
+    }
+
     @Test
     void nonFiniteSettingsAreInputErrors() throws Exception {
         assertUserError(TINY.replace("lr: 0.01", "lr: .inf"), "training.lr: must be a finite number > 0, got Infinity");

@@ -54,6 +54,40 @@ class SweepTest {
         return out;
     }
 
+    /**
+     * A sweep directory belongs to one definition: re-running into it with a changed search space,
+     * or with the same file whose data changed, stops with what changed (exit 2) instead of mixing
+     * old and new trials; more trials extend the same search; --fresh starts afresh.
+     */
+    @Test
+    void aChangedSweepDefinitionIsRefusedUnlessFresh() throws Exception {
+        Path data = Files.writeString(dir.resolve("names.txt"), "anna\nbert\ncarla\ndora\nemil\nfrida\ngustav\nhanna\n".repeat(20));
+        String base = SWEEP.replace("{source: builtin:markov-names, names: 200}", "{source: " + data + "}")
+                .replace("values: [8, 0, 24]", "values: [8, 16]").replace("workers: 2", "workers: 1");
+        Path out = dir.resolve("same");
+        Path first = Files.writeString(dir.resolve("a.yaml"), base.replace("TRIALS", "2"));
+        assertEquals(0, cli("sweep", first.toString(), "--out", out.toString()));
+        Path more = Files.writeString(dir.resolve("b.yaml"), base.replace("TRIALS", "3"));
+        assertEquals(0, cli("sweep", more.toString(), "--out", out.toString()), "more trials extend the same search");
+        assertEquals(3, lines(out.resolve("trials.jsonl")).size());
+
+        Path changed = Files.writeString(dir.resolve("c.yaml"), base.replace("TRIALS", "3").replace("max: 0.05", "max: 0.5"));
+        StringWriter err = new StringWriter();
+        assertEquals(2, Main.execute(new PrintWriter(err, true), "sweep", changed.toString(), "--out", out.toString()), err.toString());
+        assertTrue(err.toString().contains("holds the trials of another sweep definition (changed: sweep.parameters.training.lr.max)"), err.toString());
+
+        Files.writeString(data, "zora\n", java.nio.file.StandardOpenOption.APPEND);
+        err = new StringWriter();
+        assertEquals(2, Main.execute(new PrintWriter(err, true), "sweep", more.toString(), "--out", out.toString()), err.toString());
+        assertTrue(err.toString().contains("(changed: the data's content)"), err.toString());
+        assertEquals(3, lines(out.resolve("trials.jsonl")).size(), "refused before touching the trials");
+
+        assertEquals(0, cli("sweep", changed.toString(), "--out", out.toString(), "--fresh"));
+        List<JsonNode> trials = lines(out.resolve("trials.jsonl"));
+        assertEquals(3, trials.size(), "only the new definition's trials");
+        assertEquals(0, cli("sweep", changed.toString(), "--out", out.toString()), "and it resumes as itself");
+    }
+
     @Test
     void aMisspeltParameterPathStopsTheSweepBeforeAnyTrial() throws Exception {
         Path file = Files.writeString(dir.resolve("typo.yaml"), SWEEP.replace("TRIALS", "2").replace("models[0].hidden:", "models[0].hiden:"));
