@@ -113,6 +113,7 @@ public final class ExperimentRunner {
             data = cfg.data().encoding() == org.seqlab.data.DataConfig.Encoding.PIANOROLL ? FrameTask.fromMidi(cfg, where, baseDir)
                     : new MidiTask(cfg, where, baseDir);
         else data = cfg.data().isPianoRoll() ? new FrameTask(cfg, where, baseDir) : new TextTask(cfg, where, source);
+        checkSplits(data, where);
         for (int i = 0; i < cfg.models().size(); i++) {
             ModelFamily f = Families.get(familyOf(cfg.models().get(i)));
             if (!f.supports(data.shape().kind()))
@@ -209,6 +210,20 @@ public final class ExperimentRunner {
         new ReportWriter(cfg, results, prov).write(out);
         Json.writeFile(out.resolve("provenance.json"), prov.finished(Instant.now()));
         return results;
+    }
+
+    /**
+     * Every split must hold something before anything trains: an empty validation split would pass
+     * for "no improvement", an empty test split would crash after training. One check, for every
+     * data kind.
+     */
+    private static void checkSplits(TaskData data, ConfigLocations where) {
+        Results.Tokens n = data.counts();
+        String empty = n.train() == 0 ? "training" : n.valid() == 0 ? "validation" : n.test() == 0 ? "test" : null;
+        if (empty == null) return;
+        String unit = unit(data.shape().kind());
+        throw where.error("data", "the " + empty + " split of " + data.source() + " is empty (" + n.train() + " / " + n.valid() + " / "
+                + n.test() + " " + unit + "s in training / validation / test): give more data, or change data.split so that each part gets some");
     }
 
     /**

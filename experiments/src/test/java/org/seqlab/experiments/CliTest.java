@@ -364,6 +364,63 @@ class CliTest {
         assertTrue(Files.exists(out.resolve("results.json")), "and written again at the end");
     }
 
+    /** A handful of readable MIDI files split 80/10/10 leaves a split empty: one clear error before training, for every encoding. */
+    @Test
+    void anEmptySplitIsAnInputErrorBeforeTraining() throws Exception {
+        Path midi = Files.createDirectories(dir.resolve("few"));
+        for (int song = 0; song < 4; song++) {
+            List<org.seqlab.data.music.Note> notes = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) notes.add(new org.seqlab.data.music.Note(60 + (i + song) % 12, i * 0.25, i * 0.25 + 0.25, 80));
+            Files.write(midi.resolve("song" + song + ".mid"), org.seqlab.data.music.MidiWriter.write(notes, 1));
+        }
+        for (String encoding : List.of("events", "pianoroll")) {
+            String yaml = """
+                    name: few
+                    data: {source: %s, format: midi, encoding: %s, split: [0.8, 0.1, 0.1]}
+                    models:
+                      - {family: handrolled, name: lstm, cell: lstm, hidden: 8}
+                    training: {epochs: 1, batch_size: 2, seq_len: 16, lr: 0.01}
+                    """.formatted(midi, encoding);
+            Path out = dir.resolve("few-" + encoding);
+            Path f = Files.writeString(dir.resolve("few-" + encoding + ".yaml"), yaml);
+            CliRun o = run("run", f.toString(), "--out", out.toString());
+            assertEquals(2, o.code(), encoding + ": " + o.err() + o.out());
+            assertTrue(o.err().contains("split of") && o.err().contains("is empty"), encoding + ": " + o.err());
+            assertEquals(1, o.err().lines().count(), o.err());
+            assertTrue(Files.notExists(out.resolve("results.json")), "nothing trained or written");
+        }
+    }
+
+    /** Bad sample arguments and damaged checkpoints are one line each, exit 2: never a stack trace or "internal error". */
+    @Test
+    void sampleNamesBadArgumentsAndDamagedCheckpoints() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("tiny.yaml"), TINY);
+        Path out = dir.resolve("sampled");
+        assertEquals(0, run("run", yaml.toString(), "--out", out.toString()).code());
+        Path ckpt = out.resolve("checkpoints/rnn-small-seed1234");
+        assertEquals(0, run("sample", ckpt.toString(), "-n", "2").code());
+        for (String[] bad : List.of(new String[]{"-n", "-3", "--count: must be >= 0"}, new String[]{"--max-length", "0", "--max-length: must be >= 1"},
+                new String[]{"-t", "0", "--temperature: must be > 0"}, new String[]{"--top-k", "-1", "--top-k: must be >= 0"})) {
+            CliRun o = run("sample", ckpt.toString(), bad[0], bad[1]);
+            assertEquals(2, o.code(), String.join(" ", bad) + ": " + o.err());
+            assertTrue(o.err().startsWith("seqlab: error: " + bad[2]), o.err());
+        }
+        Path damaged = dir.resolve("damaged");
+        try (var files = Files.walk(ckpt)) {
+            for (Path p : files.toList()) Files.copy(p, damaged.resolve(ckpt.relativize(p).toString()));
+        }
+        Path params = damaged.resolve("model/params.bin");
+        byte[] whole = Files.readAllBytes(params);
+        Files.write(params, java.util.Arrays.copyOf(whole, whole.length / 3));       // cut short, as by a full disk
+        CliRun cut = run("sample", damaged.toString(), "-n", "1");
+        assertEquals(2, cut.code(), cut.err());
+        assertTrue(cut.err().contains("damaged or cut short") && cut.err().lines().count() == 1, cut.err());
+        Files.writeString(damaged.resolve("checkpoint.json"), "{\"family\": ");
+        CliRun info = run("sample", damaged.toString(), "-n", "1");
+        assertEquals(2, info.code(), info.err());
+        assertTrue(info.err().contains("checkpoint.json: unreadable checkpoint info") && info.err().lines().count() == 1, info.err());
+    }
+
     @Test
     void nonFiniteSettingsAreInputErrors() throws Exception {
         assertUserError(TINY.replace("lr: 0.01", "lr: .inf"), "training.lr: must be a finite number > 0, got Infinity");

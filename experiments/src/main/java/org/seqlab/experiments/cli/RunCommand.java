@@ -62,8 +62,9 @@ final class RunCommand implements Callable<Integer> {
             // frames: the loss is a sum over keys, whose exponential means nothing; a perplexity
             // too large for a double is left out rather than printed as "null"
             String perplexity = r.dataset().frames() || m.testPerplexity() == null ? "" : String.format(", perplexity %.3f", m.testPerplexity());
-            System.out.printf("%-24s %.4f %s%s, accuracy %.1f%%%s%n", label, m.testLoss(), unit, perplexity, 100 * m.testAccuracy(),
-                    run.status().equals("ok") ? "" : " (" + run.status() + ")");
+            String accuracy = m.testAccuracy() == null ? "" : String.format(", accuracy %.1f%%", 100 * m.testAccuracy());
+            System.out.printf("%-24s %s %s%s%s%s%n", label, m.testLoss() == null ? "n/a" : String.format("%.4f", m.testLoss()), unit,
+                    perplexity, accuracy, run.status().equals("ok") ? "" : " (" + run.status() + ")");
         }
         System.out.println("report: " + dir.resolve("report.html") + " (also report.md, results.json)");
         return exitCode(r, spec.commandLine().getErr());

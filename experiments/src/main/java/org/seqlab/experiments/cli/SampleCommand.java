@@ -45,7 +45,15 @@ final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Sampler sampler = new Sampler(temperature, topK, topP);
+        if (count < 0) throw new org.seqlab.core.UserException("--count: must be >= 0, got " + count);
+        if (maxLength < 1) throw new org.seqlab.core.UserException("--max-length: must be >= 1, got " + maxLength);
+        if (topK < 0) throw new org.seqlab.core.UserException("--top-k: must be >= 0 (0 = off), got " + topK);
+        Sampler sampler;
+        try {
+            sampler = new Sampler(temperature, topK, topP);
+        } catch (org.seqlab.core.FieldException e) {
+            throw new org.seqlab.core.UserException("--" + e.field().replace('_', '-') + ": " + e.reason());
+        }
         Checkpoint.Info info = Checkpoint.info(checkpoint);
         if (info.vocabulary() == null) throw new org.seqlab.core.UserException(checkpoint + ": not a token model");
         SequenceModel model = Checkpoint.load(checkpoint, Families::get);

@@ -49,7 +49,7 @@ public final class Checkpoint {
         try {
             return Json.read(file, Info.class);
         } catch (IOException e) {
-            throw new UserException(file + ": unreadable checkpoint info: " + e.getMessage(), e);
+            throw new UserException(file + ": unreadable checkpoint info (damaged or cut short: " + firstLine(e) + "); retrain, or restore the directory", e);
         }
     }
 
@@ -59,8 +59,19 @@ public final class Checkpoint {
         ModelFamily family = families.apply(info.family());
         try {
             return family.load(AtomicFiles.resolveDirectory(dir).resolve("model"));
-        } catch (IOException e) {
-            throw new UserException(dir + ": cannot load " + info.family() + " model: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            // ND4J reports a truncated or garbage array file as a RuntimeException around an EOFException
+            if (e instanceof UserException u) throw u;
+            throw new UserException(dir + ": cannot load its " + info.family() + " model: the files under model/ are damaged or cut short ("
+                    + firstLine(e) + "); retrain, or restore the directory", e);
         }
+    }
+
+    /** The innermost cause's first line: what went wrong, without Jackson's source excerpt or a wrapper's name. */
+    private static String firstLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return m.lines().findFirst().orElse(m).trim();
     }
 }
