@@ -84,6 +84,8 @@ public final class ConfigLoader {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new UserException(file + ": experiment file not found");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UserException(file + ": not UTF-8 text (a binary file?); an experiment is a YAML text file such as experiments/quickstart.yaml");
         } catch (IOException e) {
             throw new UserException(file + ": cannot read: " + e.getMessage());
         }

@@ -268,7 +268,16 @@ public final class ExperimentRunner {
         MemoryWatch watch = new MemoryWatch(mc.name(), budget);
         SequenceModel model = null;
         try {
-            model = f.create(mc, shape, t.options(), seed);
+            try {
+                model = f.create(mc, shape, t.options(), seed);
+            } catch (RuntimeException e) {
+                // ND4J: "Allocation failed: [std::bad_alloc]" for a model larger than the machine
+                if (String.valueOf(e.getMessage()).contains("Allocation failed") || String.valueOf(e.getMessage()).contains("bad_alloc"))
+                    throw new MemoryWatch.MemoryBudgetExceeded(mc.name() + " is too large to allocate on this machine ("
+                            + e.getMessage() + "): lower its size (hidden, layers, embedding, vocabulary). " + budget.advice()
+                            + " Finished models are kept: run the same command again to resume.");
+                throw e;
+            }
             return trainAndEvaluate(mc, seed, shape, p, model, family, config, hash, t, runFile, watch);
         } catch (OutOfMemoryError e) {
             // the Java heap, or JavaCPP's maxphysicalbytes: one clear line, the finished models kept

@@ -421,6 +421,41 @@ class CliTest {
         assertTrue(info.err().contains("checkpoint.json: unreadable checkpoint info") && info.err().lines().count() == 1, info.err());
     }
 
+    /** Output paths that cannot be written, a full disk and a binary "YAML" are one line each, exit 2. */
+    @Test
+    void fileSystemProblemsNameThePathAndWhatToDo() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("tiny.yaml"), TINY);
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        CliRun onFile = run("run", yaml.toString(), "--out", file.toString());
+        assertEquals(2, onFile.code(), onFile.err());
+        assertEquals("seqlab: error: cannot write " + file + ": exists and is not a directory (choose another --out, or fix the path or its permissions)",
+                onFile.err().strip());
+        CliRun under = run("run", yaml.toString(), "--out", file.resolve("sub").toString());
+        assertEquals(2, under.code(), under.err());
+        assertTrue(under.err().startsWith("seqlab: error: cannot write " + file.resolve("sub")), under.err());
+
+        Path binary = Files.write(dir.resolve("binary.yaml"), new byte[]{(byte) 0xff, (byte) 0xfe, 0, 1, (byte) 0xc3, 0x28});
+        CliRun bin = run("run", binary.toString());
+        assertEquals(2, bin.code(), bin.err());
+        assertTrue(bin.err().contains("not UTF-8 text"), bin.err());
+
+        // a full disk, as the file system reports it, through the wrappers it arrives in
+        Throwable full = new java.io.UncheckedIOException(new java.io.IOException("No space left on device"));
+        String line = org.seqlab.experiments.cli.Main.fileProblem(new RuntimeException("checkpoint", full));
+        assertTrue(line.startsWith("cannot write: No space left on device. Free some space"), line);
+        assertEquals(null, org.seqlab.experiments.cli.Main.fileProblem(new IllegalStateException("a bug")));
+    }
+
+    /** A model far larger than the machine (hidden 300000: 360 GB of recurrent weights) is one line, exit 2, not "internal error". */
+    @Test
+    void aModelTooLargeForTheMachineIsOneClearError() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("huge.yaml"), TINY);
+        CliRun o = run("run", yaml.toString(), "--out", dir.resolve("huge").toString(), "--set", "models[0].hidden=300000");
+        assertEquals(2, o.code(), o.err());
+        assertEquals(1, o.err().lines().count(), o.err());
+        assertTrue(o.err().contains("rnn-small is too large to allocate") || o.err().contains("rnn-small ran out of memory"), o.err());
+    }
+
     @Test
     void nonFiniteSettingsAreInputErrors() throws Exception {
         assertUserError(TINY.replace("lr: 0.01", "lr: .inf"), "training.lr: must be a finite number > 0, got Infinity");

@@ -23,7 +23,7 @@ public final class AtomicFiles {
     public static void writeBytes(Path file, byte[] content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        Path tmp = fresh(dir, "." + file.getFileName(), ".tmp", false);
         try {
             Files.write(tmp, content);
             move(tmp, file);
@@ -32,11 +32,27 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * A new file or directory with a random name in {@code dir}, created as any file is, so that
+     * the umask decides its mode (a report can be served or shared). Files.createTempFile and
+     * createTempDirectory would make it 0600 / 0700, and the rename would keep that.
+     */
+    private static Path fresh(Path dir, String prefix, String suffix, boolean directory) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path p = dir.resolve(prefix + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + suffix);
+            try {
+                return directory ? Files.createDirectory(p) : Files.createFile(p);
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                if (attempt > 100) throw taken;
+            }
+        }
+    }
+
     /** A fresh empty directory beside {@code target}, to be filled and then {@link #replaceDirectory}'d. */
     public static Path stagingDirectory(Path target) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        return Files.createTempDirectory(parent, "." + target.getFileName() + ".staging");
+        return fresh(parent, "." + target.getFileName() + ".staging", "", true);
     }
 
     /**

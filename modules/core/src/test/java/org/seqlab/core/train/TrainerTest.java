@@ -205,6 +205,17 @@ class TrainerTest {
         assertEquals(0.5, LearningRateSchedule.CONSTANT.at(0.5, 99, 100));
     }
 
+    /** Written files and directories get the mode any new file gets here (the umask's), not a temp file's 0600 / 0700. */
+    @Test
+    void atomicWritesKeepTheUmasksMode(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "no POSIX modes here");
+        Path plain = Files.createFile(dir.resolve("plain")), plainDir = Files.createDirectory(dir.resolve("plain-dir"));
+        AtomicFiles.writeString(dir.resolve("written.json"), "{}");
+        Path staging = AtomicFiles.stagingDirectory(dir.resolve("ckpt"));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(dir.resolve("written.json")));
+        assertEquals(Files.getPosixFilePermissions(plainDir), Files.getPosixFilePermissions(staging));
+    }
+
     @Test
     void directoriesAreSwappedAtomically(@TempDir Path dir) throws Exception {
         Path target = dir.resolve("ckpt");
