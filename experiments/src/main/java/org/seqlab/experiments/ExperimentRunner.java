@@ -184,7 +184,12 @@ public final class ExperimentRunner {
     public Results run() throws IOException {
         Instant start = Instant.now();
         TaskData p = prepare();                       // every input error surfaces before anything is written
-        Files.createDirectories(out);
+        try (DirectoryLock lock = DirectoryLock.acquire(out, command)) {
+            return run(p, start);
+        }
+    }
+
+    private Results run(TaskData p, Instant start) throws IOException {
         ModelShape shape = p.shape();
         Results.DatasetSummary summary = new Results.DatasetSummary(p.name(), p.source(), p.sha256(), p.counts(), shape.width(),
                 p.trueTestLoss(), unit(shape.kind()), p.skipped(), source.registryName(), p.tokenizer(), p.split(), p.series());

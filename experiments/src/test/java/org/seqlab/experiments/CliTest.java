@@ -456,6 +456,21 @@ class CliTest {
         assertTrue(o.err().contains("rnn-small is too large to allocate") || o.err().contains("rnn-small ran out of memory"), o.err());
     }
 
+    /** Two commands on one output directory: the second stops at once and says who holds it; once free, it runs. */
+    @Test
+    void anOutputDirectoryInUseIsRefusedWithItsHolder() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("tiny.yaml"), TINY);
+        Path out = dir.resolve("busy");
+        try (DirectoryLock held = DirectoryLock.acquire(out, "seqlab run other.yaml")) {
+            CliRun o = run("run", yaml.toString(), "--out", out.toString());
+            assertEquals(2, o.code(), o.err());
+            assertTrue(o.err().contains(out + " is in use by another seqlab command (pid " + ProcessHandle.current().pid()), o.err());
+            assertTrue(o.err().contains(": seqlab run other.yaml); wait for it to finish, or write elsewhere with --out"), o.err());
+            assertTrue(Files.notExists(out.resolve("results.json")));
+        }
+        assertEquals(0, run("run", yaml.toString(), "--out", out.toString()).code(), "free again once the holder is done");
+    }
+
     @Test
     void nonFiniteSettingsAreInputErrors() throws Exception {
         assertUserError(TINY.replace("lr: 0.01", "lr: .inf"), "training.lr: must be a finite number > 0, got Infinity");

@@ -88,6 +88,18 @@ class SweepTest {
         assertEquals(0, cli("sweep", changed.toString(), "--out", out.toString()), "and it resumes as itself");
     }
 
+    /** Two sweeps into one directory would each run every trial: the second is refused while the first holds it. */
+    @Test
+    void aSecondSweepOnTheSameDirectoryIsRefused() throws Exception {
+        Path out = dir.resolve("shared");
+        try (DirectoryLock held = DirectoryLock.acquire(out, "seqlab sweep first.yaml")) {
+            StringWriter err = new StringWriter();
+            assertEquals(2, Main.execute(new PrintWriter(err, true), "sweep", yaml(2).toString(), "--out", out.toString()), err.toString());
+            assertTrue(err.toString().contains("is in use by another seqlab command") && err.toString().contains("seqlab sweep first.yaml"), err.toString());
+            assertTrue(Files.notExists(out.resolve("trials.jsonl")), "no trial ran");
+        }
+    }
+
     @Test
     void aMisspeltParameterPathStopsTheSweepBeforeAnyTrial() throws Exception {
         Path file = Files.writeString(dir.resolve("typo.yaml"), SWEEP.replace("TRIALS", "2").replace("models[0].hidden:", "models[0].hiden:"));

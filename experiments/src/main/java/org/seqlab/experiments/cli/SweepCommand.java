@@ -42,12 +42,15 @@ final class SweepCommand implements Callable<Integer> {
         Catalogue catalogue = options.catalogue();
         // fetch a registry dataset once, before any trial, and stop here if it cannot be had
         var data = ExperimentRunner.resolveData(loaded, catalogue, System.out::println);
-        org.seqlab.experiments.sweep.SweepIdentity.claim(dir, loaded.tree(), dataIdentity(data), fresh, System.out::println);
-        var trials = new SweepRunner(loaded, dir, line -> {
-            synchronized (System.out) {
-                System.out.println(line);
-            }
-        }, catalogue).run();
+        java.util.List<org.seqlab.experiments.sweep.TrialLog.Trial> trials;
+        try (org.seqlab.experiments.DirectoryLock lock = org.seqlab.experiments.DirectoryLock.acquire(dir, "seqlab sweep " + options.file)) {
+            org.seqlab.experiments.sweep.SweepIdentity.claim(dir, loaded.tree(), dataIdentity(data), fresh, System.out::println);
+            trials = new SweepRunner(loaded, dir, line -> {
+                synchronized (System.out) {
+                    System.out.println(line);
+                }
+            }, catalogue).run();
+        }
         if (org.seqlab.experiments.sweep.SweepReport.best(trials) == null) {
             System.out.println("sweep report: " + dir.resolve("sweep.html") + " (also sweep.md, trials.jsonl)");
             spec.commandLine().getErr().println("seqlab: no trial of the sweep finished successfully ("
