@@ -249,7 +249,7 @@ public final class ExperimentRunner {
         // through JSON text, as the saved one went, so that number types compare alike
         JsonNode config = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(now.config()));
         boolean same = before != null && config.equals(before.get("config"))
-                && String.valueOf(now.datasetSha256()).equals(before.path("dataset_sha256").asText(before.path("datasetSha256").asText(null)));
+                && String.valueOf(now.datasetSha256()).equals(before.path("dataset_sha256").asText(null));
         if (same) return;
         for (String f : List.of("results.json", "report.md", "report.html")) Files.deleteIfExists(out.resolve(f));
     }

@@ -113,6 +113,14 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
         }
     }
 
+    /**
+     * Whether a run or sweep trial with this status may be reported as a result (and chosen as a
+     * sweep's best): ok, stopped and pruned may; failed and diverged may not.
+     */
+    public static boolean usable(String status) {
+        return !"failed".equals(status) && !"diverged".equals(status);
+    }
+
     /** JSON has no NaN/Infinity: non-finite numbers are written as null. */
     public static Double finite(double v) {
         return Double.isFinite(v) ? v : null;

@@ -81,6 +81,6 @@ final class RunCommand implements Callable<Integer> {
 
     /** A run that finished with metrics and did not fail or diverge (pruned and stopped runs count). */
     static boolean succeeded(Results.Run run) {
-        return run.metrics() != null && !"failed".equals(run.status()) && !"diverged".equals(run.status());
+        return run.metrics() != null && Results.usable(run.status());
     }
 }

@@ -21,20 +21,6 @@ final class SweepCommand implements Callable<Integer> {
     @picocli.CommandLine.Option(names = "--fresh", description = "discard the trials in the output directory (of this or another sweep definition) and start afresh")
     boolean fresh;
 
-    /** The data's content: a file's SHA-256, or a directory's listing (names, sizes, dates); null for a generator (its settings are in the definition). */
-    static String dataIdentity(org.seqlab.data.DataSources.Resolved r) throws java.io.IOException {
-        if (r.fileSha256() != null) return r.fileSha256();
-        if (r.path() != null && java.nio.file.Files.isRegularFile(r.path())) return org.seqlab.core.Sha256.of(r.path());
-        if (r.path() == null || !java.nio.file.Files.isDirectory(r.path())) return null;
-        StringBuilder listing = new StringBuilder();
-        try (var walk = java.nio.file.Files.walk(r.path())) {
-            for (java.nio.file.Path f : walk.filter(java.nio.file.Files::isRegularFile).sorted().toList())
-                listing.append(r.path().relativize(f)).append(' ').append(java.nio.file.Files.size(f)).append(' ')
-                        .append(java.nio.file.Files.getLastModifiedTime(f).toMillis()).append('\n');
-        }
-        return org.seqlab.core.Sha256.of(listing.toString());
-    }
-
     @Override
     public Integer call() throws Exception {
         ConfigLoader.Loaded loaded = options.load();
@@ -44,7 +30,7 @@ final class SweepCommand implements Callable<Integer> {
         var data = ExperimentRunner.resolveData(loaded, catalogue, System.out::println);
         java.util.List<org.seqlab.experiments.sweep.TrialLog.Trial> trials;
         try (org.seqlab.experiments.DirectoryLock lock = org.seqlab.experiments.DirectoryLock.acquire(dir, "seqlab sweep " + options.file)) {
-            org.seqlab.experiments.sweep.SweepIdentity.claim(dir, loaded.tree(), dataIdentity(data), fresh, System.out::println);
+            org.seqlab.experiments.sweep.SweepIdentity.claim(dir, loaded.tree(), org.seqlab.experiments.sweep.SweepIdentity.dataContent(data), fresh, System.out::println);
             trials = new SweepRunner(loaded, dir, line -> {
                 synchronized (System.out) {
                     System.out.println(line);

@@ -12,11 +12,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * A sweep directory belongs to one sweep definition: everything that affects a trial (the
@@ -30,6 +28,24 @@ public final class SweepIdentity {
     private static final List<String> SCHEDULING = List.of("workers", "max_seconds", "trials");
 
     private SweepIdentity() {}
+
+    /**
+     * The data's content: a file's SHA-256, or a directory's listing (names, sizes, dates: cheap,
+     * and a touched file counts as changed); null for a generator, whose settings are in the
+     * definition.
+     */
+    public static String dataContent(org.seqlab.data.DataSources.Resolved r) throws IOException {
+        if (r.fileSha256() != null) return r.fileSha256();
+        if (r.path() != null && Files.isRegularFile(r.path())) return Sha256.of(r.path());
+        if (r.path() == null || !Files.isDirectory(r.path())) return null;
+        StringBuilder listing = new StringBuilder();
+        try (var walk = Files.walk(r.path())) {
+            for (Path f : walk.filter(Files::isRegularFile).sorted().toList())
+                listing.append(r.path().relativize(f)).append(' ').append(Files.size(f)).append(' ')
+                        .append(Files.getLastModifiedTime(f).toMillis()).append('\n');
+        }
+        return Sha256.of(listing.toString());
+    }
 
     /** What is saved in the directory: the hash and the definition it was taken of. */
     record Saved(String hash, JsonNode definition) {}
@@ -71,9 +87,7 @@ public final class SweepIdentity {
         for (String name : List.of("trials.jsonl", "best.yaml", "sweep.md", "sweep.html", FILE, "trials")) {
             Path p = out.resolve(name);
             if (!Files.exists(p)) continue;
-            try (Stream<Path> walk = Files.walk(p)) {
-                for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
-            }
+            AtomicFiles.deleteTree(p);
             gone.add(p.getFileName());
         }
         if (!gone.isEmpty()) console.accept("sweep: --fresh: discarded " + gone + " in " + out);

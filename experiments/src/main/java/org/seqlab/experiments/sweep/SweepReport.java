@@ -132,7 +132,7 @@ public final class SweepReport {
      */
     public static TrialLog.Trial best(List<TrialLog.Trial> trials) {
         return trials.stream()
-                .filter(t -> t.metric() != null && !"failed".equals(t.status()) && !"diverged".equals(t.status()))
+                .filter(t -> t.metric() != null && org.seqlab.experiments.Results.usable(t.status()))
                 .min(Comparator.comparingDouble(TrialLog.Trial::metric).thenComparingInt(TrialLog.Trial::trial))
                 .orElse(null);
     }

@@ -90,9 +90,8 @@ public final class SweepRunner {
         if (!plan.isEmpty()) checkParameterPaths(plan.get(0));
         Files.createDirectories(out);
         TrialLog log = new TrialLog(out.resolve("trials.jsonl"));
-        log.repair();
         Set<Integer> done = new HashSet<>();
-        for (TrialLog.Trial t : log.read()) done.add(t.trial());
+        for (TrialLog.Trial t : log.readRepairing()) done.add(t.trial());
         int todo = 0;
         for (int i = 0; i < plan.size(); i++) if (!done.contains(i)) todo++;
         console.accept(String.format("sweep %s: %d trials planned (%s search), %d finished earlier, %d to run on %d worker(s)",
@@ -182,8 +181,7 @@ public final class SweepRunner {
     private List<TrialLog.Trial> runGenetic() throws IOException {
         Files.createDirectories(out);
         TrialLog log = new TrialLog(out.resolve("trials.jsonl"));
-        log.repair();
-        List<TrialLog.Trial> finished = new ArrayList<>(log.read());
+        List<TrialLog.Trial> finished = new ArrayList<>(log.readRepairing());
         finished.sort(java.util.Comparator.comparingInt(TrialLog.Trial::trial));
         int population = Math.max(2, Math.min(10, sweep.trials() / 2));
         org.deeplearning4j.arbiter.optimize.generator.GeneticSearchCandidateGenerator gen =

@@ -18,11 +18,6 @@ public final class Check {
         if (!(v >= 0)) throw new FieldException(field, "must be >= 0, got " + num(v));
     }
 
-    /** A finite number (not NaN or an infinity). */
-    public static void finite(String field, double v) {
-        if (!Double.isFinite(v)) throw new FieldException(field, "must be a finite number, got " + num(v));
-    }
-
     public static void atLeast(String field, long v, long min) {
         if (v < min) throw new FieldException(field, "must be >= " + min + ", got " + v);
     }
