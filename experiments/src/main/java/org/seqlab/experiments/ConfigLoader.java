@@ -81,6 +81,11 @@ public final class ConfigLoader {
     private static JsonNode readTree(Path file, ConfigLocations where, java.util.Set<Path> chain) {
         String text;
         try {
+            long size = Files.size(file);
+            if (size > MAX_YAML_CHARS)
+                throw new UserException(String.format(java.util.Locale.ROOT,
+                        "%s: %.1f MB is too large for an experiment file (at most %d MB of YAML): the data belongs in a file named by data.source",
+                        file, size / 1048576.0, MAX_YAML_CHARS >> 20));
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new UserException(file + ": experiment file not found");
@@ -237,19 +242,63 @@ public final class ConfigLoader {
 
     // ---- YAML -> Jackson tree, keeping marks ------------------------------------------------
 
+    /** The largest experiment file read, in characters (SnakeYAML's own default limit). */
+    static final int MAX_YAML_CHARS = 3 << 20;
+    /** The most values an experiment may expand to once aliases are followed (a real one has a few hundred). */
+    static final int MAX_YAML_VALUES = 100_000;
+
     private static JsonNode parse(Reader reader, String source, ConfigLocations where, String prefix) {
         Node root;
         try {
-            root = new Yaml(new SafeConstructor(new LoaderOptions())).compose(reader);
+            LoaderOptions options = new LoaderOptions();
+            options.setCodePointLimit(MAX_YAML_CHARS);
+            options.setMaxAliasesForCollections(50);
+            options.setNestingDepthLimit(50);
+            root = new Yaml(new SafeConstructor(options)).compose(reader);
         } catch (MarkedYAMLException e) {
             Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String at = m == null ? source : source + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
             throw new UserException(at + ": YAML syntax error: " + e.getProblem());
+        } catch (org.yaml.snakeyaml.error.YAMLException e) {
+            // the parser's own limits (size, aliases of mappings or lists, nesting)
+            throw new UserException(source + ": not accepted as an experiment: " + e.getMessage()
+                    + " (an experiment is a short YAML file; write repeated parts out instead of aliasing them)");
         }
-        return root == null ? null : convert(root, source, prefix, where);
+        return root == null ? null : convert(root, source, prefix, where, new Walk(source));
     }
 
-    private static JsonNode convert(Node node, String source, String path, ConfigLocations where) {
+    /**
+     * Guards the walk from YAML nodes to values: an alias may point to a node that contains it (a
+     * cycle), and aliases of aliases multiply (a billion laughs); both stop with one error.
+     */
+    private static final class Walk {
+        final String source;
+        final java.util.Set<Node> open = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        int values;
+
+        Walk(String source) {
+            this.source = source;
+        }
+
+        void enter(Node node) {
+            if (!open.add(node))
+                throw new UserException(at(source, node) + ": an alias (*name) refers to a mapping or list that contains it; an experiment cannot be recursive");
+            if (++values > MAX_YAML_VALUES)
+                throw new UserException(source + ": expands to more than " + MAX_YAML_VALUES
+                        + " values once its aliases (*name) are followed; write the repeated parts out instead");
+        }
+    }
+
+    private static JsonNode convert(Node node, String source, String path, ConfigLocations where, Walk walk) {
+        walk.enter(node);
+        try {
+            return convertEntered(node, source, path, where, walk);
+        } finally {
+            walk.open.remove(node);
+        }
+    }
+
+    private static JsonNode convertEntered(Node node, String source, String path, ConfigLocations where, Walk walk) {
         where.put(path, source + ":" + (node.getStartMark().getLine() + 1) + ":" + (node.getStartMark().getColumn() + 1));
         JsonNodeFactory f = JsonNodeFactory.instance;
         if (node instanceof MappingNode m) {
@@ -260,7 +309,7 @@ public final class ConfigLoader {
                 String child = path.isEmpty() ? key : path + "." + key;
                 if (o.has(key)) throw new UserException(at(source, k) + ": " + child + ": duplicate key");
                 where.put(child, at(source, k));
-                JsonNode value = convert(t.getValueNode(), source, child, where);
+                JsonNode value = convert(t.getValueNode(), source, child, where, walk);
                 where.put(child, at(source, k));   // errors about a key point at the key
                 o.set(key, value);
             }
@@ -269,7 +318,7 @@ public final class ConfigLoader {
         if (node instanceof SequenceNode s) {
             ArrayNode a = f.arrayNode();
             int i = 0;
-            for (Node item : s.getValue()) a.add(convert(item, source, path + "[" + i++ + "]", where));
+            for (Node item : s.getValue()) a.add(convert(item, source, path + "[" + i++ + "]", where, walk));
             return a;
         }
         return scalar((ScalarNode) node);

@@ -314,6 +314,7 @@ public final class ExperimentRunner {
             tr = trainer.train(model, p.training(random.split()), valid);
         } catch (RuntimeException e) {
             if (e instanceof UserException) throw e;
+            FileProblem.rethrowIfAny(e);
             console.info(mc.name() + ": failed: " + e);
             return new Results.Run(mc.name(), family, parameters, seed, config, null, "failed",
                     String.valueOf(e), List.of(), List.of(), null, hash, null, t, null, peak(watch));

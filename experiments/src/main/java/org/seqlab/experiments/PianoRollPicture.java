@@ -2,13 +2,11 @@ package org.seqlab.experiments;
 
 import org.seqlab.data.music.PianoRoll;
 
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
 /**
@@ -56,9 +54,7 @@ final class PianoRollPicture {
             lx += 140;
         }
         g.dispose();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(img, "png", out);
-        return out.toByteArray();
+        return Png.of(img);
     }
 
     private static final Color MELODY = new Color(200, 50, 40), BASS = new Color(40, 80, 180), HARMONY = new Color(130, 130, 130);

@@ -3,7 +3,6 @@ package org.seqlab.experiments;
 import org.commonmark.ext.gfm.tables.TablesExtension;
 import org.commonmark.parser.Parser;
 import org.commonmark.renderer.html.HtmlRenderer;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -274,7 +273,7 @@ public final class ReportWriter {
         if (uni != null) flat(c, r.dataset().values() ? SeriesReport.bestBaseline(r).getKey() : r.baselines().keySet().iterator().next(),
                 r.dataset().values() ? SeriesReport.bestBaseline(r).getValue().testLoss() : uni, maxX);
         if (c.getSeriesMap().isEmpty()) c.addSeries("no data", new double[]{0}, new double[]{0});
-        return BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
+        return Png.of(c);
     }
 
     private static void flat(XYChart c, String name, double y, double maxX) {

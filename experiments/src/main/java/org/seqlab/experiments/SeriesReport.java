@@ -1,6 +1,5 @@
 package org.seqlab.experiments;
 
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -169,7 +168,7 @@ final class SeriesReport {
             if (p == null) continue;
             c.addSeries(label(run), x, first(p)).setMarker(SeriesMarkers.NONE);
         }
-        return BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
+        return Png.of(c);
     }
 
     private byte[] residualChart(Results.Run run) throws IOException {
@@ -185,7 +184,7 @@ final class SeriesReport {
         XYSeries dots = c.addSeries("residual", x, res);
         dots.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         dots.setMarker(SeriesMarkers.CIRCLE);
-        return BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
+        return Png.of(c);
     }
 
     /** Four significant digits: series come in every scale. */

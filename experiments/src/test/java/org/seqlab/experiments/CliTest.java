@@ -441,9 +441,27 @@ class CliTest {
 
         // a full disk, as the file system reports it, through the wrappers it arrives in
         Throwable full = new java.io.UncheckedIOException(new java.io.IOException("No space left on device"));
-        String line = org.seqlab.experiments.cli.Main.fileProblem(new RuntimeException("checkpoint", full));
+        String line = FileProblem.describe(new RuntimeException("checkpoint", full));
         assertTrue(line.startsWith("cannot write: No space left on device. Free some space"), line);
-        assertEquals(null, org.seqlab.experiments.cli.Main.fileProblem(new IllegalStateException("a bug")));
+        assertEquals(null, FileProblem.describe(new IllegalStateException("a bug")));
+    }
+
+    /** YAML past the parser's limits (size, aliases multiplying, an alias inside itself) is one line, exit 2, before anything runs. */
+    @Test
+    void yamlBeyondTheParsersLimitsIsOneLineEach() throws Exception {
+        assertUserError(TINY + "# padding\n".repeat(400_000), "MB is too large for an experiment file (at most 3 MB of YAML)");
+
+        StringBuilder laughs = new StringBuilder(TINY).append("laughs:\n  l0: &l0 [ha, ha, ha, ha, ha, ha, ha, ha, ha]\n");
+        for (int level = 1; level <= 5; level++)
+            laughs.append("  l").append(level).append(": &l").append(level).append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(9, "*l" + (level - 1)))).append("]\n");
+        assertUserError(laughs.toString(), "expands to more than 100000 values once its aliases (*name) are followed");
+
+        StringBuilder many = new StringBuilder(TINY).append("many:\n  base: &b [1]\n  all: [");
+        many.append(String.join(", ", java.util.Collections.nCopies(60, "*b"))).append("]\n");
+        assertUserError(many.toString(), "not accepted as an experiment: Number of aliases for non-scalar nodes exceeds the specified max=50");
+
+        assertUserError(TINY + "loop: &loop [1, *loop]\n", "an alias (*name) refers to a mapping or list that contains it");
     }
 
     /** A model far larger than the machine (hidden 300000: 360 GB of recurrent weights) is one line, exit 2, not "internal error". */

@@ -100,15 +100,19 @@ class SweepTest {
         }
     }
 
+    /** For every generator (grid, random and genetic). */
     @Test
     void aMisspeltParameterPathStopsTheSweepBeforeAnyTrial() throws Exception {
-        Path file = Files.writeString(dir.resolve("typo.yaml"), SWEEP.replace("TRIALS", "2").replace("models[0].hidden:", "models[0].hiden:"));
-        Path out = dir.resolve("typo");
-        StringWriter err = new StringWriter();
-        assertEquals(2, Main.execute(new PrintWriter(err, true), "sweep", file.toString(), "--out", out.toString()), err.toString());
-        assertTrue(err.toString().contains("sweep.parameters.models[0].hiden") && err.toString().contains("unknown key"), err.toString());
-        assertEquals(1, err.toString().lines().count(), err.toString());
-        assertTrue(Files.notExists(out.resolve("trials.jsonl")), "no trial ran");
+        for (String generator : List.of("grid", "random", "genetic")) {
+            Path file = Files.writeString(dir.resolve("typo.yaml"), SWEEP.replace("TRIALS", "2").replace("models[0].hidden:", "models[0].hiden:")
+                    .replace("generator: random", "generator: " + generator));
+            Path out = dir.resolve("typo-" + generator);
+            StringWriter err = new StringWriter();
+            assertEquals(2, Main.execute(new PrintWriter(err, true), "sweep", file.toString(), "--out", out.toString()), generator + ": " + err);
+            assertTrue(err.toString().contains("sweep.parameters.models[0].hiden") && err.toString().contains("unknown key"), generator + ": " + err);
+            assertEquals(1, err.toString().lines().count(), err.toString());
+            assertTrue(Files.notExists(out.resolve("trials.jsonl")), generator + ": no trial ran");
+        }
     }
 
     /** Every trial blows up: the sweep fails (exit 1), says so, and recommends nothing (no best.yaml). */

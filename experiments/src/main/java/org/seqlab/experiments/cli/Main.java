@@ -30,31 +30,6 @@ public final class Main implements Runnable {
         return execute(new java.io.PrintWriter(System.err, true), args);
     }
 
-    /**
-     * A file-system failure anywhere in the cause chain (an output path that is a file or not
-     * writable, a full disk) as one line naming the path and what to do; null for anything else.
-     * Files are written to a temporary file and renamed, so a failed write leaves the old file.
-     */
-    public static String fileProblem(Throwable e) {
-        java.util.List<Throwable> chain = new java.util.ArrayList<>();
-        for (Throwable t = e; t != null && !chain.contains(t); t = t.getCause()) chain.add(t);
-        java.util.Collections.reverse(chain);                // the innermost cause says it plainest
-        for (Throwable t : chain) {
-            String m = String.valueOf(t.getMessage());
-            if (m.contains("No space left on device") || m.contains("File too large") || m.contains("Disk quota exceeded"))
-                return "cannot write: " + m.lines().findFirst().orElse(m) + ". Free some space or write elsewhere with --out; "
-                        + "finished models and files written so far are kept, and the same command resumes";
-            if (t instanceof java.nio.file.FileSystemException fs) {
-                String what = fs instanceof java.nio.file.FileAlreadyExistsException ? "exists and is not a directory"
-                        : fs instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                        : fs instanceof java.nio.file.NotDirectoryException ? "a part of the path is not a directory"
-                        : fs.getReason() != null ? fs.getReason() : fs.getClass().getSimpleName();
-                return "cannot write " + fs.getFile() + ": " + what + " (choose another --out, or fix the path or its permissions)";
-            }
-        }
-        return null;
-    }
-
     /** Runs the CLI with errors going to {@code err}; returns the exit code. */
     public static int execute(java.io.PrintWriter err, String... args) {
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
@@ -66,7 +41,7 @@ public final class Main implements Runnable {
                 if (debug) e.printStackTrace(cmd.getErr());
                 return USER_ERROR;
             }
-            String files = fileProblem(e);
+            String files = org.seqlab.experiments.FileProblem.describe(e);
             if (files != null) {
                 cmd.getErr().println("seqlab: error: " + files);
                 if (debug) e.printStackTrace(cmd.getErr());

@@ -61,7 +61,7 @@ final class ReportCommand implements Callable<Integer> {
                 String picture = run.picture();
                 if (picture != null && !target.equals(d) && Files.exists(d.resolve(picture))) {
                     String copy = (d.getFileName() + "-" + picture).replaceAll("[^A-Za-z0-9._-]", "_");
-                    Files.copy(d.resolve(picture), target.resolve(copy), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    org.seqlab.core.AtomicFiles.writeBytes(target.resolve(copy), Files.readAllBytes(d.resolve(picture)));
                     picture = copy;
                 }
                 String ckpt = run.checkpoint() == null ? null : target.toAbsolutePath().relativize(d.resolve(run.checkpoint()).toAbsolutePath()).toString();

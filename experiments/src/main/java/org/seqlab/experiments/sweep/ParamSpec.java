@@ -36,4 +36,13 @@ public record ParamSpec(Type type, Double min, Double max, Boolean log, List<Obj
             }
         }
     }
+
+    /** A value this parameter can take (its lower bound or first value): what the paths are checked with before a sweep. */
+    public Object example() {
+        return switch (type) {
+            case INT -> min.intValue();
+            case CONTINUOUS -> min;
+            case DISCRETE -> values.get(0);
+        };
+    }
 }

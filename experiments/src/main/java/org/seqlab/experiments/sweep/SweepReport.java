@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -122,7 +121,7 @@ public final class SweepReport {
             int i = (int) Math.round(x);
             return i >= 0 && i < categories.size() && Math.abs(x - i) < 1e-9 ? String.valueOf(categories.get(i)) : "";
         });
-        return BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
+        return org.seqlab.experiments.Png.of(c);
     }
 
     /**

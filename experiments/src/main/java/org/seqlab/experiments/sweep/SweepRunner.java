@@ -86,8 +86,8 @@ public final class SweepRunner {
 
     public List<TrialLog.Trial> run() throws IOException {
         if (sweep.generator() == SweepConfig.Generator.GENETIC) return runGenetic();
+        checkParameterPaths();
         List<Map<String, Object>> plan = plan();
-        if (!plan.isEmpty()) checkParameterPaths(plan.get(0));
         Files.createDirectories(out);
         TrialLog log = new TrialLog(out.resolve("trials.jsonl"));
         Set<Integer> done = new HashSet<>();
@@ -114,11 +114,13 @@ public final class SweepRunner {
     }
 
     /**
-     * Every parameter path must name a key of the experiment: checked with the first trial's values
-     * before any trial runs, so a misspelt path is one error (exit 2) rather than a sweep of failed
-     * trials. A bad value stays the trial's own failure.
+     * Every parameter path must name a key of the experiment: checked with an example value of each
+     * before any trial runs, for every generator, so a misspelt path is one error (exit 2) rather
+     * than a sweep of failed trials. A bad value stays the trial's own failure.
      */
-    private void checkParameterPaths(Map<String, Object> sample) {
+    private void checkParameterPaths() {
+        Map<String, Object> sample = new LinkedHashMap<>();
+        sweep.parameters().forEach((path, spec) -> sample.put(path, spec.example()));
         for (Map.Entry<String, Object> e : sample.entrySet()) {
             ObjectNode tree = loaded.tree().deepCopy();
             ConfigLocations where = loaded.locations().copy();
@@ -179,6 +181,7 @@ public final class SweepRunner {
      * (in trial order) before the search goes on; their numbers are never reused.
      */
     private List<TrialLog.Trial> runGenetic() throws IOException {
+        checkParameterPaths();
         Files.createDirectories(out);
         TrialLog log = new TrialLog(out.resolve("trials.jsonl"));
         List<TrialLog.Trial> finished = new ArrayList<>(log.readRepairing());
@@ -284,7 +287,10 @@ public final class SweepRunner {
             console.accept(String.format("trial-%03d (%d of %d) %s: %s -> %s", trial, trial + 1, of, describe, status,
                     metric == null ? String.valueOf(first.message()) : String.format("%s %.4f (%.0f s)", sweep.metric().name().toLowerCase(), metric, secs)));
             return new TrialLog.Trial(trial, params, status, metric, metrics, secs, first.message(), out.relativize(dir).toString());
-        } catch (UserException | IllegalArgumentException | IllegalStateException | IOException e) {
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);   // the disk's failure, not the trial's: the sweep stops, the trial runs again
+        } catch (UserException | IllegalArgumentException | IllegalStateException e) {
+            org.seqlab.experiments.FileProblem.rethrowIfAny(e);
             double secs = (System.nanoTime() - start) / 1e9;
             console.accept(String.format("trial-%03d (%d of %d) %s: failed: %s", trial, trial + 1, of, describe, e.getMessage()));
             return new TrialLog.Trial(trial, params, "failed", null, Map.of(), secs, e.getMessage(), null);

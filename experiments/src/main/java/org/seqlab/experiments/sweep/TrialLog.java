@@ -38,9 +38,22 @@ public final class TrialLog {
                 .writeValueAsString(t) + "\n";
         Files.createDirectories(file.toAbsolutePath().getParent());
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            ByteBuffer buf = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
-            while (buf.hasRemaining()) ch.write(buf);
-            ch.force(true);
+            long before = ch.size();
+            try {
+                ByteBuffer buf = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+                while (buf.hasRemaining()) ch.write(buf);
+                ch.force(true);
+            } catch (IOException e) {
+                // a full disk tears the write: cut the part line off, or the next record would run into it
+                try {
+                    ch.truncate(before);
+                } catch (IOException ignored) {
+                    // the next start drops the torn line (readRepairing)
+                }
+                throw e;
+            }
+        } catch (IOException e) {
+            throw AtomicFiles.naming(file, e);
         }
     }
 

@@ -27,9 +27,22 @@ public final class AtomicFiles {
         try {
             Files.write(tmp, content);
             move(tmp, file);
+        } catch (IOException e) {
+            throw naming(file, e);
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * {@code e} with the file it was about: a failed write() says only "No space left on device",
+     * and the user needs to know where.
+     */
+    public static IOException naming(Path file, IOException e) {
+        if (e instanceof java.nio.file.FileSystemException) return e;
+        IOException named = new java.nio.file.FileSystemException(file.toString(), null, e.getMessage());
+        named.initCause(e);
+        return named;
     }
 
     /**
@@ -64,7 +77,16 @@ public final class AtomicFiles {
         Path old = target.resolveSibling(target.getFileName() + ".old");
         deleteTree(old);
         if (Files.exists(target)) move(target, old);
-        move(staging, target);
+        try {
+            move(staging, target);
+        } catch (IOException e) {
+            try {
+                if (Files.exists(old)) move(old, target);    // put the old one back where readers look first
+            } catch (IOException stillThere) {
+                // resolveDirectory finds it at old
+            }
+            throw e;
+        }
         deleteTree(old);
     }
 

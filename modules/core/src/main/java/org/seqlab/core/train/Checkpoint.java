@@ -36,6 +36,8 @@ public final class Checkpoint {
             Info info = new Info(model.family(), model.name(), model.shape(), vocabulary, epoch, step, validLoss);
             Files.writeString(staging.resolve(INFO_FILE), Json.write(info));
             AtomicFiles.replaceDirectory(staging, dir);
+        } catch (IOException e) {
+            throw AtomicFiles.naming(dir, e);
         } finally {
             AtomicFiles.deleteTree(staging);
         }
