@@ -48,10 +48,10 @@ public record ExperimentConfig(String name, String description, DataConfig data,
             ModelConfig m = models.get(i);
             if (!names.add(m.name())) throw new FieldException("models", "two models are named '" + m.name()
                     + "'; give each a distinct name");
-            if (!safeFileName(m.name()))
+            if (!FileNames.safe(m.name()))
                 throw new FieldException("models[" + i + "].name", "use letters, digits, '.', '_' and '-' only (it names files under runs/ and checkpoints/), got '" + m.name() + "'");
         }
-        if (name != null && !safeFileName(name))
+        if (name != null && !FileNames.safe(name))
             throw new FieldException("name", "use letters, digits, '.', '_' and '-' only (it names a folder under reports/), got '" + name + "'");
         models = List.copyOf(models);
         if (modelTraining != null && modelTraining.size() != models.size())
@@ -66,11 +66,6 @@ public record ExperimentConfig(String name, String description, DataConfig data,
 
     public TrainingConfig trainingOf(ModelConfig m) {
         return trainingOf(models.indexOf(m));
-    }
-
-    /** A name that stays one plain file or folder name: no separators, and not "." or "..". */
-    static boolean safeFileName(String name) {
-        return name.matches("[A-Za-z0-9._-]+") && !name.matches("\\.+");
     }
 
     public ExperimentConfig withName(String n) {

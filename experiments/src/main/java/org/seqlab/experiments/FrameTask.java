@@ -143,7 +143,7 @@ final class FrameTask implements TaskData {
             List<String> files = new ArrayList<>();
             for (int i = 0; i < sc.count(); i++) {
                 float[][] music = generate(m, Sampler.ofTemperature(temp), sc.maxLength(), random, i);
-                String file = "samples/" + run.replaceAll("[^A-Za-z0-9._-]", "_") + "-t" + temp + "-" + (i + 1) + ".mid";
+                String file = "samples/" + FileNames.of(run) + "-t" + temp + "-" + (i + 1) + ".mid";
                 AtomicFiles.writeBytes(out.resolve(file), MidiWriter.write(music, 120, ticksPerFrame));
                 files.add(file);
             }
@@ -157,7 +157,7 @@ final class FrameTask implements TaskData {
         int length = Math.max(64, Math.min(256, cfg.samples().maxLength()));
         float[][] real = set.test().get(0);
         float[][] generated = generate(m, Sampler.ofTemperature(1.0), length - Math.min(PRIME, real.length), new SplittableRandom(7), 0);
-        String file = "pianoroll-" + run.replaceAll("[^A-Za-z0-9._-]", "_") + ".png";
+        String file = "pianoroll-" + FileNames.of(run) + ".png";
         AtomicFiles.writeBytes(out.resolve(file), PianoRollPicture.render(run,
                 Arrays.copyOf(real, Math.min(real.length, length)), generated, Math.min(PRIME, real.length)));
         return file;

@@ -150,7 +150,7 @@ final class MidiTask implements TaskData {
             for (int i = 0; i < sc.count(); i++) {
                 int[] tokens = TextSampling.tokens(m, new int[]{0}, sc.maxLength(), 0, -1, sampler, random);
                 for (int k = 0; k < tokens.length; k++) tokens[k]--;          // back to codec ids (0 is the end token)
-                String file = "samples/" + run.replaceAll("[^A-Za-z0-9._-]", "_") + "-t" + temp + "-" + (i + 1) + ".mid";
+                String file = "samples/" + FileNames.of(run) + "-t" + temp + "-" + (i + 1) + ".mid";
                 AtomicFiles.writeBytes(out.resolve(file), MidiWriter.write(codec.decode(tokens), 1));
                 files.add(file);
             }

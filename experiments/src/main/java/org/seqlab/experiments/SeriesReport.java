@@ -59,7 +59,7 @@ final class SeriesReport {
     }
 
     private String residualFile(Results.Run run) {
-        return "residuals-" + label(run).replaceAll("[^A-Za-z0-9._-]", "_") + ".png";
+        return "residuals-" + FileNames.of(label(run)) + ".png";
     }
 
     String markdown() {

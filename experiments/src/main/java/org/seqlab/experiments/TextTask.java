@@ -144,7 +144,7 @@ final class TextTask implements TaskData {
         int[] probe = java.util.Arrays.copyOf(test, end);
         List<String> labels = new ArrayList<>();
         for (int t : probe) labels.add(v.symbol(t).equals("\n") ? "↵" : v.symbol(t));
-        String file = "hidden-" + run.replaceAll("[^A-Za-z0-9._-]", "_") + ".png";
+        String file = "hidden-" + FileNames.of(run) + ".png";
         byte[] png = HiddenStatePicture.render(run + ": activations while reading the input below (left to right)",
                 labels, inspectable.activations(probe));
         AtomicFiles.writeBytes(out.resolve(file), png);

@@ -464,6 +464,23 @@ class CliTest {
         assertUserError(TINY + "loop: &loop [1, *loop]\n", "an alias (*name) refers to a mapping or list that contains it");
     }
 
+    /** training.eval_every puts validation points inside epochs: the curve in results.json has them, at multiples of N steps. */
+    @Test
+    void evalEveryAddsLearningCurvePointsInsideEpochs() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("tiny.yaml"), TINY);
+        Path out = dir.resolve("every");
+        CliRun o = run("run", yaml.toString(), "--out", out.toString(), "--set", "training.eval_every=3");
+        assertEquals(0, o.code(), o.err() + o.out());
+        JsonNode curve = Json.MAPPER.readTree(out.resolve("results.json").toFile()).get("runs").get(0).get("curve");
+        List<Long> steps = new java.util.ArrayList<>();
+        for (JsonNode p : curve) steps.add(p.get("step").asLong());
+        long perEpoch = curve.get(curve.size() - 1).get("step").asLong() / 2;          // two epochs
+        assertTrue(perEpoch > 3, "an epoch longer than the interval: " + steps);
+        for (long s = 3; s < 2 * perEpoch; s += 3) assertTrue(steps.contains(s), "a point at step " + s + ": " + steps);
+        assertTrue(steps.contains(perEpoch) && steps.contains(2 * perEpoch), "and at each epoch's end: " + steps);
+        assertEquals(steps.stream().distinct().sorted().toList(), steps, "in order, none twice");
+    }
+
     /** A model far larger than the machine (hidden 300000: 360 GB of recurrent weights) is one line, exit 2, not "internal error". */
     @Test
     void aModelTooLargeForTheMachineIsOneClearError() throws Exception {

@@ -43,8 +43,8 @@ final class ConsoleProgress implements TrainingListener {
     @Override
     public void onEpoch(EpochRecord r) {
         if (bar == null)
-            err.printf(Locale.ROOT, "%s: epoch %d, train loss %.4f, valid loss %.4f, %.1f s%n", run, r.epoch(),
-                    r.trainLoss(), r.validLoss(), r.seconds());
+            err.printf(Locale.ROOT, "%s: epoch %d, step %d, train loss %.4f, valid loss %.4f, %.1f s%n", run, r.epoch(),
+                    r.step(), r.trainLoss(), r.validLoss(), r.seconds());
     }
 
     @Override

@@ -60,7 +60,7 @@ final class ReportCommand implements Callable<Integer> {
                 while (!names.add(name + "#" + run.seed())) name = d.getFileName() + "/" + name;
                 String picture = run.picture();
                 if (picture != null && !target.equals(d) && Files.exists(d.resolve(picture))) {
-                    String copy = (d.getFileName() + "-" + picture).replaceAll("[^A-Za-z0-9._-]", "_");
+                    String copy = org.seqlab.experiments.FileNames.of(d.getFileName() + "-" + picture);
                     org.seqlab.core.AtomicFiles.writeBytes(target.resolve(copy), Files.readAllBytes(d.resolve(picture)));
                     picture = copy;
                 }

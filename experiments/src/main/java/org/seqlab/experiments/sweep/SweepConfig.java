@@ -20,9 +20,9 @@ import java.util.Map;
  * @param gridPoints points per continuous/int axis of a grid search (default 3)
  * @param seed       seed of the random generator (default 12345; the same seed gives the same
  *                   trials, which is what makes resuming exact)
- * @param medianStopAfter median stopping rule: from this epoch on, a trial whose validation loss
- *                   is worse than the median of the other trials at the same epoch is pruned
- *                   (0 = off, the default)
+ * @param medianStopAfter median stopping rule: from this epoch on (this validation, with
+ *                   training.eval_every), a trial whose validation loss is worse than the median of
+ *                   the other trials at the same point is pruned (0 = off, the default)
  * @param medianMinTrials other trials that must have reached an epoch before the rule applies
  *                   there (default 3)
  * @param parameters dotted YAML path (e.g. models[0].hidden, training.lr) to its search space

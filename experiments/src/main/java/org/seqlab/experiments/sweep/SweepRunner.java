@@ -251,19 +251,27 @@ public final class SweepRunner {
             tree.set("name", TextNode.valueOf(name));
             ExperimentConfig cfg = ConfigLoader.bind(tree, where);
             TrainingListener median = new TrainingListener() {
+                int validation;      // the n-th validation of this model: its epoch, unless training.eval_every adds more
+
+                @Override
+                public void onStart(String model, long totalSteps) {
+                    validation = 0;
+                }
+
                 @Override
                 public String stopAfter(org.seqlab.core.train.EpochRecord r) {
-                    List<Double> others = curves.computeIfAbsent(r.epoch(), e -> java.util.Collections.synchronizedList(new ArrayList<>()));
+                    int n = ++validation;
+                    List<Double> others = curves.computeIfAbsent(n, e -> java.util.Collections.synchronizedList(new ArrayList<>()));
                     String verdict = null;
                     synchronized (others) {
-                        if (sweep.medianStopAfter() > 0 && r.epoch() >= sweep.medianStopAfter() && others.size() >= sweep.medianMinTrials()) {
+                        if (sweep.medianStopAfter() > 0 && n >= sweep.medianStopAfter() && others.size() >= sweep.medianMinTrials()) {
                             List<Double> sorted = new ArrayList<>(others);
                             java.util.Collections.sort(sorted);
                             int k = sorted.size();
                             double med = k % 2 == 1 ? sorted.get(k / 2) : (sorted.get(k / 2 - 1) + sorted.get(k / 2)) / 2;
                             if (r.validLoss() > med)
-                                verdict = String.format(java.util.Locale.ROOT, "pruned after epoch %d: validation loss %.4f is worse than the median %.4f of %d other trials",
-                                        r.epoch(), r.validLoss(), med, k);
+                                verdict = String.format(java.util.Locale.ROOT, "pruned after epoch %d (validation %d): validation loss %.4f is worse than the median %.4f of %d other trials",
+                                        r.epoch(), n, r.validLoss(), med, k);
                         }
                         others.add(r.validLoss());
                     }

@@ -35,8 +35,7 @@ public record HandRolledConfig(String name, Cell cell, Integer hidden, Integer l
         Check.atLeast("hidden", hidden, 1);
         Check.atLeast("layers", layers, 1);
         Check.range("dropout", dropout, 0, 1, false);
-        if (framePrior != null && !(framePrior > 0 && framePrior < 1))
-            throw new FieldException("frame_prior", "must be in (0, 1), got " + framePrior);
+        org.seqlab.core.FramePrior.check(framePrior);
         if (cell != Cell.LSTM && forgetBias != 1.0)
             throw new FieldException("forget_bias", "applies to cell: lstm only");
     }

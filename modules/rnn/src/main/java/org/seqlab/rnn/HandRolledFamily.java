@@ -34,8 +34,7 @@ public final class HandRolledFamily implements ModelFamily {
 
     @Override
     public void validate(ModelConfig config, ModelShape shape) {
-        if (((HandRolledConfig) config).framePrior() != null && shape.kind() != OutputKind.FRAMES)
-            throw new org.seqlab.core.FieldException("frame_prior", "applies to frame models (piano rolls) only");
+        org.seqlab.core.FramePrior.checkApplies(((HandRolledConfig) config).framePrior(), shape);
     }
 
     @Override

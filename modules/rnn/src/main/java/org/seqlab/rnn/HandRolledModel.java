@@ -75,7 +75,7 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
         why = params.param("Why");
         by = params.param("by");
         if (shape.kind() == OutputKind.FRAMES && config.framePrior() != null)
-            by.assign(Math.log(config.framePrior() / (1 - config.framePrior())));   // start at the prior's log-odds
+            by.assign(org.seqlab.core.FramePrior.bias(config.framePrior()));   // start at the prior's log-odds
         gWhy = params.grad("Why");
         gBy = params.grad("by");
         updater = new Optimizer(options.optimizer(), options.clip(), dtype, params.layout());

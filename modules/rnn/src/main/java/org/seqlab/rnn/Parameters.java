@@ -63,16 +63,11 @@ final class Parameters {
         for (Spec s : specs) {
             if (s.initStd() == 0) continue;
             double[] w = new double[s.rows() * s.cols()];
-            for (int i = 0; i < w.length; i++) w[i] = gaussian(random) * s.initStd();
+            for (int i = 0; i < w.length; i++) w[i] = org.seqlab.core.Gaussian.next(random) * s.initStd();
             params.get(s.name()).assign(Nd4j.create(w, new long[]{s.rows(), s.cols()}, DataType.DOUBLE).castTo(dtype));
         }
     }
 
-    private static double gaussian(SplittableRandom r) {
-        // Box-Muller: SplittableRandom has no nextGaussian on Java 17
-        double u = 1 - r.nextDouble(), v = r.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-    }
 
     INDArray param(String name) {
         return params.get(name);

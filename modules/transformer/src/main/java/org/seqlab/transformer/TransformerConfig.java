@@ -72,8 +72,7 @@ public record TransformerConfig(String name, Integer layers, Integer heads, Inte
             throw new FieldException("heads", "must divide embedding (" + embedding + "), got " + heads
                     + " (e.g. heads: " + largestDivisorAtMost(embedding, heads) + ")");
         if (microBatch != null) Check.atLeast("micro_batch", microBatch, 1);
-        if (framePrior != null && !(framePrior > 0 && framePrior < 1))
-            throw new FieldException("frame_prior", "must be in (0, 1), got " + framePrior);
+        org.seqlab.core.FramePrior.check(framePrior);
     }
 
     public static TransformerConfig of(String name, int layers, int heads, int embedding, int context) {

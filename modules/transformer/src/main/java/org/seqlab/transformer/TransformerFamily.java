@@ -1,6 +1,5 @@
 package org.seqlab.transformer;
 
-import org.seqlab.core.FieldException;
 import org.seqlab.core.ModelConfig;
 import org.seqlab.core.ModelFamily;
 import org.seqlab.core.ModelShape;
@@ -35,9 +34,7 @@ public final class TransformerFamily implements ModelFamily {
 
     @Override
     public void validate(ModelConfig config, ModelShape shape) {
-        TransformerConfig c = (TransformerConfig) config;
-        if (c.framePrior() != null && shape.kind() != OutputKind.FRAMES)
-            throw new FieldException("frame_prior", "applies to piano-roll (frame) data only");
+        org.seqlab.core.FramePrior.checkApplies(((TransformerConfig) config).framePrior(), shape);
     }
 
     @Override

@@ -103,7 +103,7 @@ final class TransformerGraph {
         h = layerNorm(h, "lnf", d);
         SDVariable head = c.tieEmbeddings() ? sd.mmul(h, wte, false, true, false) : sd.mmul(h, param("head.w", Role.HEAD, d, 0.02, true, d, w));
         SDVariable outBias = c.framePrior() != null && shape.kind() == OutputKind.FRAMES
-                ? constantParam("head.b", (float) Math.log(c.framePrior() / (1 - c.framePrior())), w)
+                ? constantParam("head.b", (float) org.seqlab.core.FramePrior.bias(c.framePrior()), w)
                 : constantParam("head.b", 0f, w);
         SDVariable logits = sd.nn.biasAdd(head, outBias, false).rename(LOGITS);
 
@@ -200,9 +200,9 @@ final class TransformerGraph {
             for (int i = 0; i < v.length; i++)
                 v[i] = switch (p.role()) {
                     case CONSTANT -> p.constant();
-                    case EMBEDDING -> (float) (gaussian(r) * (gpt2 ? p.gpt2Std() : 1.0));
-                    case HEAD -> (float) (0.02 * gaussian(r));
-                    case WEIGHT -> (float) (gpt2 ? p.gpt2Std() * gaussian(r) : (2 * r.nextDouble() - 1) * bound);
+                    case EMBEDDING -> (float) (org.seqlab.core.Gaussian.next(r) * (gpt2 ? p.gpt2Std() : 1.0));
+                    case HEAD -> (float) (0.02 * org.seqlab.core.Gaussian.next(r));
+                    case WEIGHT -> (float) (gpt2 ? p.gpt2Std() * org.seqlab.core.Gaussian.next(r) : (2 * r.nextDouble() - 1) * bound);
                     case BIAS -> gpt2 ? 0f : (float) ((2 * r.nextDouble() - 1) * bound);
                 };
             array(p).assign(Nd4j.create(v, p.shape(), 'c'));
@@ -262,8 +262,4 @@ final class TransformerGraph {
         return params.stream().mapToLong(Param::length).sum();
     }
 
-    private static double gaussian(SplittableRandom r) {
-        double u1 = r.nextDouble(), u2 = r.nextDouble();
-        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
-    }
 }

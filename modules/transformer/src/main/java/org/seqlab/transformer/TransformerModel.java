@@ -95,7 +95,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         grads = graph.views(gradient);
         optimizer = new Optimizer(options.optimizer(), options.clip(), graph.type, graph.layout());
         dropRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
-        quietly(graph.sd::createGradFunction);
+        MutedOutput.run(graph.sd::createGradFunction);   // SameDiff prints a line per differentiated op
         gradientGraph = graph.sd.getFunction(GRADIENT_FUNCTION);
         gradientNames = names.stream().map(n -> graph.sd.getVariable(n).getGradient().name()).toList();
         if (applyInit && config.init() != null) startFrom(Path.of(config.init().checkpoint()));
@@ -342,17 +342,6 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         closeAll(ph.values());
         closeAll(out.values());
         return pictures;
-    }
-
-    /** SameDiff prints a line per differentiated op to stdout while it builds the backward graph. */
-    private static void quietly(Runnable r) {
-        java.io.PrintStream out = System.out;
-        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-        try {
-            r.run();
-        } finally {
-            System.setOut(out);
-        }
     }
 
     /** {@code values} as a c-order array of {@code shape} in the model's precision. */

@@ -51,63 +51,98 @@ public final class Trainer {
     public TrainingResult train(SequenceModel model, BatchSource train, List<? extends Batch> valid) {
         int perEpoch = train.batchesPerEpoch();
         long totalSteps = (long) perEpoch * config.epochs();
+        int every = config.evalEvery();
         DivergenceGuard stepGuard = new DivergenceGuard("smoothed training loss", config.divergenceFactor(), 0.05, 20)
                 .ceiling(ceiling, ceilingWhy);
-        DivergenceGuard validGuard = new DivergenceGuard("validation loss", config.divergenceFactor(), 1.0, 0)
-                .ceiling(ceiling, ceilingWhy);
-        List<EpochRecord> history = new ArrayList<>();
+        Validation v = new Validation(model, valid, totalSteps);
         long start = System.nanoTime();
         long stepNanos = 0, tokens = 0, step = 0;
+        listener.onStart(model.name(), totalSteps);
+        boolean budgetSpent = false;
+        epochs:
+        for (int epoch = 1; epoch <= config.epochs() && !budgetSpent; epoch++) {
+            EvalStats since = EvalStats.ZERO;     // training loss since the last validation
+            double lr = config.lr();
+            for (int i = 0; i < perEpoch; i++) {
+                lr = config.schedule().at(config.lr(), step, totalSteps) * v.plateauScale;
+                Batch batch = train.next();
+                long t0 = System.nanoTime();
+                EvalStats s = model.trainStep(batch, lr);
+                stepNanos += System.nanoTime() - t0;
+                step++;
+                tokens += s.count();
+                since = since.plus(s);
+                String diverged = stepGuard.observe(s.meanLoss());
+                listener.onStep(step, stepGuard.smoothed(), lr);
+                if (diverged != null) {
+                    v.stop = "diverged at step " + step + ": " + diverged;
+                    break epochs;
+                }
+                budgetSpent = (config.budgetTokens() > 0 && tokens >= config.budgetTokens())
+                        || (config.budgetSeconds() > 0 && (System.nanoTime() - start) / 1e9 >= config.budgetSeconds());
+                if (budgetSpent) break;           // validate this partial epoch, then stop
+                if (every > 0 && step % every == 0 && i < perEpoch - 1) {    // the epoch's end validates anyway
+                    if (!v.validate(new EpochRecord(epoch, step, tokens, (System.nanoTime() - start) / 1e9, since.meanLoss(),
+                            0, 0, lr), false)) break epochs;
+                    since = EvalStats.ZERO;
+                }
+            }
+            if (!v.validate(new EpochRecord(epoch, step, tokens, (System.nanoTime() - start) / 1e9, since.meanLoss(), 0, 0, lr), true))
+                break;
+        }
+        if (v.stop != null) listener.onMessage(model.name() + ": " + v.stop
+                + (v.bestEpoch > 0 ? "; keeping the checkpoint of epoch " + v.bestEpoch : "; no checkpoint was good")
+                + (v.stop.startsWith("diverged") ? " (try a lower training.lr or a tighter training.clip)" : ""));
+        listener.onEnd();
+        return new TrainingResult(List.copyOf(v.history), v.bestEpoch, v.bestValid, v.stop,
+                (System.nanoTime() - start) / 1e9, stepNanos / 1e9, tokens);
+    }
+
+    /**
+     * What each validation decides: a point of the learning curve, divergence, a checkpoint on a new
+     * best, early stopping and reduce-on-plateau. It runs at every epoch's end and, with
+     * {@code training.eval_every}, every that many steps in between; patience counts validations.
+     */
+    private final class Validation {
+        final SequenceModel model;
+        final List<? extends Batch> valid;
+        final long totalSteps;
+        final DivergenceGuard guard = new DivergenceGuard("validation loss", config.divergenceFactor(), 1.0, 0)
+                .ceiling(ceiling, ceilingWhy);
+        final List<EpochRecord> history = new ArrayList<>();
         int bestEpoch = 0;
         double bestValid = Double.POSITIVE_INFINITY;
         String stop = null;
         double plateauScale = 1;    // reduce-on-plateau multiplier
         int sinceBest = 0, sinceBestEver = 0;
-        listener.onStart(model.name(), totalSteps);
-        boolean budgetSpent = false;
-        epochs:
-        for (int epoch = 1; epoch <= config.epochs() && !budgetSpent; epoch++) {
-            EvalStats epochStats = EvalStats.ZERO;
-            double lr = config.lr();
-            for (int i = 0; i < perEpoch; i++, step++) {
-                lr = config.schedule().at(config.lr(), step, totalSteps) * plateauScale;
-                Batch batch = train.next();
-                long t0 = System.nanoTime();
-                EvalStats s = model.trainStep(batch, lr);
-                stepNanos += System.nanoTime() - t0;
-                tokens += s.count();
-                epochStats = epochStats.plus(s);
-                String diverged = stepGuard.observe(s.meanLoss());
-                listener.onStep(step + 1, stepGuard.smoothed(), lr);
-                if (diverged != null) {
-                    stop = "diverged at step " + (step + 1) + ": " + diverged;
-                    break epochs;
-                }
-                budgetSpent = (config.budgetTokens() > 0 && tokens >= config.budgetTokens())
-                        || (config.budgetSeconds() > 0 && (System.nanoTime() - start) / 1e9 >= config.budgetSeconds());
-                if (budgetSpent) {
-                    step++;
-                    break;                        // validate this partial epoch, then stop
-                }
-            }
-            Metrics v = Metrics.of(Evaluation.run(model, valid));
-            EpochRecord rec = new EpochRecord(epoch, step, tokens, (System.nanoTime() - start) / 1e9,
-                    epochStats.meanLoss(), v.loss(), v.accuracy(), lr);
+
+        Validation(SequenceModel model, List<? extends Batch> valid, long totalSteps) {
+            this.model = model;
+            this.valid = valid;
+            this.totalSteps = totalSteps;
+        }
+
+        /** Validates {@code at} (its validation fields are filled here); false when training must stop. */
+        boolean validate(EpochRecord at, boolean epochEnd) {
+            Metrics m = Metrics.of(Evaluation.run(model, valid));
+            EpochRecord rec = new EpochRecord(at.epoch(), at.step(), at.tokensSeen(), at.seconds(), at.trainLoss(),
+                    m.loss(), m.accuracy(), at.lr());
             history.add(rec);
             listener.onEpoch(rec);
-            String diverged = validGuard.observe(v.loss());
+            String where = epochEnd ? "after epoch " + rec.epoch() : "at step " + rec.step() + " (epoch " + rec.epoch() + ")";
+            String diverged = guard.observe(m.loss());
             if (diverged != null) {
-                stop = "diverged after epoch " + epoch + ": " + diverged;
-                break;
+                stop = "diverged " + where + ": " + diverged;
+                return false;
             }
-            boolean improved = v.loss() < bestValid;
+            boolean improved = m.loss() < bestValid;
             if (improved) {
-                bestValid = v.loss();
-                bestEpoch = epoch;
+                bestValid = m.loss();
+                bestEpoch = rec.epoch();
                 sinceBest = 0;
                 sinceBestEver = 0;
                 try {
-                    sink.save(model, epoch, step, v.loss());
+                    sink.save(model, rec.epoch(), rec.step(), m.loss());
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot write checkpoint: " + e.getMessage(), e);
                 }
@@ -115,26 +150,22 @@ public final class Trainer {
             String halt = listener.stopAfter(rec);
             if (halt != null) {
                 stop = halt;
-                break;
+                return false;
             }
-            if (improved) continue;
-            if (config.patience() > 0 && ++sinceBestEver >= config.patience() && epoch < config.epochs()) {
-                listener.onMessage(String.format("%s: early stop after epoch %d: no better validation loss for %d epochs (best %.4f at epoch %d)",
-                        model.name(), epoch, config.patience(), bestValid, bestEpoch));
-                break;
+            if (improved) return true;
+            String unit = config.evalEvery() > 0 ? "validations" : "epochs";
+            if (config.patience() > 0 && ++sinceBestEver >= config.patience() && rec.step() < totalSteps) {
+                listener.onMessage(String.format("%s: early stop %s: no better validation loss for %d %s (best %.4f at epoch %d)",
+                        model.name(), where, config.patience(), unit, bestValid, bestEpoch));
+                return false;
             }
             if (config.schedule().type() == LearningRateSchedule.Type.PLATEAU && ++sinceBest >= config.schedule().patience()) {
                 plateauScale *= config.schedule().factor();
                 sinceBest = 0;
-                listener.onMessage(String.format("%s: validation loss has not improved for %d epochs; learning rate x%.3g",
-                        model.name(), config.schedule().patience(), plateauScale));
+                listener.onMessage(String.format("%s: validation loss has not improved for %d %s; learning rate x%.3g",
+                        model.name(), config.schedule().patience(), unit, plateauScale));
             }
+            return true;
         }
-        if (stop != null) listener.onMessage(model.name() + ": " + stop
-                + (bestEpoch > 0 ? "; keeping the checkpoint of epoch " + bestEpoch : "; no checkpoint was good")
-                + (stop.startsWith("diverged") ? " (try a lower training.lr or a tighter training.clip)" : ""));
-        listener.onEnd();
-        return new TrainingResult(List.copyOf(history), bestEpoch, bestValid, stop,
-                (System.nanoTime() - start) / 1e9, stepNanos / 1e9, tokens);
     }
 }

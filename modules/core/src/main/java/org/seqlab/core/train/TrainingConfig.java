@@ -24,16 +24,20 @@ import org.seqlab.core.TrainingOptions;
  *                          sequential: contiguous lanes walked window by window with the hidden
  *                          state carried over (truncated BPTT); examples: one example (line) per
  *                          row, padded and masked (lines mode only; seq_len unused)
- * @param patience          early stopping: stop after this many epochs without a new best
+ * @param patience          early stopping: stop after this many epochs (validations, with eval_every) without a new best
  *                          validation loss (0 = off); the best weights are what gets evaluated
  * @param budgetTokens      fair budget: stop once this many training tokens were seen (0 = off)
  * @param budgetSeconds     fair budget: stop after this many seconds of training (0 = off); either
  *                          budget ends the current epoch early, with its validation
+ * @param evalEvery         validate at every multiple of this many training steps as well as at each epoch's end
+ *                          (0 = epoch ends only), as nanoGPT's eval_interval: learning curves with
+ *                          points inside long epochs; a new best is checkpointed at any validation,
+ *                          and patience and the plateau schedule then count validations
  */
 public record TrainingConfig(Integer epochs, Integer batchSize, Integer seqLen, Double lr,
                              LearningRateSchedule schedule, OptimizerSpec optimizer, ClipSpec clip,
                              Integer evalBatchSize, Double divergenceFactor, Batching batching,
-                             Integer patience, Long budgetTokens, Double budgetSeconds) {
+                             Integer patience, Long budgetTokens, Double budgetSeconds, Integer evalEvery) {
     public enum Batching { WINDOWS, SEQUENTIAL, EXAMPLES }
 
     public TrainingConfig {
@@ -50,6 +54,8 @@ public record TrainingConfig(Integer epochs, Integer batchSize, Integer seqLen, 
         if (patience == null) patience = 0;
         if (budgetTokens == null) budgetTokens = 0L;
         if (budgetSeconds == null) budgetSeconds = 0.0;
+        if (evalEvery == null) evalEvery = 0;
+        Check.atLeast("eval_every", evalEvery, 0);
         Check.nonNegative("budget_tokens", budgetTokens);
         Check.nonNegative("budget_seconds", budgetSeconds);
         Check.atLeast("patience", patience, 0);
@@ -63,7 +69,7 @@ public record TrainingConfig(Integer epochs, Integer batchSize, Integer seqLen, 
     }
 
     public static TrainingConfig defaults() {
-        return new TrainingConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new TrainingConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public TrainingOptions options() {
