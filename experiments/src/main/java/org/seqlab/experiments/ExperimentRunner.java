@@ -210,9 +210,10 @@ public final class ExperimentRunner {
         for (ModelConfig mc : cfg.models())
             for (long seed : cfg.runSeeds()) runs.add(runModel(mc, seed, shape, p));
 
-        Results results = new Results(cfg.name(), summary, p.optimum(), p.baselines(), runs);
+        Results results = new Results(cfg.name(), summary, p.optimum(), p.baselines(), runs, cfg.description(), cfg.training(),
+                cfg.runSeeds(), Results.Environment.of(prov));
         Json.writeFile(out.resolve("results.json"), results);
-        new ReportWriter(cfg, results, prov).write(out);
+        new ReportWriter(results).write(out);
         Json.writeFile(out.resolve("provenance.json"), prov.finished(Instant.now()));
         return results;
     }

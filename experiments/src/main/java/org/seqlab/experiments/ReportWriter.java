@@ -9,7 +9,6 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.seqlab.core.AtomicFiles;
-import org.seqlab.core.Provenance;
 import org.seqlab.core.train.EpochRecord;
 
 import java.io.IOException;
@@ -28,14 +27,11 @@ import java.util.function.ToDoubleFunction;
  * model, learning curves against tokens seen and against time, samples and provenance.
  */
 public final class ReportWriter {
-    private final ExperimentConfig cfg;
     private final Results r;
-    private final Provenance prov;
 
-    public ReportWriter(ExperimentConfig cfg, Results results, Provenance prov) {
-        this.cfg = cfg;
+    /** A report is a function of the results alone: everything it shows is in results.json. */
+    public ReportWriter(Results results) {
         this.r = results;
-        this.prov = prov;
     }
 
     public void write(Path dir) throws IOException {
@@ -62,7 +58,7 @@ public final class ReportWriter {
     String markdown() {
         StringBuilder s = new StringBuilder();
         s.append("# ").append(r.experiment()).append("\n\n");
-        if (cfg.description() != null) s.append(cfg.description().strip()).append("\n\n");
+        if (r.description() != null) s.append(r.description().strip()).append("\n\n");
         var d = r.dataset();
         String unit = d.frames() ? "frame" : d.values() ? "value" : "token";
         String registry = d.registry() == null ? "" : ", registry dataset `" + d.registry() + "`";
@@ -154,16 +150,19 @@ public final class ReportWriter {
     /** Training settings and provenance, the end of every report. */
     private String tail(StringBuilder s) {
         s.append("## Training settings\n\n");
-        var t = cfg.training();
-        s.append(String.format(Locale.ROOT, "%d epochs, batch %d × %d steps, %s lr %s (%s schedule), clip %s %s, seeds %s.%n%n",
+        var t = r.training();
+        if (t == null) s.append("Not recorded (results.json from an older seqlab).\n\n");
+        else s.append(String.format(Locale.ROOT, "%d epochs, batch %d × %d steps, %s lr %s (%s schedule), clip %s %s, seeds %s.%n%n",
                 t.epochs(), t.batchSize(), t.seqLen(), t.optimizer().type().name().toLowerCase(Locale.ROOT), t.lr(),
                 t.schedule().type().name().toLowerCase(Locale.ROOT), t.clip().mode().name().toLowerCase(Locale.ROOT),
-                t.clip().threshold(), cfg.runSeeds()));
+                t.clip().threshold(), r.seeds()));
         s.append("## Provenance\n\n");
-        s.append("- commit: `").append(prov.gitCommit() == null ? "none (not a git work tree)" : prov.gitCommit()
-                + (Boolean.TRUE.equals(prov.gitDirty()) ? " (with uncommitted changes)" : "")).append("`\n");
-        s.append("- JVM: ").append(prov.jvm()).append("\n- OS: ").append(prov.os()).append("\n- ND4J: ").append(prov.backend()).append("\n");
-        s.append("- started: ").append(prov.startTime()).append("\n- full record: `provenance.json`, numbers: `results.json`\n");
+        var e = r.environment();
+        if (e == null) return s.append("Not recorded (results.json from an older seqlab); see `provenance.json`.\n").toString();
+        s.append("- commit: `").append(e.gitCommit() == null ? "none (not a git work tree)" : e.gitCommit()
+                + (Boolean.TRUE.equals(e.gitDirty()) ? " (with uncommitted changes)" : "")).append("`\n");
+        s.append("- JVM: ").append(e.jvm()).append("\n- OS: ").append(e.os()).append("\n- ND4J: ").append(e.backend()).append("\n");
+        s.append("- started: ").append(e.startTime()).append("\n- full record: `provenance.json`, numbers: `results.json`\n");
         return s.toString();
     }
 
@@ -201,7 +200,11 @@ public final class ReportWriter {
         s.append("| model | family | cell | hidden | layers | dropout | params | seq len | batch | lr | clip | epochs run | train s | tokens/s | peak memory | off-heap peak |\n");
         s.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Results.Run run : r.runs()) {
-            var t = run.training() != null ? run.training() : cfg.training();
+            var t = run.training() != null ? run.training() : r.training();
+            if (t == null) {                        // results.json from an older seqlab
+                s.append("| ").append(run.model()).append(" | ").append(run.family()).append(" | settings not recorded |\n");
+                continue;
+            }
             String seq = t.batching() == org.seqlab.core.train.TrainingConfig.Batching.EXAMPLES ? "one name" : String.valueOf(t.seqLen());
             String clip = t.clip().mode() == org.seqlab.core.ClipSpec.Mode.NONE ? "none"
                     : t.clip().mode().name().toLowerCase(Locale.ROOT) + " " + t.clip().threshold();
@@ -210,7 +213,7 @@ public final class ReportWriter {
             var mem = run.memory();
             s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %,d | %s | %d | %s | %s | %d | %s | %s | %s | %s |%n",
                     run.model(), run.family(), opt(c, "cell"), opt(c, "hidden"), opt(c, "layers"), opt(c, "dropout"),
-                    run.params(), seq, t.batchSize(), t.lr(), clip, run.curve().size(),
+                    run.params(), seq, t.batchSize(), t.lr(), clip, run.curve().isEmpty() ? 0 : run.curve().get(run.curve().size() - 1).epoch(),
                     m == null ? "—" : String.format(Locale.ROOT, "%.1f", m.trainSeconds()),
                     m == null || m.trainTokensPerS() == null ? "—" : String.format(Locale.ROOT, "%,.0f", m.trainTokensPerS()),
                     mem == null ? "—" : org.seqlab.core.MemoryUse.gb(mem.peakRssBytes()),

@@ -12,7 +12,23 @@ import java.util.Map;
  * error of the normalised values summed over series, per predicted step). Extend, don't break.
  */
 public record Results(String experiment, DatasetSummary dataset, Double optimumLoss, Map<String, Baseline> baselines,
-                      List<Run> runs) {
+                      List<Run> runs, String description, org.seqlab.core.train.TrainingConfig training, List<Long> seeds,
+                      Environment environment) {
+
+    /**
+     * Where the experiment ran: what the report's provenance section shows, so that a report is a
+     * function of results.json alone ({@code seqlab report} needs nothing else).
+     */
+    public record Environment(String gitCommit, Boolean gitDirty, String jvm, String os, String backend, String startTime) {
+        public static Environment of(org.seqlab.core.Provenance p) {
+            return new Environment(p.gitCommit(), p.gitDirty(), p.jvm(), p.os(), p.backend(), p.startTime());
+        }
+    }
+
+    /** The same results with other runs (a comparison of several directories) under another name and description. */
+    public Results withRuns(String newExperiment, String newDescription, Double newOptimum, List<Run> newRuns) {
+        return new Results(newExperiment, dataset, newOptimum, baselines, newRuns, newDescription, training, seeds, environment);
+    }
 
     /**
      * @param unit      what a loss is per: "token", "frame" or "value" (a predicted time step)

@@ -481,6 +481,22 @@ class CliTest {
         assertEquals(steps.stream().distinct().sorted().toList(), steps, "in order, none twice");
     }
 
+    /** The report is a function of results.json alone: without provenance.json, `seqlab report` rebuilds the same report. */
+    @Test
+    void aReportIsRebuiltFromResultsJsonAlone() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("tiny.yaml"), TINY.replace("name: tiny", "name: tiny\ndescription: Two small RNNs on Markov names."));
+        Path out = dir.resolve("alone");
+        assertEquals(0, run("run", yaml.toString(), "--out", out.toString()).code());
+        String original = Files.readString(out.resolve("report.md"));
+        assertTrue(original.contains("Two small RNNs on Markov names.") && original.contains("2 epochs, batch 8 × 16 steps")
+                && original.contains("- JVM: "), original);
+        for (String f : List.of("provenance.json", "report.md", "report.html", "curves-tokens.png")) Files.delete(out.resolve(f));
+        CliRun again = run("report", out.toString());
+        assertEquals(0, again.code(), again.err());
+        assertEquals(original, Files.readString(out.resolve("report.md")), "the same report, from results.json alone");
+        assertTrue(Files.size(out.resolve("curves-tokens.png")) > 0 && Files.readString(out.resolve("report.html")).contains("data:image/png;base64,"));
+    }
+
     /** A model far larger than the machine (hidden 300000: 360 GB of recurrent weights) is one line, exit 2, not "internal error". */
     @Test
     void aModelTooLargeForTheMachineIsOneClearError() throws Exception {

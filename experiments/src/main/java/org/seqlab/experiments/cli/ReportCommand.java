@@ -1,11 +1,7 @@
 package org.seqlab.experiments.cli;
 
 import org.seqlab.core.Json;
-import org.seqlab.core.Provenance;
 import org.seqlab.core.UserException;
-import org.seqlab.experiments.ConfigLoader;
-import org.seqlab.experiments.ConfigLocations;
-import org.seqlab.experiments.ExperimentConfig;
 import org.seqlab.experiments.ReportWriter;
 import org.seqlab.experiments.Results;
 import picocli.CommandLine.Command;
@@ -36,11 +32,10 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<Results.Run> runs = new ArrayList<>();
         Results first = null;
-        Provenance prov = null;
         Set<String> names = new HashSet<>();
         Path target = out != null ? out : dirs.size() == 1 ? dirs.get(0) : Path.of("reports", "comparison");
         Files.createDirectories(target);
-        List<String> datasets = new ArrayList<>();
+        List<String> datasets = new ArrayList<>(), experiments = new ArrayList<>();
         for (Path d : dirs) {
             Path file = d.resolve("results.json");
             if (!Files.isRegularFile(file)) throw new UserException(d + ": no results.json (not a seqlab output directory?)");
@@ -50,10 +45,8 @@ final class ReportCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new UserException(file + ": unreadable results: " + e.getMessage());
             }
-            if (first == null) {
-                first = r;
-                prov = Json.read(d.resolve("provenance.json"), Provenance.class);
-            }
+            if (first == null) first = r;
+            experiments.add(r.experiment());
             if (!datasets.contains(r.dataset().sha256())) datasets.add(r.dataset().sha256());
             for (Results.Run run : r.runs()) {
                 String name = dirs.size() == 1 ? run.model() : r.experiment() + "/" + run.model();
@@ -71,11 +64,11 @@ final class ReportCommand implements Callable<Integer> {
         if (datasets.size() > 1)
             System.err.println("seqlab: warning: the runs used " + datasets.size() + " different datasets; losses are not comparable across them");
         String name = dirs.size() == 1 ? first.experiment() : "comparison";
-        Results merged = new Results(name, first.dataset(), datasets.size() == 1 ? first.optimumLoss() : null, first.baselines(), runs);
-        ConfigLocations where = new ConfigLocations(dirs.get(0).resolve("provenance.json").toString());
-        ExperimentConfig cfg = ConfigLoader.bind(ConfigLoader.MAPPER.valueToTree(prov.config()), where).withName(name);
-        Json.writeFile(target.resolve("results.json"), merged);
-        new ReportWriter(cfg, merged, prov).write(target);
+        String description = dirs.size() == 1 ? first.description()
+                : "A comparison of " + String.join(", ", experiments) + " (training settings and provenance: the first one's).";
+        Results merged = first.withRuns(name, description, datasets.size() == 1 ? first.optimumLoss() : null, runs);
+        if (dirs.size() > 1 || !target.equals(dirs.get(0))) Json.writeFile(target.resolve("results.json"), merged);
+        new ReportWriter(merged).write(target);
         System.out.println("report: " + target.resolve("report.html") + " (" + runs.size() + " runs from " + dirs.size() + " directories)");
         return 0;
     }
