@@ -47,8 +47,14 @@ public final class DirectoryLock implements AutoCloseable {
                     + "); wait for it to finish, or write elsewhere with --out");
         }
         String me = "pid " + ProcessHandle.current().pid() + ", since " + Instant.now() + ": " + command;
-        ch.truncate(0);
-        ch.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
+        try {
+            ch.truncate(0);
+            ch.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
+        } catch (IOException e) {            // a full disk: let go of the lock, and say which file
+            lock.release();
+            ch.close();
+            throw org.seqlab.core.AtomicFiles.naming(file, e);
+        }
         return new DirectoryLock(ch, lock);
     }
 

@@ -150,25 +150,11 @@ public final class ExperimentRunner {
 
     /** Fine-tuning starts from a checkpoint of the same family whose vocabulary is this data's. */
     private static void checkInitCheckpoint(ConfigLocations where, String field, Path dir, String family, TaskData data) {
-        Checkpoint.Info info;
         try {
-            info = Checkpoint.info(dir);
+            Checkpoint.checkStartingPoint(dir, family, data.shape(), data.vocabulary());
         } catch (UserException e) {
             throw where.error(field, e.getMessage());
         }
-        if (!family.equals(info.family()))
-            throw where.error(field, dir + " holds a '" + info.family() + "' model, not a '" + family + "' one");
-        Vocabulary mine = data.vocabulary(), theirs = info.vocabulary();
-        if (mine != null && theirs != null && !mine.symbols().equals(theirs.symbols())) {
-            int k = 0;
-            while (k < Math.min(mine.size(), theirs.size()) && mine.symbol(k).equals(theirs.symbol(k))) k++;
-            throw where.error(field, "vocabulary mismatch: " + dir + " has " + theirs.size() + " symbols, this data "
-                    + mine.size() + "; they first differ at index " + k + " ("
-                    + (k < theirs.size() ? "'" + theirs.symbol(k) + "'" : "end") + " vs "
-                    + (k < mine.size() ? "'" + mine.symbol(k) + "'" : "end") + ")");
-        }
-        if (!info.shape().equals(data.shape()))
-            throw where.error(field, dir + " was trained on " + info.shape() + ", this data is " + data.shape());
     }
 
     /** "perplexity x, " for tokens when it is finite; nothing for frames (a sum over keys: its exponential is no perplexity). */
@@ -318,7 +304,7 @@ public final class ExperimentRunner {
             FileProblem.rethrowIfAny(e);
             console.info(mc.name() + ": failed: " + e);
             return new Results.Run(mc.name(), family, parameters, seed, config, null, "failed",
-                    String.valueOf(e), List.of(), List.of(), null, hash, null, t, null, peak(watch));
+                    String.valueOf(e), List.of(), List.of(), null, hash, null, t, null, peak(watch), mc.settings());
         }
         if (tr.stopReason() != null) {
             status = tr.diverged() ? "diverged" : tr.pruned() ? "pruned" : "stopped";
@@ -361,7 +347,7 @@ public final class ExperimentRunner {
         console.info(String.format("%s: peak memory %s resident, %s outside the Java heap", mc.name(),
                 MemoryUse.gb(memory.peakRssBytes()), MemoryUse.gb(memory.peakOffHeapBytes())));
         Results.Run run = new Results.Run(mc.name(), family, parameters, seed, config, metrics, status,
-                message, tr.history(), samples, out.relativize(ckpt).toString(), hash, picture, t, forecast, memory);
+                message, tr.history(), samples, out.relativize(ckpt).toString(), hash, picture, t, forecast, memory, mc.settings());
         Json.writeFile(runFile, run);
         return run;
     }

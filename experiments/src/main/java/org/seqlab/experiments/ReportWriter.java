@@ -197,8 +197,13 @@ public final class ReportWriter {
     /** Per-model settings, as the course's comparison asks: size, sequence length, rate, clipping, cost. */
     private String settingsTable() {
         StringBuilder s = new StringBuilder("## Settings and cost\n\n");
-        s.append("| model | family | cell | hidden | layers | dropout | params | seq len | batch | lr | clip | epochs run | train s | tokens/s | peak memory | off-heap peak |\n");
-        s.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        // the model columns are what the families declare (Results.Run.settings), in first-seen order
+        java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>();
+        for (Results.Run run : r.runs()) keys.addAll(settings(run).keySet());
+        s.append("| model | family | ");
+        for (String k : keys) s.append(k.replace('_', ' ')).append(" | ");
+        s.append("params | seq len | batch | lr | clip | epochs run | train s | tokens/s | peak memory | off-heap peak |\n|---|---|");
+        s.append("---:|".repeat(keys.size())).append("---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Results.Run run : r.runs()) {
             var t = run.training() != null ? run.training() : r.training();
             if (t == null) {                        // results.json from an older seqlab
@@ -208,11 +213,12 @@ public final class ReportWriter {
             String seq = t.batching() == org.seqlab.core.train.TrainingConfig.Batching.EXAMPLES ? "one name" : String.valueOf(t.seqLen());
             String clip = t.clip().mode() == org.seqlab.core.ClipSpec.Mode.NONE ? "none"
                     : t.clip().mode().name().toLowerCase(Locale.ROOT) + " " + t.clip().threshold();
-            Map<String, Object> c = run.config();
+            Map<String, Object> c = settings(run);
             var m = run.metrics();
             var mem = run.memory();
-            s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %,d | %s | %d | %s | %s | %d | %s | %s | %s | %s |%n",
-                    run.model(), run.family(), opt(c, "cell"), opt(c, "hidden"), opt(c, "layers"), opt(c, "dropout"),
+            s.append("| ").append(run.model()).append(" | ").append(run.family()).append(" | ");
+            for (String k : keys) s.append(opt(c, k)).append(" | ");
+            s.append(String.format(Locale.ROOT, "%,d | %s | %d | %s | %s | %d | %s | %s | %s | %s |%n",
                     run.params(), seq, t.batchSize(), t.lr(), clip, run.curve().isEmpty() ? 0 : run.curve().get(run.curve().size() - 1).epoch(),
                     m == null ? "—" : String.format(Locale.ROOT, "%.1f", m.trainSeconds()),
                     m == null || m.trainTokensPerS() == null ? "—" : String.format(Locale.ROOT, "%,.0f", m.trainTokensPerS()),
@@ -221,6 +227,14 @@ public final class ReportWriter {
         }
         return s.append("\nPeak memory is the process's resident set while the model trained, was evaluated and sampled; "
                 + "off-heap is the part outside the Java heap (ND4J's arrays, native libraries).\n\n").toString();
+    }
+
+    /** The run's declared settings; for a results.json from before families declared them, the four the table used to show. */
+    private static Map<String, Object> settings(Results.Run run) {
+        if (run.settings() != null) return run.settings();
+        Map<String, Object> old = new LinkedHashMap<>();
+        for (String k : List.of("cell", "hidden", "layers", "dropout")) old.put(k, run.config() == null ? null : run.config().get(k));
+        return old;
     }
 
     private static String opt(Map<String, Object> config, String key) {

@@ -101,14 +101,16 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
      * @param picture file name of the hidden-state heatmap, when the model can show its activations
      * @param training the training settings the run used
      * @param forecast time series only: the test forecasts in original units
+     * @param settings what the report's settings table shows for the model, as its family declares
      */
     public record Run(String model, String family, long params, long seed, Map<String, Object> config,
                       RunMetrics metrics, String status, String message, List<EpochRecord> curve,
                       List<SampleSet> samples, String checkpoint, String configHash, String picture,
-                      org.seqlab.core.train.TrainingConfig training, Forecast forecast, MemoryPeak memory) {
+                      org.seqlab.core.train.TrainingConfig training, Forecast forecast, MemoryPeak memory,
+                      Map<String, Object> settings) {
         public Run withModel(String newModel, String newCheckpoint, String newPicture) {
             return new Run(newModel, family, params, seed, config, metrics, status, message, curve, samples, newCheckpoint,
-                    configHash, newPicture, training, forecast, memory);
+                    configHash, newPicture, training, forecast, memory, settings);
         }
     }
 

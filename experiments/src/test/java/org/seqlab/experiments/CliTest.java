@@ -286,6 +286,8 @@ class CliTest {
         }
         String md = Files.readString(out.resolve("report.md"));
         assertTrue(md.contains("negative log-likelihood per frame") && md.contains("## Generated music") && md.contains(".mid)"), md);
+        assertTrue(md.contains("| model | family | cell | hidden | layers | dropout | heads | embedding | context | positions | params |")
+                && md.contains("| gpt | transformer | — | — | 1 | 0.0 | 2 | 32 | 32 | learned |"), "each family's own settings as columns: " + md);
         assertUserError(Files.readString(yaml), "training.batching: does not apply to piano rolls", "--set", "training.batching=examples");
     }
 

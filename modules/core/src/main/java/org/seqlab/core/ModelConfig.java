@@ -14,4 +14,12 @@ public interface ModelConfig {
     default String initCheckpoint() {
         return null;
     }
+
+    /**
+     * What a report's settings table shows for this model: its size and regularisation, in order,
+     * keyed as in the YAML. Each family declares its own; the testkit checks it is not empty.
+     */
+    default java.util.Map<String, Object> settings() {
+        return java.util.Map.of();
+    }
 }

@@ -73,4 +73,15 @@ public record Dl4jLstmConfig(String name, Integer hidden, List<Integer> hiddenSi
     public int size(int i) {
         return hiddenSizes != null ? hiddenSizes.get(i) : hidden;
     }
+
+    @Override
+    public java.util.Map<String, Object> settings() {
+        java.util.Map<String, Object> s = new java.util.LinkedHashMap<>();
+        s.put("cell", Boolean.TRUE.equals(bidirectional) ? "bidirectional lstm" : "lstm");
+        s.put("hidden", hiddenSizes != null ? hiddenSizes.toString() : hidden);
+        s.put("layers", layers);
+        s.put("dropout", dropout);
+        if (input == Input.EMBEDDING) s.put("embedding", embeddingSize);
+        return s;
+    }
 }

@@ -43,4 +43,14 @@ public record HandRolledConfig(String name, Cell cell, Integer hidden, Integer l
     public static HandRolledConfig of(String name, Cell cell, int hidden) {
         return new HandRolledConfig(name, cell, hidden, null, null, null, null, null);
     }
+
+    @Override
+    public java.util.Map<String, Object> settings() {
+        java.util.Map<String, Object> s = new java.util.LinkedHashMap<>();
+        s.put("cell", cell.name().toLowerCase(java.util.Locale.ROOT));
+        s.put("hidden", hidden);
+        s.put("layers", layers);
+        s.put("dropout", dropout);
+        return s;
+    }
 }

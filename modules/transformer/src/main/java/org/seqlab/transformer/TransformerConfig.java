@@ -106,4 +106,16 @@ public record TransformerConfig(String name, Integer layers, Integer heads, Inte
         for (int d = Math.min(n, k); d > 1; d--) if (n % d == 0) return d;
         return 1;
     }
+
+    @Override
+    public java.util.Map<String, Object> settings() {
+        java.util.Map<String, Object> s = new java.util.LinkedHashMap<>();
+        s.put("layers", layers);
+        s.put("heads", heads);
+        s.put("embedding", embedding);
+        s.put("context", context);
+        s.put("dropout", dropout);
+        s.put("positions", positions.name().toLowerCase(java.util.Locale.ROOT));
+        return s;
+    }
 }

@@ -479,15 +479,14 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
 
     /** Fine-tuning: the weights (not the optimiser state) of a saved transformer with the same architecture. */
     private void startFrom(Path checkpoint) {
-        Checkpoint.Info info = Checkpoint.info(checkpoint);
-        if (!FAMILY.equals(info.family()))
-            throw new UserException("init.checkpoint: " + checkpoint + " holds a '" + info.family()
-                    + "' model; a transformer can only start from a transformer checkpoint");
+        try {
+            Checkpoint.checkStartingPoint(checkpoint, FAMILY, shape, null);    // the runner checked the vocabulary
+        } catch (UserException e) {
+            throw new UserException("init.checkpoint: " + e.getMessage(), e);
+        }
         Path dir = org.seqlab.core.AtomicFiles.resolveDirectory(checkpoint).resolve("model");
         try {
             Saved s = readSaved(dir);
-            if (!s.shape().equals(shape))
-                throw new UserException("init.checkpoint: " + checkpoint + " predicts " + s.shape() + ", this data needs " + shape);
             Map<String, Object> theirs = s.config().architecture(), mine = config.architecture();
             for (Map.Entry<String, Object> e : mine.entrySet())
                 if (!e.getValue().equals(theirs.get(e.getKey())))

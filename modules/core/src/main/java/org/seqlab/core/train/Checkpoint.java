@@ -55,6 +55,29 @@ public final class Checkpoint {
         }
     }
 
+    /**
+     * The one check of a checkpoint to start from ({@code init.checkpoint}): its family, the shape of
+     * what it predicts and, when given, its vocabulary must be this run's. Throws a UserException
+     * saying what differs (the caller names the field); returns the checkpoint's info.
+     */
+    public static Info checkStartingPoint(Path dir, String family, ModelShape shape, Vocabulary vocabulary) {
+        Info info = info(dir);
+        if (!family.equals(info.family()))
+            throw new UserException(dir + " holds a '" + info.family() + "' model, not a '" + family + "' one");
+        Vocabulary theirs = info.vocabulary();
+        if (vocabulary != null && theirs != null && !vocabulary.symbols().equals(theirs.symbols())) {
+            int k = 0;
+            while (k < Math.min(vocabulary.size(), theirs.size()) && vocabulary.symbol(k).equals(theirs.symbol(k))) k++;
+            throw new UserException("vocabulary mismatch: " + dir + " has " + theirs.size() + " symbols, this data "
+                    + vocabulary.size() + "; they first differ at index " + k + " ("
+                    + (k < theirs.size() ? "'" + theirs.symbol(k) + "'" : "end") + " vs "
+                    + (k < vocabulary.size() ? "'" + vocabulary.symbol(k) + "'" : "end") + ")");
+        }
+        if (!info.shape().equals(shape))
+            throw new UserException(dir + " was trained on " + info.shape() + ", this data is " + shape);
+        return info;
+    }
+
     /** Loads the model with the family named in the checkpoint. */
     public static SequenceModel load(Path dir, Function<String, ModelFamily> families) {
         Info info = info(dir);

@@ -25,6 +25,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -340,6 +341,14 @@ public abstract class SequenceModelContract {
                     "another row moved");
             assertNotEquals(before[(10 + t) * VOCAB], after[(10 + t) * VOCAB], "the output at the changed step itself must move");
         }
+    }
+
+    /** The family declares what a report shows of the model: a non-empty set of settings, keyed as in YAML. */
+    @Test
+    void theConfigDeclaresWhatTheReportShows() {
+        java.util.Map<String, Object> s = smallConfig().settings();
+        assertFalse(s.isEmpty(), family().key() + ": ModelConfig.settings() names the model's size and regularisation");
+        for (String k : s.keySet()) assertTrue(k.matches("[a-z][a-z_]*"), "a YAML-style key: " + k);
     }
 
     /** What the capabilities say is so: a model that cannot generate refuses to, clearly. */
