@@ -115,6 +115,41 @@ class SweepTest {
         }
     }
 
+    /**
+     * ASHA stops a trial whose loss at a rung is outside the best 1/η recorded there, as "stopped" with
+     * its metrics so far; a resumed sweep feeds the finished trials' curves to the rule again, so a
+     * bad trial run in a later invocation, alone, is stopped as it would have been in one go.
+     */
+    @Test
+    void ashaStopsTrialsOutsideTheBestFractionOfARungAlsoAfterAResume() throws Exception {
+        String base = """
+                name: asha
+                data: {source: builtin:markov-names, names: 200}
+                models:
+                  - {family: handrolled, name: m, cell: rnn, hidden: 16}
+                training: {epochs: 3, batch_size: 8, seq_len: 16, lr: 0.01}
+                sweep:
+                  generator: grid
+                  trials: TRIALS
+                  workers: 1
+                  asha: {min_resource: 1, reduction_factor: 2}
+                  parameters:
+                    training.lr: {type: discrete, values: [0.02, 0.02, 0.000001]}
+                """;
+        Path out = dir.resolve("asha");
+        assertEquals(0, cli("sweep", Files.writeString(dir.resolve("a2.yaml"), base.replace("TRIALS", "2")).toString(), "--out", out.toString()));
+        assertEquals(0, cli("sweep", Files.writeString(dir.resolve("a3.yaml"), base.replace("TRIALS", "3")).toString(), "--out", out.toString()));
+        List<JsonNode> trials = lines(out.resolve("trials.jsonl"));
+        assertEquals(3, trials.size());
+        for (JsonNode t : trials.subList(0, 2)) assertEquals("ok", t.get("status").asText(), t.toString());
+        JsonNode bad = trials.get(2);
+        assertEquals("stopped", bad.get("status").asText(), bad.toString());
+        assertTrue(bad.get("error").asText().startsWith("stopped by ASHA at rung 0 (1 epochs)") && bad.get("error").asText().endsWith("of 2 trials there"),
+                "judged against the two trials of the first invocation: " + bad);
+        assertTrue(bad.get("metric").isNumber(), "with its metric so far: " + bad);
+        assertTrue(Files.exists(out.resolve("best.yaml")));
+    }
+
     /** Every trial blows up: the sweep fails (exit 1), says so, and recommends nothing (no best.yaml). */
     @Test
     void aSweepWhereNoTrialSucceedsFailsAndWritesNoBestYaml() throws Exception {

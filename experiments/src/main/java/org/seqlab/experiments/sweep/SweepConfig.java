@@ -27,10 +27,13 @@ import java.util.Map;
  *                   there (default 3)
  * @param parameters dotted YAML path (e.g. models[0].hidden, training.lr) to its search space
  *                   (required)
+ * @param asha       asynchronous successive halving instead of the median rule: {resource:
+ *                   epochs|seconds, min_resource, reduction_factor}; trials it stops are recorded
+ *                   as stopped, with their metrics so far (default: off)
  */
 public record SweepConfig(Generator generator, Integer trials, Integer workers, Double maxSeconds, Metric metric,
                           Integer gridPoints, Long seed, Integer medianStopAfter, Integer medianMinTrials,
-                          Map<String, ParamSpec> parameters) {
+                          Map<String, ParamSpec> parameters, Asha asha) {
     public enum Generator { RANDOM, GRID, GENETIC }
 
     public enum Metric { VALID_LOSS, VALID_PERPLEXITY }
@@ -51,6 +54,8 @@ public record SweepConfig(Generator generator, Integer trials, Integer workers, 
         Check.atLeast("workers", workers, 1);
         Check.nonNegative("max_seconds", maxSeconds);
         Check.atLeast("grid_points", gridPoints, 2);
+        if (asha != null && medianStopAfter > 0)
+            throw new FieldException("asha", "choose one stopping rule: asha or median_stop_after, not both");
         if (parameters == null || parameters.isEmpty()) throw new FieldException("parameters", "list at least one key to search");
         parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }

@@ -42,8 +42,10 @@ public final class SweepRunner {
     private final SweepConfig sweep;
     private final Path out;
     private final Consumer<String> console;
-    /** Validation losses reported by this run's trials, per epoch, for the median stopping rule. */
+    /** Validation losses reported by this sweep's trials, per validation (epoch), for the median stopping rule. */
     private final Map<Integer, List<Double>> curves = new java.util.concurrent.ConcurrentHashMap<>();
+    /** ASHA's rungs, when the sweep uses it. */
+    private final Asha.Rungs rungs;
 
     private final Catalogue catalogue;
 
@@ -57,6 +59,7 @@ public final class SweepRunner {
         this.loaded = loaded;
         this.sweep = loaded.config().sweep();
         if (sweep == null) throw new UserException(loaded.file() + ": no sweep: section to run (see experiments/README.md)");
+        this.rungs = sweep.asha() == null ? null : sweep.asha().new Rungs();
         this.out = out;
         this.console = console;
     }
@@ -91,7 +94,9 @@ public final class SweepRunner {
         Files.createDirectories(out);
         TrialLog log = new TrialLog(out.resolve("trials.jsonl"));
         Set<Integer> done = new HashSet<>();
-        for (TrialLog.Trial t : log.readRepairing()) done.add(t.trial());
+        List<TrialLog.Trial> earlier = log.readRepairing();
+        for (TrialLog.Trial t : earlier) done.add(t.trial());
+        replay(earlier);
         int todo = 0;
         for (int i = 0; i < plan.size(); i++) if (!done.contains(i)) todo++;
         console.accept(String.format("sweep %s: %d trials planned (%s search), %d finished earlier, %d to run on %d worker(s)",
@@ -186,6 +191,7 @@ public final class SweepRunner {
         TrialLog log = new TrialLog(out.resolve("trials.jsonl"));
         List<TrialLog.Trial> finished = new ArrayList<>(log.readRepairing());
         finished.sort(java.util.Comparator.comparingInt(TrialLog.Trial::trial));
+        replay(finished);
         int population = Math.max(2, Math.min(10, sweep.trials() / 2));
         org.deeplearning4j.arbiter.optimize.generator.GeneticSearchCandidateGenerator gen =
                 new org.deeplearning4j.arbiter.optimize.generator.GeneticSearchCandidateGenerator.Builder(new OverridesSpace(sweep.parameters()), new Minimise())
@@ -237,6 +243,73 @@ public final class SweepRunner {
         gen.reportResults(new org.deeplearning4j.arbiter.optimize.api.OptimizationResult(c, score, trial, null, info, null));
     }
 
+    /**
+     * A fresh listener for one trial: the sweep's stopping rule (ASHA or the median rule), judged at
+     * each validation of each of its models against what the sweep's other trials recorded.
+     */
+    private TrainingListener stoppingRule() {
+        return new TrainingListener() {
+            int validation;          // the n-th validation of this model: its epoch, unless training.eval_every adds more
+            Asha.Rungs.Trial rungTrial;
+
+            @Override
+            public void onStart(String model, long totalSteps) {
+                validation = 0;
+                rungTrial = rungs == null ? null : rungs.new Trial();
+            }
+
+            @Override
+            public String stopAfter(org.seqlab.core.train.EpochRecord r) {
+                int n = ++validation;
+                if (rungTrial != null)
+                    return rungTrial.observe(sweep.asha().resource() == Asha.Resource.SECONDS ? r.seconds() : n, r.validLoss());
+                return median(n, r);
+            }
+        };
+    }
+
+    private String median(int n, org.seqlab.core.train.EpochRecord r) {
+        List<Double> others = curves.computeIfAbsent(n, e -> java.util.Collections.synchronizedList(new ArrayList<>()));
+        String verdict = null;
+        synchronized (others) {
+            if (sweep.medianStopAfter() > 0 && n >= sweep.medianStopAfter() && others.size() >= sweep.medianMinTrials()) {
+                List<Double> sorted = new ArrayList<>(others);
+                java.util.Collections.sort(sorted);
+                int k = sorted.size();
+                double med = k % 2 == 1 ? sorted.get(k / 2) : (sorted.get(k / 2 - 1) + sorted.get(k / 2)) / 2;
+                if (r.validLoss() > med)
+                    verdict = String.format(java.util.Locale.ROOT, "pruned after epoch %d (validation %d): validation loss %.4f is worse than the median %.4f of %d other trials",
+                            r.epoch(), n, r.validLoss(), med, k);
+            }
+            others.add(r.validLoss());
+        }
+        return verdict;
+    }
+
+    /**
+     * On resume, the finished trials' learning curves are fed to the stopping rule again (in trial
+     * order; their own verdicts were taken then), so that the trials still to run are judged
+     * against the same records as in a sweep that was never interrupted.
+     */
+    private void replay(List<TrialLog.Trial> finished) {
+        List<TrialLog.Trial> inOrder = new ArrayList<>(finished);
+        inOrder.sort(java.util.Comparator.comparingInt(TrialLog.Trial::trial));
+        for (TrialLog.Trial t : inOrder) {
+            if (t.out() == null) continue;
+            Path file = out.resolve(t.out()).resolve("results.json");
+            if (!Files.isRegularFile(file)) continue;
+            try {
+                org.seqlab.experiments.Results r = org.seqlab.core.Json.read(file, org.seqlab.experiments.Results.class);
+                if (r.runs().isEmpty() || r.runs().get(0).curve() == null) continue;
+                TrainingListener rule = stoppingRule();
+                rule.onStart(r.runs().get(0).model(), 0);
+                for (org.seqlab.core.train.EpochRecord p : r.runs().get(0).curve()) rule.stopAfter(p);
+            } catch (IOException unreadable) {
+                console.accept("trial-" + t.trial() + ": its results.json is unreadable; the stopping rule goes on without its curve");
+            }
+        }
+    }
+
     private TrialLog.Trial runTrial(int trial, Map<String, Object> params, int of) {
         String name = String.format("trial-%03d", trial);
         long start = System.nanoTime();
@@ -250,34 +323,7 @@ public final class SweepRunner {
             tree.remove("sweep");
             tree.set("name", TextNode.valueOf(name));
             ExperimentConfig cfg = ConfigLoader.bind(tree, where);
-            TrainingListener median = new TrainingListener() {
-                int validation;      // the n-th validation of this model: its epoch, unless training.eval_every adds more
-
-                @Override
-                public void onStart(String model, long totalSteps) {
-                    validation = 0;
-                }
-
-                @Override
-                public String stopAfter(org.seqlab.core.train.EpochRecord r) {
-                    int n = ++validation;
-                    List<Double> others = curves.computeIfAbsent(n, e -> java.util.Collections.synchronizedList(new ArrayList<>()));
-                    String verdict = null;
-                    synchronized (others) {
-                        if (sweep.medianStopAfter() > 0 && n >= sweep.medianStopAfter() && others.size() >= sweep.medianMinTrials()) {
-                            List<Double> sorted = new ArrayList<>(others);
-                            java.util.Collections.sort(sorted);
-                            int k = sorted.size();
-                            double med = k % 2 == 1 ? sorted.get(k / 2) : (sorted.get(k / 2 - 1) + sorted.get(k / 2)) / 2;
-                            if (r.validLoss() > med)
-                                verdict = String.format(java.util.Locale.ROOT, "pruned after epoch %d (validation %d): validation loss %.4f is worse than the median %.4f of %d other trials",
-                                        r.epoch(), n, r.validLoss(), med, k);
-                        }
-                        others.add(r.validLoss());
-                    }
-                    return verdict;
-                }
-            };
+            TrainingListener median = stoppingRule();
             ExperimentRunner.Console quiet = new ExperimentRunner.Console() {
                 @Override public void info(String line) {}
                 @Override public TrainingListener listener() { return median; }
