@@ -57,6 +57,7 @@ public final class HandRolledBench {
         Vocabulary v = corpus.vocabulary();
         out.printf(Locale.ROOT, "corpus %s: %,d characters, vocabulary %d; %.0f s per measurement, batch %d%n",
                 file, stream.length, v.size(), seconds, batch);
+        BenchMachine.describe(out, null);
         TrainingOptions adagrad = new TrainingOptions(OptimizerSpec.of(OptimizerSpec.Type.ADAGRAD),
                 new ClipSpec(ClipSpec.Mode.VALUE, 5.0));
         double rnn = measure("rnn", HandRolledConfig.Cell.RNN, 100, 25, 0.1, adagrad, stream, v.size(), seconds);

@@ -53,6 +53,7 @@ public final class MusicBench {
         Path dir = Files.createTempDirectory("seqlab-bench-music");
         Path yaml = Files.writeString(dir.resolve("bench-music.yaml"), experiment(file, seconds));
         out.printf(Locale.ROOT, "piano rolls %s; %.0f s of training each%n", file, seconds);
+        BenchMachine.describe(out, Peer.sharedDir().resolve("bench").resolve("torch_poly.py"));
         ExperimentRunner.Console quiet = new ExperimentRunner.Console() {
             @Override public void info(String line) {}
             @Override public TrainingListener listener() {

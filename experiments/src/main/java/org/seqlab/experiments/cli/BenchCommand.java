@@ -59,18 +59,24 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "lstm", description = "DL4J LSTM (2x256, batch 32, seq 100) vs PyTorch torch_char.py lstm; prints lstm_vs_torch_tokens_per_s_ratio last.")
+    @Command(name = "lstm", description = "DL4J LSTM and the hand-rolled LSTM (2x256, batch 32, seq 100) vs PyTorch torch_char.py lstm, "
+            + "best of --repeats runs per side; prints handrolled_lstm_vs_torch_tokens_per_s_ratio, then lstm_vs_torch_tokens_per_s_ratio last.")
     static final class Lstm implements Callable<Integer> {
         @Option(names = "--file", description = "char corpus (default ../shared/datasets/dinos.txt, else the embedded names)")
         Path file;
 
-        @Option(names = "--seconds", defaultValue = "60", description = "wall time of each measurement (default ${DEFAULT-VALUE})")
+        @Option(names = "--seconds", defaultValue = "20", description = "wall time of each measurement (default ${DEFAULT-VALUE})")
         double seconds;
+
+        @Option(names = "--repeats", defaultValue = "3", description = "measurements per side; the best counts (default ${DEFAULT-VALUE})")
+        int repeats;
 
         @Override
         public Integer call() throws Exception {
+            if (repeats < 1) throw new org.seqlab.core.UserException("--repeats: must be >= 1, got " + repeats);
+            if (!(seconds > 0)) throw new org.seqlab.core.UserException("--seconds: must be > 0, got " + seconds);
             Path f = file != null ? file : HandRolledBench.defaultCorpus();
-            new org.seqlab.experiments.bench.LstmBench(f, seconds, System.out).run();
+            new org.seqlab.experiments.bench.LstmBench(f, seconds, repeats, System.out).run();
             return 0;
         }
     }
