@@ -138,7 +138,9 @@ class SweepTest {
                 """;
         Path out = dir.resolve("asha");
         assertEquals(0, cli("sweep", Files.writeString(dir.resolve("a2.yaml"), base.replace("TRIALS", "2")).toString(), "--out", out.toString()));
-        assertEquals(0, cli("sweep", Files.writeString(dir.resolve("a3.yaml"), base.replace("TRIALS", "3")).toString(), "--out", out.toString()));
+        CliRun second = CliRun.of("sweep", Files.writeString(dir.resolve("a3.yaml"), base.replace("TRIALS", "3")).toString(), "--out", out.toString());
+        assertEquals(0, second.code(), second.err());
+        assertTrue(second.out().contains("trial-002 (3 of 3) training.lr=") && second.out().contains(": stopped -> "), "console labels match the trial folders: " + second.out());
         List<JsonNode> trials = lines(out.resolve("trials.jsonl"));
         assertEquals(3, trials.size());
         for (JsonNode t : trials.subList(0, 2)) assertEquals("ok", t.get("status").asText(), t.toString());
