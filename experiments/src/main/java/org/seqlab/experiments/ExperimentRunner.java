@@ -141,11 +141,7 @@ public final class ExperimentRunner {
 
     /** What one predicted step is called in results and messages. */
     static String unit(OutputKind kind) {
-        return switch (kind) {
-            case TOKENS -> "token";
-            case FRAMES -> "frame";
-            case VALUES -> "value";
-        };
+        return Results.Unit.of(kind).word();
     }
 
     /** Fine-tuning starts from a checkpoint of the same family whose vocabulary is this data's. */
@@ -178,7 +174,7 @@ public final class ExperimentRunner {
     private Results run(TaskData p, Instant start) throws IOException {
         ModelShape shape = p.shape();
         Results.DatasetSummary summary = new Results.DatasetSummary(p.name(), p.source(), p.sha256(), p.counts(), shape.width(),
-                p.trueTestLoss(), unit(shape.kind()), p.skipped(), source.registryName(), p.tokenizer(), p.split(), p.series());
+                p.trueTestLoss(), Results.Unit.of(shape.kind()), p.skipped(), source.registryName(), p.tokenizer(), p.split(), p.series());
         Map<String, Object> dataset = new LinkedHashMap<>();     // what was read and how, beside the config that asked for it
         dataset.put("source", p.source());
         dataset.put("registry", source.registryName());

@@ -60,7 +60,7 @@ public final class ReportWriter {
         s.append("# ").append(r.experiment()).append("\n\n");
         if (r.description() != null) s.append(r.description().strip()).append("\n\n");
         var d = r.dataset();
-        String unit = d.frames() ? "frame" : d.values() ? "value" : "token";
+        String unit = d.unit().word();
         String registry = d.registry() == null ? "" : ", registry dataset `" + d.registry() + "`";
         if (d.values())
             s.append(String.format(Locale.ROOT, "Dataset **%s** (`%s`%s): %,d / %,d / %,d train / valid / test values to predict "

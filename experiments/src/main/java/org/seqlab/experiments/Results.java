@@ -39,14 +39,31 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
      * @param series    time series only: what was predicted and the test span's truth
      */
     public record DatasetSummary(String name, String source, String sha256, Tokens tokens, int vocabularySize,
-                                 Double trueModelTestLoss, String unit, List<String> skipped, String registry,
+                                 Double trueModelTestLoss, Unit unit, List<String> skipped, String registry,
                                  String tokenizer, org.seqlab.data.SplitMethod split, SeriesSummary series) {
         public boolean frames() {
-            return "frame".equals(unit);
+            return unit == Unit.FRAME;
         }
 
         public boolean values() {
-            return "value".equals(unit);
+            return unit == Unit.VALUE;
+        }
+    }
+
+    /** What a loss is per, as results.json spells it: "token", "frame" or "value" (one per model output kind). */
+    public enum Unit {
+        TOKEN, FRAME, VALUE;
+
+        public static Unit of(org.seqlab.core.OutputKind kind) {
+            return switch (kind) {
+                case TOKENS -> TOKEN;
+                case FRAMES -> FRAME;
+                case VALUES -> VALUE;
+            };
+        }
+
+        public String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
