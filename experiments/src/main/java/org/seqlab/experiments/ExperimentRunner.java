@@ -108,11 +108,12 @@ public final class ExperimentRunner {
         source = resolveData(loaded, catalogue, console::info);
         ExperimentConfig cfg = this.cfg.withData(source.config());
         TaskData data;
-        if (cfg.data().isSeries()) data = new SeriesTask(cfg, where, baseDir);
+        Path file = source.path();                     // resolved once, here: null for a built-in generator
+        if (cfg.data().isSeries()) data = new SeriesTask(cfg, where, file);
         else if (cfg.data().isMidi())
-            data = cfg.data().encoding() == org.seqlab.data.DataConfig.Encoding.PIANOROLL ? FrameTask.fromMidi(cfg, where, baseDir)
-                    : new MidiTask(cfg, where, baseDir);
-        else data = cfg.data().isPianoRoll() ? new FrameTask(cfg, where, baseDir) : new TextTask(cfg, where, source);
+            data = cfg.data().encoding() == org.seqlab.data.DataConfig.Encoding.PIANOROLL ? FrameTask.fromMidi(cfg, where, file)
+                    : new MidiTask(cfg, where, file);
+        else data = cfg.data().isPianoRoll() ? new FrameTask(cfg, where, file) : new TextTask(cfg, where, source);
         checkSplits(data, where);
         for (int i = 0; i < cfg.models().size(); i++) {
             ModelFamily f = Families.get(familyOf(cfg.models().get(i)));

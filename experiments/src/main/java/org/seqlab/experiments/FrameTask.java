@@ -2,7 +2,6 @@ package org.seqlab.experiments;
 
 import org.seqlab.core.AtomicFiles;
 import org.seqlab.core.Batch;
-import org.seqlab.core.FieldException;
 import org.seqlab.core.FrameBaseline;
 import org.seqlab.core.Generator;
 import org.seqlab.core.Metrics;
@@ -14,7 +13,6 @@ import org.seqlab.core.data.FrameTunes;
 import org.seqlab.core.data.Vocabulary;
 import org.seqlab.core.sample.Sampler;
 import org.seqlab.core.train.TrainingConfig;
-import org.seqlab.data.Datasets;
 import org.seqlab.data.music.MidiWriter;
 import org.seqlab.data.music.PianoRoll;
 import org.seqlab.data.music.PianoRollJson;
@@ -40,8 +38,8 @@ final class FrameTask implements TaskData {
     private final List<String> skipped;
 
     /** MIDI files turned into piano rolls on the data.step_seconds grid, split by file. */
-    static FrameTask fromMidi(ExperimentConfig cfg, ConfigLocations where, Path baseDir) {
-        org.seqlab.data.music.MidiReader.Collection c = MidiTask.songs(cfg.data(), where, baseDir);
+    static FrameTask fromMidi(ExperimentConfig cfg, ConfigLocations where, Path file) {
+        org.seqlab.data.music.MidiReader.Collection c = MidiTask.songs(cfg.data(), where, file);
         var s = MidiTask.split(c, cfg.data(), where);
         org.seqlab.data.music.PianoRollCodec codec = new org.seqlab.data.music.PianoRollCodec(cfg.data().stepSeconds());
         java.util.function.Function<List<org.seqlab.data.music.MidiReader.Song>, List<float[][]>> rolls = songs -> songs.stream()
@@ -65,14 +63,9 @@ final class FrameTask implements TaskData {
         return skipped;
     }
 
-    FrameTask(ExperimentConfig cfg, ConfigLocations where, Path baseDir) {
+    /** @param file the piano-roll JSON file, resolved by DataSources */
+    FrameTask(ExperimentConfig cfg, ConfigLocations where, Path file) {
         this.cfg = cfg;
-        Path file;
-        try {
-            file = Datasets.resolve(cfg.data().source(), baseDir);
-        } catch (FieldException e) {
-            throw where.error("data", e);
-        }
         try {
             set = PianoRollJson.read(file);
         } catch (UserException e) {

@@ -46,10 +46,8 @@ final class MidiTask implements TaskData {
     private final String sha;
 
     /** The songs of a MIDI file or directory; files that cannot be read are skipped and listed. */
-    static MidiReader.Collection songs(DataConfig d, ConfigLocations where, Path baseDir) {
-        Path p = Path.of(d.source());
-        if (!Files.exists(p) && baseDir != null) p = baseDir.resolve(d.source());
-        if (!Files.exists(p)) throw where.error("data.source", "not found: " + d.source());
+    static MidiReader.Collection songs(DataConfig d, ConfigLocations where, Path p) {
+        if (p == null || !Files.exists(p)) throw where.error("data.source", "not found: " + d.source());
         if (Files.isDirectory(p)) return MidiReader.readDirectory(p, d.drums());
         try {
             return new MidiReader.Collection(List.of(MidiReader.read(p, d.drums())), List.of());
@@ -77,11 +75,12 @@ final class MidiTask implements TaskData {
         }
     }
 
-    MidiTask(ExperimentConfig cfg, ConfigLocations where, Path baseDir) {
+    /** @param file the MIDI file or directory, resolved by DataSources */
+    MidiTask(ExperimentConfig cfg, ConfigLocations where, Path file) {
         this.cfg = cfg;
         DataConfig d = cfg.data();
         this.source = Path.of(d.source());
-        MidiReader.Collection c = songs(d, where, baseDir);
+        MidiReader.Collection c = songs(d, where, file);
         Splits<List<MidiReader.Song>> s = split(c, d, where);
         this.skipped = c.skipped();
         this.codec = d.encoding() == DataConfig.Encoding.MELODY ? new MelodyCodec(d.stepSeconds()) : new EventCodec();

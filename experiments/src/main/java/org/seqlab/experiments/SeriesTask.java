@@ -40,11 +40,12 @@ final class SeriesTask implements TaskData {
     private final float[][] normalised;
     private final int trainEnd, validEnd, n, horizon, window;
 
-    SeriesTask(ExperimentConfig cfg, ConfigLocations where, Path baseDir) {
+    /** @param file the CSV file, resolved by DataSources; null for the built-in generator */
+    SeriesTask(ExperimentConfig cfg, ConfigLocations where, Path file) {
         this.cfg = cfg;
         this.sc = cfg.data().seriesOrDefaults();
         try {
-            ts = SeriesSources.load(cfg.data(), baseDir);
+            ts = SeriesSources.load(cfg.data(), file);
         } catch (FieldException e) {
             throw where.error(e.field().equals("source") || e.field().equals("series") ? "data" : "data.series", e);
         }

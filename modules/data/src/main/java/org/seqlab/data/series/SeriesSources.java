@@ -2,7 +2,6 @@ package org.seqlab.data.series;
 
 import org.seqlab.core.FieldException;
 import org.seqlab.data.DataConfig;
-import org.seqlab.data.Datasets;
 
 import java.nio.file.Path;
 
@@ -10,7 +9,8 @@ import java.nio.file.Path;
 public final class SeriesSources {
     private SeriesSources() {}
 
-    public static TimeSeries load(DataConfig cfg, Path baseDir) {
+    /** @param file the CSV file as DataSources resolved it (a path or a registry download); null for the built-in generator */
+    public static TimeSeries load(DataConfig cfg, Path file) {
         SeriesConfig s = cfg.seriesOrDefaults();
         String source = cfg.source();
         if (source.startsWith("builtin:")) {
@@ -26,17 +26,7 @@ public final class SeriesSources {
                 || !s.generatorSeed().equals(d.generatorSeed()))
             throw new FieldException("series", "length, noise, periods and generator_seed shape " + SeasonalSeries.SOURCE
                     + " only; " + source + " is read from a file");
-        Path file;
-        try {
-            file = Datasets.resolve(source, baseDir);
-        } catch (FieldException e) {
-            // a bare name such as "airline-passengers" is meant for the dataset registry, which
-            // resolves names to downloaded files; until a build has it, say so instead of "not found"
-            if (source.matches("[A-Za-z0-9][A-Za-z0-9_-]*"))
-                throw new FieldException("source", "'" + source + "' is not a file, and this build has no dataset registry "
-                        + "to download named datasets; download its CSV and set data.source to the file's path");
-            throw e;
-        }
+        if (file == null) throw new IllegalArgumentException("a CSV series needs its resolved file (DataSources.resolve)");
         return CsvSeries.read(file, s);
     }
 }
