@@ -21,6 +21,28 @@ final class SweepCommand implements Callable<Integer> {
     @picocli.CommandLine.Option(names = "--fresh", description = "discard the trials in the output directory (of this or another sweep definition) and start afresh")
     boolean fresh;
 
+    @picocli.CommandLine.Option(names = "--spark", paramLabel = "MASTER",
+            description = "run the trials as Spark tasks: local[2], local[2,2] (two attempts a task), spark://host:7077, yarn, ... (wins over sweep.spark.master)")
+    String spark;
+
+    /** The Spark module is not on the plain launch path: found by name when a sweep asks for it. */
+    static org.seqlab.experiments.sweep.TrialRunner sparkTrials(String master, ConfigLoader.Loaded loaded, org.seqlab.data.DataSources.Resolved data,
+                                                                   Path dir) throws Exception {
+        Class<?> c;
+        try {
+            c = Class.forName("org.seqlab.spark.SparkTrials");
+        } catch (ClassNotFoundException e) {
+            throw new org.seqlab.core.UserException("--spark needs seqlab's Spark module, which is not on the class path: run the sweep through ./seqlab "
+                    + "(it adds modules/spark when a sweep asks for Spark), or build it with mvn -pl modules/spark -am package");
+        }
+        try {
+            return (org.seqlab.experiments.sweep.TrialRunner) c.getConstructor(String.class, ConfigLoader.Loaded.class,
+                    org.seqlab.data.DataSources.Resolved.class, Path.class).newInstance(master, loaded, data, dir);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause() instanceof Exception x ? x : e;
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         ConfigLoader.Loaded loaded = options.load();
@@ -31,11 +53,17 @@ final class SweepCommand implements Callable<Integer> {
         java.util.List<org.seqlab.experiments.sweep.TrialLog.Trial> trials;
         try (org.seqlab.experiments.DirectoryLock lock = org.seqlab.experiments.DirectoryLock.acquire(dir, "seqlab sweep " + options.file)) {
             org.seqlab.experiments.sweep.SweepIdentity.claim(dir, loaded.tree(), org.seqlab.experiments.sweep.SweepIdentity.dataContent(data), fresh, System.out::println);
-            trials = new SweepRunner(loaded, dir, line -> {
+            SweepRunner runner = new SweepRunner(loaded, dir, line -> {
                 synchronized (System.out) {
                     System.out.println(line);
                 }
-            }, catalogue).run();
+            }, catalogue);
+            String master = spark != null ? spark : loaded.config().sweep() != null && loaded.config().sweep().spark() != null
+                    ? loaded.config().sweep().spark().master() : null;
+            if (master == null) trials = runner.run();
+            else try (org.seqlab.experiments.sweep.TrialRunner remote = sparkTrials(master, loaded, data, dir)) {
+                trials = runner.run(remote);
+            }
         }
         if (org.seqlab.experiments.sweep.SweepReport.best(trials) == null) {
             System.out.println("sweep report: " + dir.resolve("sweep.html") + " (also sweep.md, trials.jsonl)");

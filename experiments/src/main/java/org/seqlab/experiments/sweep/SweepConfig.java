@@ -30,13 +30,23 @@ import java.util.Map;
  * @param asha       asynchronous successive halving instead of the median rule: {resource:
  *                   epochs|seconds, min_resource, reduction_factor}; trials it stops are recorded
  *                   as stopped, with their metrics so far (default: off)
+ * @param spark      run the trials as Apache Spark tasks: {master: local[2] | spark://host:7077 |
+ *                   yarn | k8s://...}; `seqlab sweep --spark MASTER` does the same and wins
+ *                   (default: local worker threads)
  */
 public record SweepConfig(Generator generator, Integer trials, Integer workers, Double maxSeconds, Metric metric,
                           Integer gridPoints, Long seed, Integer medianStopAfter, Integer medianMinTrials,
-                          Map<String, ParamSpec> parameters, Asha asha) {
+                          Map<String, ParamSpec> parameters, Asha asha, Spark spark) {
     public enum Generator { RANDOM, GRID, GENETIC }
 
     public enum Metric { VALID_LOSS, VALID_PERPLEXITY }
+
+    /** @param master Spark's master URL (required): local[N], local[N,F] (F attempts per task), spark://, yarn, k8s:// */
+    public record Spark(String master) {
+        public Spark {
+            if (master == null || master.isBlank()) throw new FieldException("master", "is required, e.g. local[2] or spark://host:7077");
+        }
+    }
 
     public SweepConfig {
         if (generator == null) generator = Generator.RANDOM;

@@ -25,7 +25,7 @@ import java.util.TreeSet;
 public final class SweepIdentity {
     static final String FILE = "sweep-definition.json";
     /** Sweep settings that decide how many trials run, when and where, not what a trial is (more trials extend the same search). */
-    private static final List<String> SCHEDULING = List.of("workers", "max_seconds", "trials");
+    private static final List<String> SCHEDULING = List.of("workers", "max_seconds", "trials", "spark");
 
     private SweepIdentity() {}
 

@@ -119,6 +119,70 @@ public final class SweepRunner {
     }
 
     /**
+     * Runs the sweep's missing trials through {@code remote} instead of local worker threads: the
+     * same plan, resume and report; this process alone writes trials.jsonl, a line as each trial
+     * finishes. Grid and random search only, without a stopping rule, for now (a genetic search and
+     * ASHA need every trial's progress on the driver while it runs).
+     */
+    public List<TrialLog.Trial> run(TrialRunner remote) throws IOException {
+        if (sweep.generator() == SweepConfig.Generator.GENETIC)
+            throw new UserException(loaded.file() + ": sweep.generator: genetic search runs on local workers only; drop --spark or use random or grid");
+        if (sweep.asha() != null || sweep.medianStopAfter() > 0)
+            throw new UserException(loaded.file() + ": sweep: a stopping rule (asha, median_stop_after) runs on local workers only; drop --spark or the rule");
+        checkParameterPaths();
+        List<Map<String, Object>> plan = plan();
+        Files.createDirectories(out);
+        TrialLog log = new TrialLog(out.resolve("trials.jsonl"));
+        Set<Integer> done = new HashSet<>();
+        for (TrialLog.Trial t : log.readRepairing()) done.add(t.trial());
+        int todo = 0;
+        for (int i = 0; i < plan.size(); i++) if (!done.contains(i)) todo++;
+        console.accept(String.format("sweep %s: %d trials planned (%s search), %d finished earlier, %d to run on %s",
+                loaded.config().name(), plan.size(), sweep.generator().name().toLowerCase(), plan.size() - todo, todo, remote.where()));
+        long deadline = deadline();
+        List<java.util.concurrent.CompletableFuture<Void>> running = new ArrayList<>();
+        for (int i = 0; i < plan.size(); i++) {
+            if (done.contains(i)) continue;
+            if (System.nanoTime() > deadline) break;                  // over budget: left for a later run
+            int trial = i;
+            running.add(remote.submit(trial, plan.get(trial), plan.size()).thenAccept(t -> {
+                try {
+                    log.append(t);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                console.accept(consoleLine(t, plan.size()));
+            }));
+        }
+        try {
+            java.util.concurrent.CompletableFuture.allOf(running.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof UserException u) throw u;
+            if (cause instanceof java.io.UncheckedIOException u) throw u.getCause();
+            throw new IOException("a trial could not be run: " + cause, cause);
+        }
+        List<TrialLog.Trial> trials = log.read();
+        new SweepReport(loaded, sweep, trials, plan.size()).write(out);
+        return trials;
+    }
+
+    /** What the console says when a trial finishes. */
+    String consoleLine(TrialLog.Trial t, int of) {
+        return String.format("trial-%03d (%d of %d) %s: %s -> %s", t.trial(), t.trial() + 1, of, describe(t.params()), t.status(),
+                t.metric() == null ? String.valueOf(t.error())
+                        : String.format("%s %.4f (%.0f s)", sweep.metric().name().toLowerCase(), t.metric(), t.seconds() == null ? 0.0 : t.seconds()));
+    }
+
+    /**
+     * Runs one trial into this runner's directory ({@code trials/trial-NNN}) and returns its record,
+     * without writing trials.jsonl: what a remote worker does with a trial it was sent.
+     */
+    public TrialLog.Trial runOne(int trial, Map<String, Object> params, int of) {
+        return runTrial(trial, params, of);
+    }
+
+    /**
      * Every parameter path must name a key of the experiment: checked with an example value of each
      * before any trial runs, for every generator, so a misspelt path is one error (exit 2) rather
      * than a sweep of failed trials. A bad value stays the trial's own failure.

@@ -29,11 +29,11 @@ public final class TrialLog {
 
     private final Path file;
 
-    TrialLog(Path file) {
+    public TrialLog(Path file) {
         this.file = file;
     }
 
-    synchronized void append(Trial t) throws IOException {
+    public synchronized void append(Trial t) throws IOException {
         String line = Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                 .writeValueAsString(t) + "\n";
         Files.createDirectories(file.toAbsolutePath().getParent());
@@ -61,14 +61,14 @@ public final class TrialLog {
      * The finished trials, after dropping from the file (atomically) the lines a crash cut short or
      * that are not trial records, so the log holds finished trials only before anything is appended.
      */
-    synchronized List<Trial> readRepairing() throws IOException {
+    public synchronized List<Trial> readRepairing() throws IOException {
         Parsed p = parse();
         if (p.torn()) AtomicFiles.writeString(file, p.intact());
         return p.trials();
     }
 
     /** The finished trials, first record per trial number; torn or unreadable lines are skipped. */
-    List<Trial> read() throws IOException {
+    public List<Trial> read() throws IOException {
         return parse().trials();
     }
 

@@ -1,0 +1,135 @@
+package org.seqlab.spark;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.seqlab.core.AtomicFiles;
+import org.seqlab.core.Json;
+import org.seqlab.data.DataSources;
+import org.seqlab.experiments.ConfigLoader;
+import org.seqlab.experiments.sweep.TrialLog;
+import org.seqlab.experiments.sweep.TrialRunner;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A sweep's trials as Spark tasks: one job of one task per trial, all submitted at once, so the
+ * driver gets each result as it finishes (toLocalIterator would run them one at a time). Spark owns
+ * placement and retries (a task that fails is run again, up to spark.task.maxFailures; in local mode
+ * {@code local[N,F]}); the driver writes a trial's files and then its one trials.jsonl line, so a
+ * retried task never leaves a second line and a killed driver resumes like a local sweep.
+ */
+public final class SparkTrials implements TrialRunner {
+    private final JavaSparkContext sc;
+    private final String master;
+    private final String experimentJson, experimentFile, dataName;
+    private final byte[] dataZip;
+    private final Path out;
+    private final ExecutorService waiting = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "seqlab-spark-trial");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * @param data the experiment's data as the driver resolved it: a local file or directory is
+     *             shipped with each task; a registry name is resolved by each executor into its own
+     *             cache; a built-in generator needs nothing
+     */
+    public SparkTrials(String master, ConfigLoader.Loaded loaded, DataSources.Resolved data, Path out) throws IOException {
+        this.master = master;
+        this.out = out;
+        this.experimentJson = Json.MAPPER.writeValueAsString(loaded.tree());
+        this.experimentFile = loaded.file().toString();
+        boolean ship = data.path() != null && data.registryName() == null;
+        this.dataZip = ship ? Zips.zip(data.path(), rel -> true) : null;
+        this.dataName = ship ? data.path().getFileName().toString() : null;
+        SparkConf conf = new SparkConf().setMaster(master).setAppName("seqlab sweep " + loaded.config().name())
+                .set("spark.ui.enabled", "false").set("spark.ui.showConsoleProgress", "false")
+                // one trial per core, ND4J single-threaded inside (2.5-3x faster than two threads here), glibc as the launcher sets it
+                .set("spark.task.cpus", "1").set("spark.executorEnv.OMP_NUM_THREADS", "1")
+                .set("spark.executorEnv.MALLOC_MMAP_THRESHOLD_", "262144").set("spark.executorEnv.MALLOC_ARENA_MAX", "2");
+        if (!master.startsWith("local")) conf.setJars(seqlabJars());
+        this.sc = new JavaSparkContext(conf);
+        sc.setLogLevel("ERROR");
+    }
+
+    /**
+     * The jars a cluster's executors need that its Spark does not have: this class path without
+     * Spark's own directory (seqlab, DL4J/ND4J with its native libraries, Jackson, ...).
+     */
+    static String[] seqlabJars() {
+        Path sparkDir;
+        try {
+            sparkDir = Path.of(SparkConf.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            sparkDir = null;
+        }
+        List<String> jars = new java.util.ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(entry);
+            if (entry.endsWith(".jar") && java.nio.file.Files.isRegularFile(p) && (sparkDir == null || !sparkDir.equals(p.toAbsolutePath().getParent())))
+                jars.add(p.toAbsolutePath().toString());
+        }
+        return jars.toArray(String[]::new);
+    }
+
+    @Override
+    public CompletableFuture<TrialLog.Trial> submit(int trial, Map<String, Object> params, int of) {
+        String paramsJson;
+        try {
+            paramsJson = Json.MAPPER.writeValueAsString(params);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        TrialTask task = new TrialTask(experimentJson, experimentFile, dataZip, dataName, trial, paramsJson, of);
+        JavaFutureAction<List<TrialTask.Outcome>> job = sc.parallelize(List.of(task), 1).map(TrialTask::run).collectAsync();
+        return CompletableFuture.supplyAsync(() -> receive(job), waiting);
+    }
+
+    /** Waits for a trial's job and writes what it sent back under the sweep's directory. */
+    private TrialLog.Trial receive(JavaFutureAction<List<TrialTask.Outcome>> job) {
+        try {
+            TrialTask.Outcome o = job.get().get(0);
+            TrialLog.Trial t = Json.MAPPER.readValue(o.trialJson(), TrialLog.Trial.class);
+            if (t.out() != null && o.files() != null) {
+                Path dir = out.resolve(t.out());
+                Path staging = AtomicFiles.stagingDirectory(dir);
+                try {
+                    Zips.unzip(o.files(), staging);
+                    AtomicFiles.replaceDirectory(staging, dir);
+                } finally {
+                    AtomicFiles.deleteTree(staging);
+                }
+            }
+            return t;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ExecutionException e) {
+            throw new CompletionException("Spark could not run the trial (after its retries): " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompletionException(e);
+        }
+    }
+
+    @Override
+    public String where() {
+        return "Spark " + master + " (one task per trial)";
+    }
+
+    @Override
+    public void close() {
+        waiting.shutdownNow();
+        sc.stop();
+    }
+}

@@ -1,0 +1,75 @@
+package org.seqlab.spark;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.spark.TaskContext;
+import org.seqlab.core.AtomicFiles;
+import org.seqlab.core.Json;
+import org.seqlab.data.registry.Catalogue;
+import org.seqlab.experiments.ConfigLoader;
+import org.seqlab.experiments.ConfigLocations;
+import org.seqlab.experiments.sweep.SweepRunner;
+import org.seqlab.experiments.sweep.TrialLog;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * One trial as a Spark task: everything an executor needs without a shared disk (the experiment as
+ * JSON, the bytes of a local data file or directory, the trial's values), and what comes back (its
+ * record and its files, checkpoints left out). The executor works in a temporary directory it
+ * deletes afterwards; the driver alone writes the sweep's directory.
+ *
+ * @param experimentJson the experiment tree (sweep section included)
+ * @param experimentFile the experiment file's name, for messages
+ * @param dataZip        the local data file or directory as zip bytes, or null (a built-in generator,
+ *                       or a registry name the executor resolves into its own cache)
+ * @param dataName       the data file's or directory's name inside {@code dataZip}
+ */
+record TrialTask(String experimentJson, String experimentFile, byte[] dataZip, String dataName, int trial,
+                 String paramsJson, int of) implements Serializable {
+
+    /** Fault injection for tests: the trial whose first attempt throws (a system property of the executor's JVM). */
+    static final String FAIL_ONCE = "seqlab.spark.failOnce";
+
+    /** What comes back to the driver: the trial's record (a trials.jsonl line) and its files as zip bytes. */
+    record Outcome(String trialJson, byte[] files) implements Serializable {}
+
+    Outcome run() {
+        TaskContext task = TaskContext.get();
+        if (String.valueOf(trial).equals(System.getProperty(FAIL_ONCE)) && task != null && task.attemptNumber() == 0)
+            throw new IllegalStateException("injected fault (" + FAIL_ONCE + ") in the first attempt of trial " + trial);
+        Path work = null;
+        try {
+            work = Files.createTempDirectory("seqlab-trial-");
+            ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(experimentJson);
+            if (dataZip != null) {
+                Path data = work.resolve("data");
+                Zips.unzip(dataZip, data);
+                ((ObjectNode) tree.get("data")).put("source", data.resolve(dataName).toString());
+            }
+            ConfigLocations where = new ConfigLocations(experimentFile);
+            ConfigLoader.Loaded loaded = new ConfigLoader.Loaded(ConfigLoader.bind(tree, where), Path.of(experimentFile), where, tree);
+            Path sweepDir = work.resolve("sweep");
+            SweepRunner runner = new SweepRunner(loaded, sweepDir, line -> {}, Catalogue.fromEnvironment(false));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> params = Json.MAPPER.readValue(paramsJson, Map.class);
+            TrialLog.Trial t = runner.runOne(trial, params, of);
+            byte[] files = t.out() == null ? null
+                    : Zips.zip(sweepDir.resolve(t.out()), rel -> !rel.startsWith("checkpoints"));
+            return new Outcome(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(t), files);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (work != null) try {
+                AtomicFiles.deleteTree(work);
+            } catch (IOException ignored) {
+                // a temporary directory: the system cleans it
+            }
+        }
+    }
+}

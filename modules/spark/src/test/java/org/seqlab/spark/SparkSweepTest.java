@@ -1,0 +1,159 @@
+package org.seqlab.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.seqlab.core.Json;
+import org.seqlab.data.registry.Catalogue;
+import org.seqlab.experiments.ConfigLoader;
+import org.seqlab.experiments.ExperimentRunner;
+import org.seqlab.experiments.sweep.SweepRunner;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Sweeps whose trials run as Spark tasks on local[2]: the same results as local workers, each trial recorded once. */
+class SparkSweepTest {
+    @TempDir
+    Path dir;
+
+    private static final String SWEEP = """
+            name: sp
+            data: {source: DATA}
+            models:
+              - {family: handrolled, name: m, cell: rnn, hidden: 12}
+            training: {epochs: 2, batch_size: 8, seq_len: 16, lr: 0.01}
+            sweep:
+              generator: random
+              trials: 3
+              workers: 2
+              seed: 7
+              parameters:
+                training.lr: {type: continuous, min: 0.003, max: 0.03, log: true}
+            """;
+
+    @AfterEach
+    void noFault() {
+        System.clearProperty(TrialTask.FAIL_ONCE);
+    }
+
+    private ConfigLoader.Loaded experiment() throws Exception {
+        Path names = Files.writeString(dir.resolve("names.txt"), "anna\nbert\ncarla\ndora\nemil\nfrida\ngustav\nhanna\nida\njon\n".repeat(12));
+        return ConfigLoader.load(Files.writeString(dir.resolve("sp.yaml"), SWEEP.replace("DATA", names.toString())), List.of());
+    }
+
+    private static Map<Integer, String> byTrial(Path out) throws Exception {
+        Map<Integer, String> m = new TreeMap<>();
+        for (String line : Files.readAllLines(out.resolve("trials.jsonl"), StandardCharsets.UTF_8)) {
+            JsonNode t = Json.MAPPER.readTree(line);
+            int n = t.get("trial").asInt();
+            assertTrue(m.put(n, t.get("status").asText() + " " + t.get("params") + " " + t.get("metrics").get("valid_loss")) == null,
+                    "one line per trial: " + line);
+        }
+        return m;
+    }
+
+    private static Path sparkSweep(ConfigLoader.Loaded loaded, Path out, String master) throws Exception {
+        var data = ExperimentRunner.resolveData(loaded, Catalogue.fromEnvironment(false), line -> {});
+        List<String> console = new ArrayList<>();
+        try (SparkTrials spark = new SparkTrials(master, loaded, data, out)) {
+            new SweepRunner(loaded, out, console::add).run(spark);
+        }
+        assertTrue(console.get(0).contains("on Spark " + master), console.toString());
+        return out;
+    }
+
+    /** Trials on Spark give the local sweep's results (same plan, seeds and data shipped as bytes), with their files under trials/. */
+    @Test
+    void aSparkSweepMatchesALocalOne() throws Exception {
+        ConfigLoader.Loaded loaded = experiment();
+        Path local = dir.resolve("local");
+        new SweepRunner(loaded, local, line -> {}).run();
+        Path spark = sparkSweep(loaded, dir.resolve("spark"), "local[2]");
+        assertEquals(byTrial(local), byTrial(spark));
+        for (int t = 0; t < 3; t++) {
+            Path trial = spark.resolve(String.format("trials/trial-%03d", t));
+            assertTrue(Files.size(trial.resolve("report.html")) > 0 && Files.exists(trial.resolve("results.json")), trial.toString());
+            assertTrue(Files.notExists(trial.resolve("checkpoints")), "checkpoints stay on the executor");
+        }
+        assertTrue(Files.exists(spark.resolve("best.yaml")) && Files.exists(spark.resolve("sweep.html")));
+    }
+
+    /**
+     * A task that fails once: with one attempt (local[2]) the sweep stops and the trial is not
+     * recorded; with two (local[2,2]) Spark runs it again and it is recorded once, beside the others.
+     */
+    @Test
+    void aTaskThatFailsOnceIsRetriedAndRecordedOnce() throws Exception {
+        ConfigLoader.Loaded loaded = experiment();
+        System.setProperty(TrialTask.FAIL_ONCE, "1");
+        Path out = dir.resolve("retried");
+        java.io.IOException failed = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> sparkSweep(loaded, out, "local[2]"));
+        assertTrue(failed.getMessage().contains("injected fault"), failed.getMessage());
+        assertEquals(List.of(0, 2), new ArrayList<>(byTrial(out).keySet()), "the others finished and were recorded");
+        sparkSweep(loaded, out, "local[2,2]");
+        Map<Integer, String> trials = byTrial(out);
+        assertEquals(List.of(0, 1, 2), new ArrayList<>(trials.keySet()));
+        for (String t : trials.values()) assertTrue(t.startsWith("ok "), trials.toString());
+    }
+
+    /**
+     * The driver killed with SIGKILL while trials run on Spark: the same command resumes, running
+     * exactly the trials trials.jsonl does not list (none twice, none lost).
+     */
+    @Test
+    void aDriverKilledWithSigkillResumes() throws Exception {
+        Path names = Files.writeString(dir.resolve("names.txt"), "anna\nbert\ncarla\ndora\nemil\nfrida\ngustav\nhanna\nida\njon\n".repeat(12));
+        Path file = Files.writeString(dir.resolve("kill.yaml"), SWEEP.replace("DATA", names.toString()).replace("trials: 3", "trials: 6")
+                .replace("epochs: 2", "epochs: 4"));
+        Path out = dir.resolve("killed");
+        Path log = out.resolve("trials.jsonl");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(javaBin));
+        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-opens")).toList());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), org.seqlab.experiments.cli.Main.class.getName(),
+                "sweep", file.toString(), "--out", out.toString(), "--spark", "local[2]"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile()).start();
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < until && (!Files.exists(log) || Files.readAllLines(log).size() < 2)) Thread.sleep(50);
+        p.destroyForcibly();                               // SIGKILL: no shutdown hooks, no cleanup
+        p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        int before = byTrial(out).size();
+        assertTrue(before >= 2 && before < 6, "killed half way: " + before + " trials finished; " + Files.readString(dir.resolve("killed.log")));
+        StringBuilder console = new StringBuilder();
+        ConfigLoader.Loaded loaded = ConfigLoader.load(file, List.of());
+        var data = ExperimentRunner.resolveData(loaded, Catalogue.fromEnvironment(false), line -> {});
+        try (SparkTrials spark = new SparkTrials("local[2]", loaded, data, out)) {
+            new SweepRunner(loaded, out, line -> console.append(line).append('\n')).run(spark);
+        }
+        assertTrue(console.toString().contains(before + " finished earlier, " + (6 - before) + " to run"), console.toString());
+        assertEquals(List.of(0, 1, 2, 3, 4, 5), new ArrayList<>(byTrial(out).keySet()), "every planned trial, each once");
+    }
+
+    /** On a cluster, executors are sent seqlab's jars (with DL4J's) but not Spark's own, which the cluster has. */
+    @Test
+    void aClusterIsSentSeqlabsJarsButNotSparks() throws Exception {
+        String spark = Path.of(org.apache.spark.SparkConf.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String seqlab = Path.of(SweepRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String nd4j = Path.of(org.nd4j.linalg.factory.Nd4j.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String old = System.getProperty("java.class.path");
+        try {
+            System.setProperty("java.class.path", String.join(java.io.File.pathSeparator, spark, seqlab, nd4j));
+            List<String> jars = List.of(SparkTrials.seqlabJars());
+            assertTrue(!jars.contains(spark) && jars.contains(nd4j), jars.toString());
+            assertTrue(!seqlab.endsWith(".jar") || jars.contains(seqlab), "seqlab's own jar when it is one: " + jars);
+        } finally {
+            System.setProperty("java.class.path", old);
+        }
+    }
+}
