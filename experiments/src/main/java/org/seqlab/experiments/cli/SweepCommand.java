@@ -58,8 +58,8 @@ final class SweepCommand implements Callable<Integer> {
                     System.out.println(line);
                 }
             }, catalogue);
-            String master = spark != null ? spark : loaded.config().sweep() != null && loaded.config().sweep().spark() != null
-                    ? loaded.config().sweep().spark().master() : null;
+            var yaml = loaded.config().sweep() != null ? loaded.config().sweep().spark() : null;
+            String master = spark != null ? spark : yaml != null ? yaml.master() : null;
             if (master == null) trials = runner.run();
             else try (org.seqlab.experiments.sweep.TrialRunner remote = sparkTrials(master, loaded, data, dir)) {
                 trials = runner.run(remote);

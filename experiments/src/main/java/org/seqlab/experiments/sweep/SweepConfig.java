@@ -41,10 +41,14 @@ public record SweepConfig(Generator generator, Integer trials, Integer workers, 
 
     public enum Metric { VALID_LOSS, VALID_PERPLEXITY }
 
-    /** @param master Spark's master URL (required): local[N], local[N,F] (F attempts per task), spark://, yarn, k8s:// */
-    public record Spark(String master) {
+    /**
+     * @param master      Spark's master URL (required): local[N], local[N,F] (F attempts per task), spark://, yarn, k8s://
+     * @param checkpoints bring each trial's checkpoints back from the executors too (default false: records and reports only)
+     */
+    public record Spark(String master, Boolean checkpoints) {
         public Spark {
             if (master == null || master.isBlank()) throw new FieldException("master", "is required, e.g. local[2] or spark://host:7077");
+            if (checkpoints == null) checkpoints = false;
         }
     }
 

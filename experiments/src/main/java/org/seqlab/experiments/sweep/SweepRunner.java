@@ -146,6 +146,7 @@ public final class SweepRunner {
             if (System.nanoTime() > deadline) break;                  // over budget: left for a later run
             int trial = i;
             running.add(remote.submit(trial, plan.get(trial), plan.size()).thenAccept(t -> {
+                if (t == null) return;                                // over budget: left for a later run
                 try {
                     log.append(t);
                 } catch (IOException e) {

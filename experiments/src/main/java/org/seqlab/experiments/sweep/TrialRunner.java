@@ -12,7 +12,8 @@ public interface TrialRunner extends AutoCloseable {
     /**
      * Starts trial {@code trial} of {@code of} with {@code params}; the future completes with its
      * record once its files are under the sweep's {@code trials/} directory, or fails when the trial
-     * could not be run at all (a trial that fails or diverges is a record, not a failure).
+     * could not be run at all (a trial that fails or diverges is a record, not a failure). It
+     * completes with null when the trial did not start because the sweep's max_seconds had passed.
      */
     CompletableFuture<TrialLog.Trial> submit(int trial, Map<String, Object> params, int of);
 

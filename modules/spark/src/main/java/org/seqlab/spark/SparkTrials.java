@@ -34,6 +34,8 @@ public final class SparkTrials implements TrialRunner {
     private final String experimentJson, experimentFile, dataName;
     private final byte[] dataZip;
     private final Path out;
+    private final long deadlineMillis;
+    private final boolean checkpoints;
     private final ExecutorService waiting = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "seqlab-spark-trial");
         t.setDaemon(true);
@@ -48,6 +50,9 @@ public final class SparkTrials implements TrialRunner {
     public SparkTrials(String master, ConfigLoader.Loaded loaded, DataSources.Resolved data, Path out) throws IOException {
         this.master = master;
         this.out = out;
+        var sweep = loaded.config().sweep();
+        this.deadlineMillis = sweep.maxSeconds() > 0 ? System.currentTimeMillis() + (long) (sweep.maxSeconds() * 1000) : Long.MAX_VALUE;
+        this.checkpoints = sweep.spark() != null && sweep.spark().checkpoints();
         this.experimentJson = Json.MAPPER.writeValueAsString(loaded.tree());
         this.experimentFile = loaded.file().toString();
         boolean ship = data.path() != null && data.registryName() == null;
@@ -91,7 +96,7 @@ public final class SparkTrials implements TrialRunner {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        TrialTask task = new TrialTask(experimentJson, experimentFile, dataZip, dataName, trial, paramsJson, of);
+        TrialTask task = new TrialTask(experimentJson, experimentFile, dataZip, dataName, trial, paramsJson, of, deadlineMillis, checkpoints);
         JavaFutureAction<List<TrialTask.Outcome>> job = sc.parallelize(List.of(task), 1).map(TrialTask::run).collectAsync();
         return CompletableFuture.supplyAsync(() -> receive(job), waiting);
     }
@@ -100,6 +105,7 @@ public final class SparkTrials implements TrialRunner {
     private TrialLog.Trial receive(JavaFutureAction<List<TrialTask.Outcome>> job) {
         try {
             TrialTask.Outcome o = job.get().get(0);
+            if (o.trialJson() == null) return null;                  // started after max_seconds: left for a later run
             TrialLog.Trial t = Json.MAPPER.readValue(o.trialJson(), TrialLog.Trial.class);
             if (t.out() != null && o.files() != null) {
                 Path dir = out.resolve(t.out());

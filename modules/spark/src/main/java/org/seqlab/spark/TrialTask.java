@@ -28,20 +28,24 @@ import java.util.Map;
  * @param dataZip        the local data file or directory as zip bytes, or null (a built-in generator,
  *                       or a registry name the executor resolves into its own cache)
  * @param dataName       the data file's or directory's name inside {@code dataZip}
+ * @param deadlineMillis sweep.max_seconds as a wall-clock time: a task that starts after it runs nothing
+ *                       and sends back no record, so the trial is left for a later run (Long.MAX_VALUE: none)
+ * @param checkpoints    send the trial's checkpoints back too (sweep.spark.checkpoints)
  */
 record TrialTask(String experimentJson, String experimentFile, byte[] dataZip, String dataName, int trial,
-                 String paramsJson, int of) implements Serializable {
+                 String paramsJson, int of, long deadlineMillis, boolean checkpoints) implements Serializable {
 
     /** Fault injection for tests: the trial whose first attempt throws (a system property of the executor's JVM). */
     static final String FAIL_ONCE = "seqlab.spark.failOnce";
 
-    /** What comes back to the driver: the trial's record (a trials.jsonl line) and its files as zip bytes. */
+    /** What comes back to the driver: the trial's record (a trials.jsonl line) and its files as zip bytes; no record when it did not start. */
     record Outcome(String trialJson, byte[] files) implements Serializable {}
 
     Outcome run() {
         TaskContext task = TaskContext.get();
         if (String.valueOf(trial).equals(System.getProperty(FAIL_ONCE)) && task != null && task.attemptNumber() == 0)
             throw new IllegalStateException("injected fault (" + FAIL_ONCE + ") in the first attempt of trial " + trial);
+        if (System.currentTimeMillis() > deadlineMillis) return new Outcome(null, null);    // over the sweep's budget
         Path work = null;
         try {
             work = Files.createTempDirectory("seqlab-trial-");
@@ -59,7 +63,7 @@ record TrialTask(String experimentJson, String experimentFile, byte[] dataZip, S
             Map<String, Object> params = Json.MAPPER.readValue(paramsJson, Map.class);
             TrialLog.Trial t = runner.runOne(trial, params, of);
             byte[] files = t.out() == null ? null
-                    : Zips.zip(sweepDir.resolve(t.out()), rel -> !rel.startsWith("checkpoints"));
+                    : Zips.zip(sweepDir.resolve(t.out()), rel -> checkpoints || !rel.startsWith("checkpoints"));
             return new Outcome(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(t), files);
         } catch (IOException e) {

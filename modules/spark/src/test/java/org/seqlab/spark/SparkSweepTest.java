@@ -156,4 +156,25 @@ class SparkSweepTest {
             System.setProperty("java.class.path", old);
         }
     }
+
+    /**
+     * A task is the whole trial: it runs from its own bytes (the data file deleted here) into a
+     * temporary directory, brings checkpoints back only when asked, and runs nothing once the
+     * sweep's max_seconds have passed (no record: the trial is left for a later run).
+     */
+    @Test
+    void aTaskRunsFromItsOwnBytesAndKeepsTheBudget() throws Exception {
+        ConfigLoader.Loaded loaded = experiment();
+        Path names = Path.of(loaded.config().data().source());
+        byte[] zip = Zips.zip(names, rel -> true);
+        String json = Json.MAPPER.writeValueAsString(loaded.tree());
+        Files.delete(names);
+        TrialTask.Outcome late = new TrialTask(json, "sp.yaml", zip, "names.txt", 0, "{\"training.lr\": 0.01}", 1, 0L, false).run();
+        assertTrue(late.trialJson() == null && late.files() == null, "past the deadline: nothing run, nothing sent");
+        TrialTask.Outcome o = new TrialTask(json, "sp.yaml", zip, "names.txt", 0, "{\"training.lr\": 0.01}", 1, Long.MAX_VALUE, true).run();
+        assertEquals("ok", Json.MAPPER.readTree(o.trialJson()).get("status").asText(), o.trialJson());
+        Path back = dir.resolve("back");
+        Zips.unzip(o.files(), back);
+        assertTrue(Files.exists(back.resolve("report.html")) && Files.isDirectory(back.resolve("checkpoints")), "checkpoints when asked");
+    }
 }
