@@ -87,92 +87,156 @@ public final class SweepRunner {
         return plan;
     }
 
+    /** Runs the sweep's missing trials on local worker threads ({@code workers} at a time). */
     public List<TrialLog.Trial> run() throws IOException {
-        if (sweep.generator() == SweepConfig.Generator.GENETIC) return runGenetic();
-        checkParameterPaths();
-        List<Map<String, Object>> plan = plan();
-        Files.createDirectories(out);
-        TrialLog log = new TrialLog(out.resolve("trials.jsonl"));
-        Set<Integer> done = new HashSet<>();
-        List<TrialLog.Trial> earlier = log.readRepairing();
-        for (TrialLog.Trial t : earlier) done.add(t.trial());
-        replay(earlier);
-        int todo = 0;
-        for (int i = 0; i < plan.size(); i++) if (!done.contains(i)) todo++;
-        console.accept(String.format("sweep %s: %d trials planned (%s search), %d finished earlier, %d to run on %d worker(s)",
-                loaded.config().name(), plan.size(), sweep.generator().name().toLowerCase(), plan.size() - todo, todo, sweep.workers()));
-        long deadline = deadline();
-        return withPool(log, plan.size(), pool -> {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < plan.size(); i++) {
-                if (done.contains(i)) continue;
-                int trial = i;
-                futures.add(pool.submit(() -> {
-                    if (System.nanoTime() > deadline) return null;   // over budget: left for a later run
-                    TrialLog.Trial t = runTrial(trial, plan.get(trial), plan.size());
-                    log.append(t);
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) f.get();
-        });
+        return run(null);
     }
 
     /**
-     * Runs the sweep's missing trials through {@code remote} instead of local worker threads: the
-     * same plan, resume and report; this process alone writes trials.jsonl, a line as each trial
-     * finishes. Grid and random search only, without a stopping rule, for now (a genetic search and
-     * ASHA need every trial's progress on the driver while it runs).
+     * Runs the sweep's missing trials through {@code remote} (e.g. Spark), or on local worker threads
+     * when it is null: the same plan, resume and report, and this process alone writes
+     * trials.jsonl, a line as each trial finishes. A stopping rule (ASHA, the median rule) needs every
+     * trial's progress while it runs, so it runs on local workers only.
      */
     public List<TrialLog.Trial> run(TrialRunner remote) throws IOException {
-        if (sweep.generator() == SweepConfig.Generator.GENETIC)
-            throw new UserException(loaded.file() + ": sweep.generator: genetic search runs on local workers only; drop --spark or use random or grid");
-        if (sweep.asha() != null || sweep.medianStopAfter() > 0)
+        if (remote != null && (sweep.asha() != null || sweep.medianStopAfter() > 0))
             throw new UserException(loaded.file() + ": sweep: a stopping rule (asha, median_stop_after) runs on local workers only; drop --spark or the rule");
         checkParameterPaths();
-        List<Map<String, Object>> plan = plan();
         Files.createDirectories(out);
         TrialLog log = new TrialLog(out.resolve("trials.jsonl"));
+        List<TrialLog.Trial> earlier = new ArrayList<>(log.readRepairing());
+        earlier.sort(java.util.Comparator.comparingInt(TrialLog.Trial::trial));
+        replay(earlier);
+        ExecutorService pool = remote == null ? Executors.newFixedThreadPool(sweep.workers()) : null;
+        long deadline = deadline();
+        Starter start = (trial, params, of) -> remote != null ? remote.submit(trial, params, of)
+                : java.util.concurrent.CompletableFuture.supplyAsync(() -> System.nanoTime() > deadline ? null : runTrial(trial, params, of), pool);
+        String where = remote != null ? remote.where() : sweep.workers() + " worker(s)";
+        try {
+            int planned = sweep.generator() == SweepConfig.Generator.GENETIC ? genetic(log, earlier, start, where, deadline)
+                    : planned(log, earlier, start, where, deadline);
+            List<TrialLog.Trial> trials = log.read();
+            new SweepReport(loaded, sweep, trials, planned).write(out);
+            return trials;
+        } finally {
+            if (pool != null) pool.shutdownNow();
+        }
+    }
+
+    /** Starts one trial where the sweep runs its trials; completes with its record, or null when it did not start (over budget). */
+    private interface Starter {
+        java.util.concurrent.CompletableFuture<TrialLog.Trial> start(int trial, Map<String, Object> params, int of);
+    }
+
+    /** Grid and random search: every missing trial of the plan, all started at once (local workers take them in turn). */
+    private int planned(TrialLog log, List<TrialLog.Trial> earlier, Starter start, String where, long deadline) throws IOException {
+        List<Map<String, Object>> plan = plan();
         Set<Integer> done = new HashSet<>();
-        for (TrialLog.Trial t : log.readRepairing()) done.add(t.trial());
+        for (TrialLog.Trial t : earlier) done.add(t.trial());
         int todo = 0;
         for (int i = 0; i < plan.size(); i++) if (!done.contains(i)) todo++;
         console.accept(String.format("sweep %s: %d trials planned (%s search), %d finished earlier, %d to run on %s",
-                loaded.config().name(), plan.size(), sweep.generator().name().toLowerCase(), plan.size() - todo, todo, remote.where()));
-        long deadline = deadline();
-        List<java.util.concurrent.CompletableFuture<Void>> running = new ArrayList<>();
+                loaded.config().name(), plan.size(), sweep.generator().name().toLowerCase(), plan.size() - todo, todo, where));
+        List<java.util.concurrent.CompletableFuture<?>> running = new ArrayList<>();
         for (int i = 0; i < plan.size(); i++) {
             if (done.contains(i)) continue;
             if (System.nanoTime() > deadline) break;                  // over budget: left for a later run
-            int trial = i;
-            running.add(remote.submit(trial, plan.get(trial), plan.size()).thenAccept(t -> {
-                if (t == null) return;                                // over budget: left for a later run
-                try {
-                    log.append(t);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-                console.accept(consoleLine(t, plan.size()));
-            }));
+            running.add(start.start(i, plan.get(i), plan.size()).thenAccept(t -> record(log, t, plan.size())));
         }
+        await(running);
+        return plan.size();
+    }
+
+    /**
+     * Genetic search: a candidate is drawn whenever one of {@code workers} slots is free and its
+     * score is reported back when the trial ends. On resume, the finished trials are replayed into
+     * the generator (in trial order) before the search goes on; their numbers are never reused.
+     */
+    private int genetic(TrialLog log, List<TrialLog.Trial> finished, Starter start, String where, long deadline) throws IOException {
+        // at least 3: Arbiter breeds once the population reaches round(2/3 of its size), and with a
+        // size of 2 that is one member, whose parent selection then loops for ever (measured: a hang)
+        int population = Math.max(3, Math.min(10, sweep.trials() / 2));
+        org.deeplearning4j.arbiter.optimize.generator.GeneticSearchCandidateGenerator gen =
+                new org.deeplearning4j.arbiter.optimize.generator.GeneticSearchCandidateGenerator.Builder(new OverridesSpace(sweep.parameters()), new Minimise())
+                        .populationModel(new org.deeplearning4j.arbiter.optimize.generator.genetic.population.PopulationModel.Builder()
+                                .populationSize(population).build()).build();
+        gen.setRngSeed(sweep.seed());
+        for (TrialLog.Trial t : finished) report(gen, gen.getCandidate(), t.trial(), t.metric());
+        int first = finished.isEmpty() ? 0 : finished.get(finished.size() - 1).trial() + 1;
+        int todo = Math.max(0, sweep.trials() - finished.size());
+        console.accept(String.format("sweep %s: %d trials planned (genetic search, population %d), %d finished earlier, %d to run on %s",
+                loaded.config().name(), sweep.trials(), population, finished.size(), todo, where));
+        java.util.concurrent.BlockingQueue<Object> ended = new java.util.concurrent.LinkedBlockingQueue<>();
+        int running = 0, started = 0;
+        try {
+            while (started < todo || running > 0) {
+                while (running < sweep.workers() && started < todo && System.nanoTime() < deadline) {
+                    int trial = first + started++;
+                    org.deeplearning4j.arbiter.optimize.api.Candidate c;
+                    synchronized (gen) {
+                        c = gen.getCandidate();
+                    }
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> params = new LinkedHashMap<>((Map<String, Object>) c.getValue());
+                    start.start(trial, params, first + todo).whenComplete((t, e) -> {
+                        try {
+                            if (e == null && t != null) {
+                                record(log, t, first + todo);
+                                synchronized (gen) {
+                                    report(gen, c, trial, t.metric());
+                                }
+                            }
+                            ended.add(e == null ? Boolean.TRUE : e);
+                        } catch (RuntimeException failed) {
+                            ended.add(failed);
+                        }
+                    });
+                    running++;
+                }
+                if (running == 0) break;                      // over the wall-clock budget
+                Object r = ended.take();
+                running--;
+                if (r instanceof Throwable failed) await(List.of(java.util.concurrent.CompletableFuture.failedFuture(failed)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("sweep interrupted", e);
+        }
+        return sweep.trials();
+    }
+
+    /** Appends a finished trial's line (once) and says so on the console; null: it did not start. */
+    private void record(TrialLog log, TrialLog.Trial t, int of) {
+        if (t == null) return;
+        try {
+            log.append(t);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        console.accept(consoleLine(t, of));
+    }
+
+    /** Waits for every trial; the first that could not be run stops the sweep with its cause. */
+    private static void await(List<java.util.concurrent.CompletableFuture<?>> running) throws IOException {
         try {
             java.util.concurrent.CompletableFuture.allOf(running.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
         } catch (java.util.concurrent.CompletionException e) {
             Throwable cause = e.getCause();
+            while ((cause instanceof java.util.concurrent.CompletionException || cause instanceof java.util.concurrent.ExecutionException)
+                    && cause.getCause() != null) cause = cause.getCause();
             if (cause instanceof UserException u) throw u;
             if (cause instanceof java.io.UncheckedIOException u) throw u.getCause();
+            if (cause instanceof RuntimeException r && org.seqlab.experiments.FileProblem.describe(r) != null) throw r;
             throw new IOException("a trial could not be run: " + cause, cause);
         }
-        List<TrialLog.Trial> trials = log.read();
-        new SweepReport(loaded, sweep, trials, plan.size()).write(out);
-        return trials;
     }
 
     /** What the console says when a trial finishes. */
     String consoleLine(TrialLog.Trial t, int of) {
-        return String.format("trial-%03d (%d of %d) %s: %s -> %s", t.trial(), t.trial() + 1, of, describe(t.params()), t.status(),
-                t.metric() == null ? String.valueOf(t.error())
-                        : String.format("%s %.4f (%.0f s)", sweep.metric().name().toLowerCase(), t.metric(), t.seconds() == null ? 0.0 : t.seconds()));
+        String head = String.format("trial-%03d (%d of %d) %s: ", t.trial(), t.trial() + 1, of, describe(t.params()));
+        if (t.metric() == null && "failed".equals(t.status())) return head + "failed: " + t.error();
+        return head + t.status() + " -> " + (t.metric() == null ? String.valueOf(t.error())
+                : String.format("%s %.4f (%.0f s)", sweep.metric().name().toLowerCase(), t.metric(), t.seconds() == null ? 0.0 : t.seconds()));
     }
 
     /**
@@ -209,33 +273,6 @@ public final class SweepRunner {
         return sweep.maxSeconds() > 0 ? System.nanoTime() + (long) (sweep.maxSeconds() * 1e9) : Long.MAX_VALUE;
     }
 
-    /** Work that schedules trials on the worker pool and waits for them. */
-    private interface PoolWork {
-        void run(ExecutorService pool) throws Exception;
-    }
-
-    /** Runs {@code work} on a pool of {@code workers} threads, then reports every finished trial. */
-    private List<TrialLog.Trial> withPool(TrialLog log, int planned, PoolWork work) throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(sweep.workers());
-        try {
-            work.run(pool);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IOException("sweep worker failed: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("sweep interrupted", e);
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException(e);
-        } finally {
-            pool.shutdownNow();
-        }
-        List<TrialLog.Trial> trials = log.read();
-        new SweepReport(loaded, sweep, trials, planned).write(out);
-        return trials;
-    }
-
     /** Minimisation, for Arbiter's genetic generator (scores come from the trials, not from it). */
     private static final class Minimise implements org.deeplearning4j.arbiter.optimize.api.score.ScoreFunction {
         @Override public double score(Object m, org.deeplearning4j.arbiter.optimize.api.data.DataProvider d, Map<String, Object> p) { throw new UnsupportedOperationException(); }
@@ -243,60 +280,6 @@ public final class SweepRunner {
         @Override public boolean minimize() { return true; }
         @Override public List<Class<?>> getSupportedModelTypes() { return List.of(Object.class); }
         @Override public List<Class<?>> getSupportedDataTypes() { return List.of(Object.class); }
-    }
-
-    /**
-     * Genetic search: a candidate is drawn whenever a worker is free and its score is reported
-     * back when the trial ends. On resume, the finished trials are replayed into the generator
-     * (in trial order) before the search goes on; their numbers are never reused.
-     */
-    private List<TrialLog.Trial> runGenetic() throws IOException {
-        checkParameterPaths();
-        Files.createDirectories(out);
-        TrialLog log = new TrialLog(out.resolve("trials.jsonl"));
-        List<TrialLog.Trial> finished = new ArrayList<>(log.readRepairing());
-        finished.sort(java.util.Comparator.comparingInt(TrialLog.Trial::trial));
-        replay(finished);
-        int population = Math.max(2, Math.min(10, sweep.trials() / 2));
-        org.deeplearning4j.arbiter.optimize.generator.GeneticSearchCandidateGenerator gen =
-                new org.deeplearning4j.arbiter.optimize.generator.GeneticSearchCandidateGenerator.Builder(new OverridesSpace(sweep.parameters()), new Minimise())
-                        .populationModel(new org.deeplearning4j.arbiter.optimize.generator.genetic.population.PopulationModel.Builder()
-                                .populationSize(population).build()).build();
-        gen.setRngSeed(sweep.seed());
-        for (TrialLog.Trial t : finished) report(gen, gen.getCandidate(), t.trial(), t.metric());
-        int next = finished.isEmpty() ? 0 : finished.get(finished.size() - 1).trial() + 1;
-        int todo = Math.max(0, sweep.trials() - finished.size());
-        console.accept(String.format("sweep %s: %d trials planned (genetic search, population %d), %d finished earlier, %d to run on %d worker(s)",
-                loaded.config().name(), sweep.trials(), population, finished.size(), todo, sweep.workers()));
-        long deadline = deadline();
-        final int first = next;
-        return withPool(log, sweep.trials(), pool -> {
-            java.util.concurrent.ExecutorCompletionService<Object> done = new java.util.concurrent.ExecutorCompletionService<>(pool);
-            int running = 0, started = 0;
-            while (started < todo || running > 0) {
-                while (running < sweep.workers() && started < todo && System.nanoTime() < deadline) {
-                    int trial = first + started++;
-                    org.deeplearning4j.arbiter.optimize.api.Candidate c;
-                    synchronized (gen) {
-                        c = gen.getCandidate();
-                    }
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> params = new LinkedHashMap<>((Map<String, Object>) c.getValue());
-                    done.submit(() -> {
-                        TrialLog.Trial t = runTrial(trial, params, first + todo);
-                        log.append(t);
-                        synchronized (gen) {
-                            report(gen, c, trial, t.metric());
-                        }
-                        return null;
-                    });
-                    running++;
-                }
-                if (running == 0) break;                      // over the wall-clock budget
-                done.take().get();
-                running--;
-            }
-        });
     }
 
     private static void report(org.deeplearning4j.arbiter.optimize.generator.GeneticSearchCandidateGenerator gen,
@@ -378,7 +361,6 @@ public final class SweepRunner {
     private TrialLog.Trial runTrial(int trial, Map<String, Object> params, int of) {
         String name = String.format("trial-%03d", trial);
         long start = System.nanoTime();
-        String describe = describe(params);
         try {
             ObjectNode tree = loaded.tree().deepCopy();
             ConfigLocations where = loaded.locations().copy();
@@ -403,15 +385,12 @@ public final class SweepRunner {
                     : ConfigLoader.MAPPER.convertValue(first.metrics(), new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {});
             String status = metric != null || "diverged".equals(first.status()) ? first.status() : "failed";
             double secs = (System.nanoTime() - start) / 1e9;
-            console.accept(String.format("trial-%03d (%d of %d) %s: %s -> %s", trial, trial + 1, of, describe, status,
-                    metric == null ? String.valueOf(first.message()) : String.format("%s %.4f (%.0f s)", sweep.metric().name().toLowerCase(), metric, secs)));
             return new TrialLog.Trial(trial, params, status, metric, metrics, secs, first.message(), out.relativize(dir).toString());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);   // the disk's failure, not the trial's: the sweep stops, the trial runs again
         } catch (UserException | IllegalArgumentException | IllegalStateException e) {
             org.seqlab.experiments.FileProblem.rethrowIfAny(e);
             double secs = (System.nanoTime() - start) / 1e9;
-            console.accept(String.format("trial-%03d (%d of %d) %s: failed: %s", trial, trial + 1, of, describe, e.getMessage()));
             return new TrialLog.Trial(trial, params, "failed", null, Map.of(), secs, e.getMessage(), null);
         }
     }

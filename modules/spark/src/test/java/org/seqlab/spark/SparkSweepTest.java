@@ -89,6 +89,20 @@ class SparkSweepTest {
     }
 
     /**
+     * Genetic search on Spark: a candidate drawn whenever one of `workers` slots frees, each trial
+     * recorded once. Four trials: with the old population of 2, Arbiter's parent selection looped for ever.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(180)
+    void aGeneticSearchRunsOnSpark() throws Exception {
+        Path names = Files.writeString(dir.resolve("names.txt"), "anna\nbert\ncarla\ndora\nemil\nfrida\ngustav\nhanna\nida\njon\n".repeat(12));
+        ConfigLoader.Loaded loaded = ConfigLoader.load(Files.writeString(dir.resolve("gen.yaml"), SWEEP.replace("DATA", names.toString())
+                .replace("generator: random", "generator: genetic").replace("trials: 3", "trials: 4")), List.of());
+        Path out = sparkSweep(loaded, dir.resolve("genetic"), "local[2]");
+        assertEquals(List.of(0, 1, 2, 3), new ArrayList<>(byTrial(out).keySet()));
+    }
+
+    /**
      * A task that fails once: with one attempt (local[2]) the sweep stops and the trial is not
      * recorded; with two (local[2,2]) Spark runs it again and it is recorded once, beside the others.
      */
