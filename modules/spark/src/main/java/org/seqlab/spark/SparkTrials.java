@@ -64,6 +64,8 @@ public final class SparkTrials implements TrialRunner {
                 .set("spark.task.cpus", "1").set("spark.executorEnv.OMP_NUM_THREADS", "1")
                 .set("spark.executorEnv.MALLOC_MMAP_THRESHOLD_", "262144").set("spark.executorEnv.MALLOC_ARENA_MAX", "2");
         if (!master.startsWith("local")) conf.setJars(seqlabJars());
+        // local mode: everything in this JVM, so the loopback address, whatever the host name resolves to (CI sandboxes)
+        else conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
         this.sc = new JavaSparkContext(conf);
         sc.setLogLevel("ERROR");
     }
