@@ -32,7 +32,6 @@ public final class Png {
     }
 
     public static byte[] of(Chart<?, ?> chart) {
-        ImageIO.setUseCache(false);                      // the static block has run; keeps the intent beside the call
         try {
             return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {

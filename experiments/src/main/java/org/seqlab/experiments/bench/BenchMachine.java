@@ -2,11 +2,9 @@ package org.seqlab.experiments.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What a benchmark's figures depend on, printed before it measures: the machine's load and the
@@ -89,20 +87,8 @@ public final class BenchMachine {
                 + "print('torch %s (default %d intra-op / %d inter-op threads, BLAS %s, OMP_NUM_THREADS=%s)' % (torch.__version__, "
                 + "torch.get_num_threads(), torch.get_num_interop_threads(), blas[0] if blas else '?', "
                 + "os.environ.get('OMP_NUM_THREADS', 'unset')))";
-        try {
-            ProcessBuilder pb = new ProcessBuilder(python, "-c", code).redirectErrorStream(true);
-            Process p = pb.start();
-            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return "unknown (python did not answer)";
-            }
-            return p.exitValue() == 0 ? s.lines().reduce((x, y) -> y).orElse(s) : "unknown (" + s.lines().reduce((x, y) -> y).orElse("") + ")";
-        } catch (IOException e) {
-            return "unknown (" + e.getMessage() + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unknown";
-        }
+        Peer.Answer a = Peer.python(python, code, 60);
+        if (a.problem() != null) return "unknown (" + a.problem() + ")";
+        return a.ok() ? a.lastLine() : "unknown (" + a.lastLine() + ")";
     }
 }

@@ -76,34 +76,40 @@ public final class Peer {
     public static boolean fastTorch(String python) {
         String code = "import time,torch\ntorch.set_num_threads(2)\na=torch.randn(1024,1024);b=torch.randn(1024,1024);a@b\n"
                 + "t=time.time()\nfor _ in range(10): a@b\nprint('gflops=%.1f' % (10*2*1024**3/(time.time()-t)/1e9))";
-        try {
-            Process p = new ProcessBuilder(python, "-c", code).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS)) { p.destroyForcibly(); return false; }
-            Matcher m = Pattern.compile("gflops=([0-9.]+)").matcher(out);
-            return m.find() && Double.parseDouble(m.group(1)) >= 20;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        Answer a = python(python, code, 120);
+        Matcher m = Pattern.compile("gflops=([0-9.]+)").matcher(a.output());
+        return a.problem() == null && m.find() && Double.parseDouble(m.group(1)) >= 20;
     }
 
     /** Checks that {@code python} can import {@code modules}; returns null when it can, else why not. */
     public static String missingPython(String python, String... modules) {
-        List<String> cmd = List.of(python, "-c", "import " + String.join(", ", modules));
+        Answer a = python(python, "import " + String.join(", ", modules), 60);
+        return a.ok() ? null : a.problem() != null ? a.problem()
+                : "python3 cannot import " + String.join(", ", modules) + ": " + a.lastLine();
+    }
+
+    /** What {@code python -c code} printed (stdout and stderr), and whether it exited 0; problem: why it could not run. */
+    record Answer(boolean ok, String output, String problem) {
+        String lastLine() {
+            return output.strip().lines().reduce((a, b) -> b).orElse("");
+        }
+    }
+
+    /** Runs {@code python -c code} with a time limit. */
+    static Answer python(String python, String code, long timeoutSeconds) {
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) { p.destroyForcibly(); return "python3 did not answer"; }
-            return p.exitValue() == 0 ? null : "python3 cannot import " + String.join(", ", modules) + ": "
-                    + out.lines().reduce((a, b) -> b).orElse("");
+            Process p = new ProcessBuilder(python, "-c", code).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Answer(false, out, "python3 did not answer");
+            }
+            return new Answer(p.exitValue() == 0, out, null);
         } catch (IOException e) {
-            return "python3 not found";
+            return new Answer(false, "", "python3 not found");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "interrupted";
+            return new Answer(false, "", "interrupted");
         }
     }
 

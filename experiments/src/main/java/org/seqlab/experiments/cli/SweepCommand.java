@@ -58,7 +58,7 @@ final class SweepCommand implements Callable<Integer> {
                     System.out.println(line);
                 }
             }, catalogue);
-            var yaml = loaded.config().sweep() != null ? loaded.config().sweep().spark() : null;
+            var yaml = loaded.config().sweep().spark();       // the sweep section exists: SweepRunner checked
             String master = spark != null ? spark : yaml != null ? yaml.master() : null;
             if (master == null) trials = runner.run();
             else try (org.seqlab.experiments.sweep.TrialRunner remote = sparkTrials(master, loaded, data, dir)) {

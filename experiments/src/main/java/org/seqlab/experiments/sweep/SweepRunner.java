@@ -196,7 +196,7 @@ public final class SweepRunner {
                 if (running == 0) break;                      // over the wall-clock budget
                 Object r = ended.take();
                 running--;
-                if (r instanceof Throwable failed) await(List.of(java.util.concurrent.CompletableFuture.failedFuture(failed)));
+                if (r instanceof Throwable failed) throw couldNotRun(failed);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -221,14 +221,22 @@ public final class SweepRunner {
         try {
             java.util.concurrent.CompletableFuture.allOf(running.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
         } catch (java.util.concurrent.CompletionException e) {
-            Throwable cause = e.getCause();
-            while ((cause instanceof java.util.concurrent.CompletionException || cause instanceof java.util.concurrent.ExecutionException)
-                    && cause.getCause() != null) cause = cause.getCause();
-            if (cause instanceof UserException u) throw u;
-            if (cause instanceof java.io.UncheckedIOException u) throw u.getCause();
-            if (cause instanceof RuntimeException r && org.seqlab.experiments.FileProblem.describe(r) != null) throw r;
-            throw new IOException("a trial could not be run: " + cause, cause);
+            throw couldNotRun(e);
         }
+    }
+
+    /**
+     * Why a trial could not be run, unwrapped from the futures it travelled in: an input or
+     * file-system problem as itself (one line, exit 2), anything else as an IOException.
+     */
+    private static IOException couldNotRun(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof java.util.concurrent.CompletionException || cause instanceof java.util.concurrent.ExecutionException)
+                && cause.getCause() != null) cause = cause.getCause();
+        if (cause instanceof UserException u) throw u;
+        if (cause instanceof java.io.UncheckedIOException u) return u.getCause();
+        if (cause instanceof RuntimeException r && org.seqlab.experiments.FileProblem.describe(r) != null) throw r;
+        return new IOException("a trial could not be run: " + cause, cause);
     }
 
     /** What the console says when a trial finishes. */
@@ -335,14 +343,12 @@ public final class SweepRunner {
     }
 
     /**
-     * On resume, the finished trials' learning curves are fed to the stopping rule again (in trial
-     * order; their own verdicts were taken then), so that the trials still to run are judged
-     * against the same records as in a sweep that was never interrupted.
+     * On resume, the finished trials' learning curves ({@code finished}, in trial order) are fed to
+     * the stopping rule again (their own verdicts were taken then), so that the trials still to run
+     * are judged against the same records as in a sweep that was never interrupted.
      */
     private void replay(List<TrialLog.Trial> finished) {
-        List<TrialLog.Trial> inOrder = new ArrayList<>(finished);
-        inOrder.sort(java.util.Comparator.comparingInt(TrialLog.Trial::trial));
-        for (TrialLog.Trial t : inOrder) {
+        for (TrialLog.Trial t : finished) {
             if (t.out() == null) continue;
             Path file = out.resolve(t.out()).resolve("results.json");
             if (!Files.isRegularFile(file)) continue;

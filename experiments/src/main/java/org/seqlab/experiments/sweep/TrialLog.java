@@ -29,11 +29,11 @@ public final class TrialLog {
 
     private final Path file;
 
-    public TrialLog(Path file) {
+    TrialLog(Path file) {
         this.file = file;
     }
 
-    public synchronized void append(Trial t) throws IOException {
+    synchronized void append(Trial t) throws IOException {
         String line = Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                 .writeValueAsString(t) + "\n";
         Files.createDirectories(file.toAbsolutePath().getParent());
@@ -61,14 +61,14 @@ public final class TrialLog {
      * The finished trials, after dropping from the file (atomically) the lines a crash cut short or
      * that are not trial records, so the log holds finished trials only before anything is appended.
      */
-    public synchronized List<Trial> readRepairing() throws IOException {
+    synchronized List<Trial> readRepairing() throws IOException {
         Parsed p = parse();
         if (p.torn()) AtomicFiles.writeString(file, p.intact());
         return p.trials();
     }
 
     /** The finished trials, first record per trial number; torn or unreadable lines are skipped. */
-    public List<Trial> read() throws IOException {
+    List<Trial> read() throws IOException {
         return parse().trials();
     }
 

@@ -64,8 +64,7 @@ record TrialTask(String experimentJson, String experimentFile, byte[] dataZip, S
             TrialLog.Trial t = runner.runOne(trial, params, of);
             byte[] files = t.out() == null ? null
                     : Zips.zip(sweepDir.resolve(t.out()), rel -> checkpoints || !rel.startsWith("checkpoints"));
-            return new Outcome(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(t), files);
+            return new Outcome(Json.MAPPER.writeValueAsString(t), files);   // read back by the driver, which writes the line
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -54,8 +54,8 @@ public final class Trainer {
         int every = config.evalEvery();
         DivergenceGuard stepGuard = new DivergenceGuard("smoothed training loss", config.divergenceFactor(), 0.05, 20)
                 .ceiling(ceiling, ceilingWhy);
-        Validation v = new Validation(model, valid, totalSteps);
         long start = System.nanoTime();
+        Validation v = new Validation(model, valid, totalSteps, start);
         long stepNanos = 0, tokens = 0, step = 0;
         listener.onStart(model.name(), totalSteps);
         boolean budgetSpent = false;
@@ -82,13 +82,11 @@ public final class Trainer {
                         || (config.budgetSeconds() > 0 && (System.nanoTime() - start) / 1e9 >= config.budgetSeconds());
                 if (budgetSpent) break;           // validate this partial epoch, then stop
                 if (every > 0 && step % every == 0 && i < perEpoch - 1) {    // the epoch's end validates anyway
-                    if (!v.validate(new EpochRecord(epoch, step, tokens, (System.nanoTime() - start) / 1e9, since.meanLoss(),
-                            0, 0, lr), false)) break epochs;
+                    if (!v.validate(epoch, step, tokens, since.meanLoss(), lr, false)) break epochs;
                     since = EvalStats.ZERO;
                 }
             }
-            if (!v.validate(new EpochRecord(epoch, step, tokens, (System.nanoTime() - start) / 1e9, since.meanLoss(), 0, 0, lr), true))
-                break;
+            if (!v.validate(epoch, step, tokens, since.meanLoss(), lr, true)) break;
         }
         if (v.stop != null) listener.onMessage(model.name() + ": " + v.stop
                 + (v.bestEpoch > 0 ? "; keeping the checkpoint of epoch " + v.bestEpoch : "; no checkpoint was good")
@@ -106,7 +104,7 @@ public final class Trainer {
     private final class Validation {
         final SequenceModel model;
         final List<? extends Batch> valid;
-        final long totalSteps;
+        final long totalSteps, start;
         final DivergenceGuard guard = new DivergenceGuard("validation loss", config.divergenceFactor(), 1.0, 0)
                 .ceiling(ceiling, ceilingWhy);
         final List<EpochRecord> history = new ArrayList<>();
@@ -116,17 +114,21 @@ public final class Trainer {
         double plateauScale = 1;    // reduce-on-plateau multiplier
         int sinceBest = 0, sinceBestEver = 0;
 
-        Validation(SequenceModel model, List<? extends Batch> valid, long totalSteps) {
+        Validation(SequenceModel model, List<? extends Batch> valid, long totalSteps, long start) {
             this.model = model;
             this.valid = valid;
             this.totalSteps = totalSteps;
+            this.start = start;
         }
 
-        /** Validates {@code at} (its validation fields are filled here); false when training must stop. */
-        boolean validate(EpochRecord at, boolean epochEnd) {
+        /**
+         * Validates after {@code step}: the curve's point (its seconds counting this validation, as
+         * a wall-clock budget does), then what it decides; false when training must stop.
+         */
+        boolean validate(int epoch, long step, long tokens, double trainLoss, double lr, boolean epochEnd) {
             Metrics m = Metrics.of(Evaluation.run(model, valid));
-            EpochRecord rec = new EpochRecord(at.epoch(), at.step(), at.tokensSeen(), at.seconds(), at.trainLoss(),
-                    m.loss(), m.accuracy(), at.lr());
+            EpochRecord rec = new EpochRecord(epoch, step, tokens, (System.nanoTime() - start) / 1e9, trainLoss,
+                    m.loss(), m.accuracy(), lr);
             history.add(rec);
             listener.onEpoch(rec);
             String where = epochEnd ? "after epoch " + rec.epoch() : "at step " + rec.step() + " (epoch " + rec.epoch() + ")";
