@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Speed benchmarks against the peer scripts in ../shared/bench (run one after the other).",
         subcommands = {BenchCommand.HandRolled.class, BenchCommand.Lstm.class, BenchCommand.Memory.class,
-                BenchCommand.Music.class, BenchCommand.Parity.class, BenchCommand.Transformer.class})
+                BenchCommand.Music.class, BenchCommand.Parity.class, BenchCommand.Sweep.class, BenchCommand.Transformer.class})
 final class BenchCommand implements Runnable {
     /** {@code f} when it is a file, else a user error saying what was looked for. */
     static Path existing(Path f, String what) {
@@ -20,7 +20,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: handrolled, lstm, memory, music, parity or transformer");
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: handrolled, lstm, memory, music, parity, sweep or transformer");
     }
 
     @Command(name = "handrolled", description = "Hand-rolled vanilla RNN (hidden 100, seq 25) vs NumPy min_char_rnn.py; prints handrolled_vs_numpy_chars_per_s_ratio last.")
@@ -132,6 +132,44 @@ final class BenchCommand implements Runnable {
             Path f = existing(file != null ? file : org.seqlab.experiments.bench.Peer.projectRoot().resolve("experiments").resolve("nottingham.yaml"),
                     "experiment file");
             new org.seqlab.experiments.bench.MemoryBench(f, seconds, System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "sweep", description = "One sweep of small hand-rolled LSTMs on one local worker, then as Spark tasks (local[2]); prints the tasks' overheads, "
+            + "an estimate for 8, 32 and 128 executors, and spark_local2_vs_serial_trials_per_hour_ratio last.")
+    static final class Sweep implements Callable<Integer> {
+        @Option(names = "--file", description = "char corpus (default ../shared/datasets/dinos.txt, else the embedded names)")
+        Path file;
+
+        @Option(names = "--trials", defaultValue = "8", description = "trials of the sweep (default ${DEFAULT-VALUE})")
+        int trials;
+
+        @Option(names = "--epochs", defaultValue = "14", description = "epochs of each trial, about 20 s here on dinos.txt (default ${DEFAULT-VALUE})")
+        int epochs;
+
+        @Option(names = "--master", defaultValue = "local[2]", description = "Spark master of the second run (default ${DEFAULT-VALUE})")
+        String master;
+
+        @Override
+        public Integer call() throws Exception {
+            if (trials < 1) throw new org.seqlab.core.UserException("--trials: must be >= 1, got " + trials);
+            if (epochs < 1) throw new org.seqlab.core.UserException("--epochs: must be >= 1, got " + epochs);
+            Path f = file != null ? existing(file, "char corpus") : HandRolledBench.defaultCorpus();
+            Class<?> bench;
+            try {
+                bench = Class.forName("org.seqlab.spark.SweepBench");
+            } catch (ClassNotFoundException e) {
+                throw new org.seqlab.core.UserException("bench sweep needs seqlab's Spark module, which is not on the class path: run it through ./seqlab "
+                        + "(it adds modules/spark for this benchmark), or build it with mvn -pl modules/spark -am package");
+            }
+            Object b = bench.getConstructor(Path.class, int.class, int.class, String.class, java.io.PrintStream.class)
+                    .newInstance(f, trials, epochs, master, System.out);
+            try {
+                bench.getMethod("run").invoke(b);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause() instanceof Exception x ? x : e;
+            }
             return 0;
         }
     }

@@ -42,10 +42,8 @@ public final class SweepRunner {
     private final SweepConfig sweep;
     private final Path out;
     private final Consumer<String> console;
-    /** Validation losses reported by this sweep's trials, per validation (epoch), for the median stopping rule. */
-    private final Map<Integer, List<Double>> curves = new java.util.concurrent.ConcurrentHashMap<>();
-    /** ASHA's rungs, when the sweep uses it. */
-    private final Asha.Rungs rungs;
+    /** The sweep's stopping rule (ASHA or the median rule), or null: judged here for every trial, wherever it trains. */
+    private final StoppingRule rule;
 
     private final Catalogue catalogue;
 
@@ -59,7 +57,7 @@ public final class SweepRunner {
         this.loaded = loaded;
         this.sweep = loaded.config().sweep();
         if (sweep == null) throw new UserException(loaded.file() + ": no sweep: section to run (see experiments/README.md)");
-        this.rungs = sweep.asha() == null ? null : sweep.asha().new Rungs();
+        this.rule = StoppingRule.of(sweep);
         this.out = out;
         this.console = console;
     }
@@ -95,12 +93,10 @@ public final class SweepRunner {
     /**
      * Runs the sweep's missing trials through {@code remote} (e.g. Spark), or on local worker threads
      * when it is null: the same plan, resume and report, and this process alone writes
-     * trials.jsonl, a line as each trial finishes. A stopping rule (ASHA, the median rule) needs every
-     * trial's progress while it runs, so it runs on local workers only.
+     * trials.jsonl, a line as each trial finishes. The stopping rule is judged here too: a remote
+     * trial asks this process at each validation.
      */
     public List<TrialLog.Trial> run(TrialRunner remote) throws IOException {
-        if (remote != null && (sweep.asha() != null || sweep.medianStopAfter() > 0))
-            throw new UserException(loaded.file() + ": sweep: a stopping rule (asha, median_stop_after) runs on local workers only; drop --spark or the rule");
         checkParameterPaths();
         Files.createDirectories(out);
         TrialLog log = new TrialLog(out.resolve("trials.jsonl"));
@@ -109,8 +105,9 @@ public final class SweepRunner {
         replay(earlier);
         ExecutorService pool = remote == null ? Executors.newFixedThreadPool(sweep.workers()) : null;
         long deadline = deadline();
-        Starter start = (trial, params, of) -> remote != null ? remote.submit(trial, params, of)
-                : java.util.concurrent.CompletableFuture.supplyAsync(() -> System.nanoTime() > deadline ? null : runTrial(trial, params, of), pool);
+        Starter start = (trial, params, of) -> remote != null ? remote.submit(trial, params, of, rule == null ? null : rule::judge)
+                : java.util.concurrent.CompletableFuture.supplyAsync(() -> System.nanoTime() > deadline ? null
+                        : runTrial(trial, params, of, rule == null ? null : rule::judge), pool);
         String where = remote != null ? remote.where() : sweep.workers() + " worker(s)";
         try {
             int planned = sweep.generator() == SweepConfig.Generator.GENETIC ? genetic(log, earlier, start, where, deadline)
@@ -250,9 +247,11 @@ public final class SweepRunner {
     /**
      * Runs one trial into this runner's directory ({@code trials/trial-NNN}) and returns its record,
      * without writing trials.jsonl: what a remote worker does with a trial it was sent.
+     *
+     * @param judge the sweep's stopping rule as the remote worker reaches it, or null for none
      */
-    public TrialLog.Trial runOne(int trial, Map<String, Object> params, int of) {
-        return runTrial(trial, params, of);
+    public TrialLog.Trial runOne(int trial, Map<String, Object> params, int of, StoppingRule.Judge judge) {
+        return runTrial(trial, params, of, judge);
     }
 
     /**
@@ -300,71 +299,28 @@ public final class SweepRunner {
     }
 
     /**
-     * A fresh listener for one trial: the sweep's stopping rule (ASHA or the median rule), judged at
-     * each validation of each of its models against what the sweep's other trials recorded.
-     */
-    private TrainingListener stoppingRule() {
-        return new TrainingListener() {
-            int validation;          // the n-th validation of this model: its epoch, unless training.eval_every adds more
-            Asha.Rungs.Trial rungTrial;
-
-            @Override
-            public void onStart(String model, long totalSteps) {
-                validation = 0;
-                rungTrial = rungs == null ? null : rungs.new Trial();
-            }
-
-            @Override
-            public String stopAfter(org.seqlab.core.train.EpochRecord r) {
-                int n = ++validation;
-                if (rungTrial != null)
-                    return rungTrial.observe(sweep.asha().resource() == Asha.Resource.SECONDS ? r.seconds() : n, r.validLoss());
-                return median(n, r);
-            }
-        };
-    }
-
-    private String median(int n, org.seqlab.core.train.EpochRecord r) {
-        List<Double> others = curves.computeIfAbsent(n, e -> java.util.Collections.synchronizedList(new ArrayList<>()));
-        String verdict = null;
-        synchronized (others) {
-            if (sweep.medianStopAfter() > 0 && n >= sweep.medianStopAfter() && others.size() >= sweep.medianMinTrials()) {
-                List<Double> sorted = new ArrayList<>(others);
-                java.util.Collections.sort(sorted);
-                int k = sorted.size();
-                double med = k % 2 == 1 ? sorted.get(k / 2) : (sorted.get(k / 2 - 1) + sorted.get(k / 2)) / 2;
-                if (r.validLoss() > med)
-                    verdict = String.format(java.util.Locale.ROOT, "pruned after epoch %d (validation %d): validation loss %.4f is worse than the median %.4f of %d other trials",
-                            r.epoch(), n, r.validLoss(), med, k);
-            }
-            others.add(r.validLoss());
-        }
-        return verdict;
-    }
-
-    /**
      * On resume, the finished trials' learning curves ({@code finished}, in trial order) are fed to
      * the stopping rule again (their own verdicts were taken then), so that the trials still to run
      * are judged against the same records as in a sweep that was never interrupted.
      */
     private void replay(List<TrialLog.Trial> finished) {
         for (TrialLog.Trial t : finished) {
-            if (t.out() == null) continue;
+            if (t.out() == null || rule == null) continue;
             Path file = out.resolve(t.out()).resolve("results.json");
             if (!Files.isRegularFile(file)) continue;
             try {
                 org.seqlab.experiments.Results r = org.seqlab.core.Json.read(file, org.seqlab.experiments.Results.class);
                 if (r.runs().isEmpty() || r.runs().get(0).curve() == null) continue;
-                TrainingListener rule = stoppingRule();
-                rule.onStart(r.runs().get(0).model(), 0);
-                for (org.seqlab.core.train.EpochRecord p : r.runs().get(0).curve()) rule.stopAfter(p);
+                TrainingListener judged = StoppingRule.listener(t.trial(), rule::judge);
+                judged.onStart(r.runs().get(0).model(), 0);
+                for (org.seqlab.core.train.EpochRecord p : r.runs().get(0).curve()) judged.stopAfter(p);
             } catch (IOException unreadable) {
                 console.accept("trial-" + t.trial() + ": its results.json is unreadable; the stopping rule goes on without its curve");
             }
         }
     }
 
-    private TrialLog.Trial runTrial(int trial, Map<String, Object> params, int of) {
+    private TrialLog.Trial runTrial(int trial, Map<String, Object> params, int of, StoppingRule.Judge judge) {
         String name = String.format("trial-%03d", trial);
         long start = System.nanoTime();
         try {
@@ -376,10 +332,10 @@ public final class SweepRunner {
             tree.remove("sweep");
             tree.set("name", TextNode.valueOf(name));
             ExperimentConfig cfg = ConfigLoader.bind(tree, where);
-            TrainingListener median = stoppingRule();
+            TrainingListener stopping = judge == null ? TrainingListener.SILENT : StoppingRule.listener(trial, judge);
             ExperimentRunner.Console quiet = new ExperimentRunner.Console() {
                 @Override public void info(String line) {}
-                @Override public TrainingListener listener() { return median; }
+                @Override public TrainingListener listener() { return stopping; }
             };
             Path dir = out.resolve("trials").resolve(name);
             Results r = new ExperimentRunner(new ConfigLoader.Loaded(cfg, loaded.file(), where, tree), dir, quiet, false,

@@ -14,8 +14,10 @@ public interface TrialRunner extends AutoCloseable {
      * record once its files are under the sweep's {@code trials/} directory, or fails when the trial
      * could not be run at all (a trial that fails or diverges is a record, not a failure). It
      * completes with null when the trial did not start because the sweep's max_seconds had passed.
+     *
+     * @param judge the sweep's stopping rule, to be asked at each of the trial's validations (null: none)
      */
-    CompletableFuture<TrialLog.Trial> submit(int trial, Map<String, Object> params, int of);
+    CompletableFuture<TrialLog.Trial> submit(int trial, Map<String, Object> params, int of, StoppingRule.Judge judge);
 
     /** Where the trials run, for the console ("Spark local[2]"). */
     String where();

@@ -7,6 +7,7 @@ import org.seqlab.core.AtomicFiles;
 import org.seqlab.core.Json;
 import org.seqlab.data.DataSources;
 import org.seqlab.experiments.ConfigLoader;
+import org.seqlab.experiments.sweep.StoppingRule;
 import org.seqlab.experiments.sweep.TrialLog;
 import org.seqlab.experiments.sweep.TrialRunner;
 
@@ -90,23 +91,52 @@ public final class SparkTrials implements TrialRunner {
         return jars.toArray(String[]::new);
     }
 
+    /** Whether the driver serves the sweep's stopping rule to the tasks (from the first trial that has one). */
+    private boolean serving;
+
     @Override
-    public CompletableFuture<TrialLog.Trial> submit(int trial, Map<String, Object> params, int of) {
+    public CompletableFuture<TrialLog.Trial> submit(int trial, Map<String, Object> params, int of, StoppingRule.Judge judge) {
+        synchronized (this) {
+            if (judge != null && !serving) {
+                RuleEndpoint.serve(sc.sc().env(), judge);
+                serving = true;
+            }
+        }
         String paramsJson;
         try {
             paramsJson = Json.MAPPER.writeValueAsString(params);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        TrialTask task = new TrialTask(experimentJson, experimentFile, dataZip, dataName, trial, paramsJson, of, deadlineMillis, checkpoints);
+        TrialTask task = new TrialTask(experimentJson, experimentFile, dataZip, dataName, trial, paramsJson, of, deadlineMillis, checkpoints, judge != null);
+        long submitted = System.currentTimeMillis();
         JavaFutureAction<List<TrialTask.Outcome>> job = sc.parallelize(List.of(task), 1).map(TrialTask::run).collectAsync();
-        return CompletableFuture.supplyAsync(() -> receive(job), waiting);
+        int shipped = experimentJson.length() + paramsJson.length() + (dataZip == null ? 0 : dataZip.length);
+        return CompletableFuture.supplyAsync(() -> receive(job, submitted, shipped), waiting);
+    }
+
+    /**
+     * When one trial's task was submitted, started and ended, when the driver had its result and
+     * had written its files (milliseconds), what the task carried and brought back (bytes), and the
+     * trial's own time (its record's seconds).
+     */
+    public record Timing(int trial, long submitted, long started, long ended, long received, long written,
+                         int bytesShipped, int bytesReturned, double trialSeconds) {}
+
+    private final List<Timing> timings = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+    /** Every finished trial's timing, in the order they finished. */
+    public List<Timing> timings() {
+        synchronized (timings) {
+            return List.copyOf(timings);
+        }
     }
 
     /** Waits for a trial's job and writes what it sent back under the sweep's directory. */
-    private TrialLog.Trial receive(JavaFutureAction<List<TrialTask.Outcome>> job) {
+    private TrialLog.Trial receive(JavaFutureAction<List<TrialTask.Outcome>> job, long submitted, int shipped) {
         try {
             TrialTask.Outcome o = job.get().get(0);
+            long received = System.currentTimeMillis();
             if (o.trialJson() == null) return null;                  // started after max_seconds: left for a later run
             TrialLog.Trial t = Json.MAPPER.readValue(o.trialJson(), TrialLog.Trial.class);
             if (t.out() != null && o.files() != null) {
@@ -119,6 +149,8 @@ public final class SparkTrials implements TrialRunner {
                     AtomicFiles.deleteTree(staging);
                 }
             }
+            timings.add(new Timing(t.trial(), submitted, o.startedMillis(), o.endedMillis(), received, System.currentTimeMillis(),
+                    shipped, o.files() == null ? 0 : o.files().length, t.seconds() == null ? 0 : t.seconds()));
             return t;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -31,21 +31,31 @@ import java.util.Map;
  * @param deadlineMillis sweep.max_seconds as a wall-clock time: a task that starts after it runs nothing
  *                       and sends back no record, so the trial is left for a later run (Long.MAX_VALUE: none)
  * @param checkpoints    send the trial's checkpoints back too (sweep.spark.checkpoints)
+ * @param judged         the sweep has a stopping rule: ask the driver for its verdict at each validation
  */
 record TrialTask(String experimentJson, String experimentFile, byte[] dataZip, String dataName, int trial,
-                 String paramsJson, int of, long deadlineMillis, boolean checkpoints) implements Serializable {
+                 String paramsJson, int of, long deadlineMillis, boolean checkpoints, boolean judged) implements Serializable {
 
     /** Fault injection for tests: the trial whose first attempt throws (a system property of the executor's JVM). */
     static final String FAIL_ONCE = "seqlab.spark.failOnce";
 
-    /** What comes back to the driver: the trial's record (a trials.jsonl line) and its files as zip bytes; no record when it did not start. */
-    record Outcome(String trialJson, byte[] files) implements Serializable {}
+    /**
+     * What comes back to the driver: the trial's record (a trials.jsonl line) and its files as zip
+     * bytes, no record when it did not start; and when the task started and ended (the executor's
+     * clock), for the overheads {@code bench sweep} reports.
+     */
+    record Outcome(String trialJson, byte[] files, long startedMillis, long endedMillis) implements Serializable {
+        Outcome(String trialJson, byte[] files, long startedMillis) {
+            this(trialJson, files, startedMillis, System.currentTimeMillis());
+        }
+    }
 
     Outcome run() {
+        long started = System.currentTimeMillis();
         TaskContext task = TaskContext.get();
         if (String.valueOf(trial).equals(System.getProperty(FAIL_ONCE)) && task != null && task.attemptNumber() == 0)
             throw new IllegalStateException("injected fault (" + FAIL_ONCE + ") in the first attempt of trial " + trial);
-        if (System.currentTimeMillis() > deadlineMillis) return new Outcome(null, null);    // over the sweep's budget
+        if (System.currentTimeMillis() > deadlineMillis) return new Outcome(null, null, started);    // over the sweep's budget
         Path work = null;
         try {
             work = Files.createTempDirectory("seqlab-trial-");
@@ -61,10 +71,10 @@ record TrialTask(String experimentJson, String experimentFile, byte[] dataZip, S
             SweepRunner runner = new SweepRunner(loaded, sweepDir, line -> {}, Catalogue.fromEnvironment(false));
             @SuppressWarnings("unchecked")
             Map<String, Object> params = Json.MAPPER.readValue(paramsJson, Map.class);
-            TrialLog.Trial t = runner.runOne(trial, params, of);
+            TrialLog.Trial t = runner.runOne(trial, params, of, judged ? RuleEndpoint.fromExecutor() : null);
             byte[] files = t.out() == null ? null
                     : Zips.zip(sweepDir.resolve(t.out()), rel -> checkpoints || !rel.startsWith("checkpoints"));
-            return new Outcome(Json.MAPPER.writeValueAsString(t), files);   // read back by the driver, which writes the line
+            return new Outcome(Json.MAPPER.writeValueAsString(t), files, started);   // read back by the driver, which writes the line
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -89,6 +89,30 @@ class SparkSweepTest {
     }
 
     /**
+     * ASHA on Spark: the driver keeps the rungs and each task asks it at every validation, so a
+     * trial stops where a local sweep stops it. One at a time on both sides (local[1] runs the jobs
+     * in the order they were submitted; one local worker) makes the order, and so the verdicts,
+     * the same: identical records, the bad trial stopped at rung 0.
+     */
+    @Test
+    void ashaOnSparkStopsTrialsAsALocalSweepDoes() throws Exception {
+        Path names = Files.writeString(dir.resolve("names.txt"), "anna\nbert\ncarla\ndora\nemil\nfrida\ngustav\nhanna\nida\njon\n".repeat(12));
+        ConfigLoader.Loaded loaded = ConfigLoader.load(Files.writeString(dir.resolve("asha.yaml"), SWEEP.replace("DATA", names.toString())
+                .replace("generator: random", "generator: grid").replace("workers: 2", "workers: 1\n  asha: {min_resource: 1, reduction_factor: 2}")
+                .replace("epochs: 2", "epochs: 3")
+                .replace("{type: continuous, min: 0.003, max: 0.03, log: true}", "{type: discrete, values: [0.02, 0.02, 0.000001]}")), List.of());
+        Path local = dir.resolve("asha-local");
+        new SweepRunner(loaded, local, line -> {}).run();
+        Path spark = sparkSweep(loaded, dir.resolve("asha-spark"), "local[1]");
+        Map<Integer, String> trials = byTrial(spark);
+        assertEquals(byTrial(local), trials);
+        assertTrue(trials.get(0).startsWith("ok ") && trials.get(1).startsWith("ok ") && trials.get(2).startsWith("stopped "), trials.toString());
+        JsonNode stopped = Json.MAPPER.readTree(Files.readAllLines(spark.resolve("trials.jsonl")).stream()
+                .filter(l -> l.contains("\"trial\":2")).findFirst().orElseThrow());
+        assertTrue(stopped.get("error").asText().startsWith("stopped by ASHA at rung 0 (1 epochs)"), stopped.toString());
+    }
+
+    /**
      * Genetic search on Spark: a candidate drawn whenever one of `workers` slots frees, each trial
      * recorded once. Four trials: with the old population of 2, Arbiter's parent selection looped for ever.
      */
@@ -154,6 +178,61 @@ class SparkSweepTest {
         assertEquals(List.of(0, 1, 2, 3, 4, 5), new ArrayList<>(byTrial(out).keySet()), "every planned trial, each once");
     }
 
+    /**
+     * A real standalone cluster from the Maven jars: a master and a worker in this JVM, the driver
+     * (`seqlab sweep --spark spark://...`) in another, and executors in processes the worker starts,
+     * which reach the driver's stopping rule over the network. The worker builds an executor's class
+     * path from a Spark home's jars/ (here empty) and spark.executor.extraClassPath (this class path).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void aStandaloneMasterAndWorkerRunASweepWithASHA() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("spark-home/jars"));
+        Files.createDirectories(dir.resolve("spark-home/launcher/target/scala-2.13"));
+        System.setProperty("spark.testing", "true");               // the worker takes its Spark home from spark.test.home
+        System.setProperty("spark.test.home", home.getParent().toString());
+        org.apache.spark.rpc.RpcEnv master = null, worker = null;
+        try {
+            org.apache.spark.SparkConf conf = new org.apache.spark.SparkConf(false);
+            var started = org.apache.spark.deploy.master.Master.startRpcEnvAndEndpoint("127.0.0.1", 0, 0, conf);
+            master = started._1();
+            String url = "spark://127.0.0.1:" + master.address().port();     // (_2 is the web UI's port)
+            worker = org.apache.spark.deploy.worker.Worker.startRpcEnvAndEndpoint("127.0.0.1", 0, 0, 2, 2048, new String[]{url},
+                    Files.createDirectories(dir.resolve("worker")).toString(), scala.Option.empty(), new org.apache.spark.SparkConf(false), scala.Option.empty());
+
+            Path names = Files.writeString(dir.resolve("names.txt"), "anna\nbert\ncarla\ndora\nemil\nfrida\ngustav\nhanna\nida\njon\n".repeat(12));
+            Path file = Files.writeString(dir.resolve("cluster.yaml"), SWEEP.replace("DATA", names.toString())
+                    .replace("workers: 2", "workers: 2\n  asha: {min_resource: 1, reduction_factor: 2}"));
+            Path out = dir.resolve("cluster");
+            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> cmd = new ArrayList<>(List.of(javaBin));
+            cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                    .filter(a -> a.startsWith("--add-opens")).toList());
+            cmd.addAll(List.of("-Dspark.driver.host=127.0.0.1", "-Dspark.driver.bindAddress=127.0.0.1", "-Dspark.executor.memory=1g",
+                    "-Dspark.executor.extraClassPath=" + System.getProperty("java.class.path"),
+                    "-cp", System.getProperty("java.class.path"), org.seqlab.experiments.cli.Main.class.getName(),
+                    "sweep", file.toString(), "--out", out.toString(), "--spark", url));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("cluster.log").toFile()).start();
+            assertTrue(p.waitFor(240, java.util.concurrent.TimeUnit.SECONDS), "the sweep ends");
+            String log = Files.readString(dir.resolve("cluster.log"));
+            assertEquals(0, p.exitValue(), log);
+            assertTrue(log.contains("on Spark " + url), log);
+            Map<Integer, String> trials = byTrial(out);
+            assertEquals(List.of(0, 1, 2), new ArrayList<>(trials.keySet()), log);
+            for (String t : trials.values()) assertTrue(t.startsWith("ok ") || t.startsWith("stopped "), trials.toString());
+            assertTrue(Files.exists(out.resolve("trials/trial-000/report.html")) && Files.exists(out.resolve("best.yaml")));
+            Path executors = dir.resolve("worker");
+            try (var apps = Files.list(executors)) {
+                assertTrue(apps.anyMatch(a -> a.getFileName().toString().startsWith("app-")), "executors ran in the worker's processes");
+            }
+        } finally {
+            if (worker != null) worker.shutdown();
+            if (master != null) master.shutdown();
+            System.clearProperty("spark.testing");
+            System.clearProperty("spark.test.home");
+        }
+    }
+
     /** On a cluster, executors are sent seqlab's jars (with DL4J's) but not Spark's own, which the cluster has. */
     @Test
     void aClusterIsSentSeqlabsJarsButNotSparks() throws Exception {
@@ -183,9 +262,9 @@ class SparkSweepTest {
         byte[] zip = Zips.zip(names, rel -> true);
         String json = Json.MAPPER.writeValueAsString(loaded.tree());
         Files.delete(names);
-        TrialTask.Outcome late = new TrialTask(json, "sp.yaml", zip, "names.txt", 0, "{\"training.lr\": 0.01}", 1, 0L, false).run();
+        TrialTask.Outcome late = new TrialTask(json, "sp.yaml", zip, "names.txt", 0, "{\"training.lr\": 0.01}", 1, 0L, false, false).run();
         assertTrue(late.trialJson() == null && late.files() == null, "past the deadline: nothing run, nothing sent");
-        TrialTask.Outcome o = new TrialTask(json, "sp.yaml", zip, "names.txt", 0, "{\"training.lr\": 0.01}", 1, Long.MAX_VALUE, true).run();
+        TrialTask.Outcome o = new TrialTask(json, "sp.yaml", zip, "names.txt", 0, "{\"training.lr\": 0.01}", 1, Long.MAX_VALUE, true, false).run();
         assertEquals("ok", Json.MAPPER.readTree(o.trialJson()).get("status").asText(), o.trialJson());
         Path back = dir.resolve("back");
         Zips.unzip(o.files(), back);
