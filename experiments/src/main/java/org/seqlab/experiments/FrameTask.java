@@ -133,14 +133,12 @@ final class FrameTask implements TaskData {
         var sc = cfg.samples();
         List<Results.SampleSet> sets = new ArrayList<>();
         for (double temp : sc.temperatures()) {
-            List<String> files = new ArrayList<>();
+            MusicSamples files = new MusicSamples(out);
             for (int i = 0; i < sc.count(); i++) {
                 float[][] music = generate(m, Sampler.ofTemperature(temp), sc.maxLength(), random, i);
-                String file = "samples/" + FileNames.of(run) + "-t" + temp + "-" + (i + 1) + ".mid";
-                AtomicFiles.writeBytes(out.resolve(file), MidiWriter.write(music, 120, ticksPerFrame));
-                files.add(file);
+                files.add("samples/" + FileNames.of(run) + "-t" + temp + "-" + (i + 1) + ".mid", MidiWriter.write(music, 120, ticksPerFrame));
             }
-            sets.add(new Results.SampleSet(temp, 0, 1.0, files));
+            sets.add(files.set(temp, 0, 1.0));
         }
         return sets;
     }

@@ -145,15 +145,13 @@ final class MidiTask implements TaskData {
         List<Results.SampleSet> sets = new ArrayList<>();
         for (double temp : sc.temperatures()) {
             Sampler sampler = new Sampler(temp, sc.topK(), sc.topP() < 1 && temp == 1.0 ? sc.topP() : 1.0);
-            List<String> files = new ArrayList<>();
+            MusicSamples files = new MusicSamples(out);
             for (int i = 0; i < sc.count(); i++) {
                 int[] tokens = TextSampling.tokens(m, new int[]{0}, sc.maxLength(), 0, -1, sampler, random);
                 for (int k = 0; k < tokens.length; k++) tokens[k]--;          // back to codec ids (0 is the end token)
-                String file = "samples/" + FileNames.of(run) + "-t" + temp + "-" + (i + 1) + ".mid";
-                AtomicFiles.writeBytes(out.resolve(file), MidiWriter.write(codec.decode(tokens), 1));
-                files.add(file);
+                files.add("samples/" + FileNames.of(run) + "-t" + temp + "-" + (i + 1) + ".mid", MidiWriter.write(codec.decode(tokens), 1));
             }
-            sets.add(new Results.SampleSet(temp, sc.topK(), sampler.topP(), files));
+            sets.add(files.set(temp, sc.topK(), sampler.topP()));
         }
         return sets;
     }

@@ -126,15 +126,31 @@ public final class ReportWriter {
         }
         s.append("## Samples\n\n");
         java.util.Set<String> sampled = new java.util.HashSet<>();
+        boolean silentMidi = false;
         for (Results.Run run : r.runs()) {
             if (run.samples().isEmpty() || !sampled.add(run.model())) continue;
             s.append("### ").append(run.model()).append("\n\n");
             for (Results.SampleSet set : run.samples()) {
                 s.append("- **").append(set.label()).append("**: ");
-                s.append(String.join(", ", set.texts().stream().map(t -> t.endsWith(".mid") ? "[" + t.replaceFirst(".*/", "") + "](" + t + ")" : shown(t)).toList())).append("\n");
+                List<String> shownTexts = new java.util.ArrayList<>();
+                for (int i = 0; i < set.texts().size(); i++) {
+                    String t = set.texts().get(i);
+                    if (!t.endsWith(".mid")) {
+                        shownTexts.add(shown(t));
+                        continue;
+                    }
+                    String link = "[" + t.replaceFirst(".*/", "") + "](" + t + ")";
+                    if (i < set.audio().size()) link += " <audio controls preload=\"none\" src=\"" + set.audio().get(i) + "\"></audio>";
+                    else silentMidi = true;
+                    shownTexts.add(link);
+                }
+                s.append(String.join(", ", shownTexts)).append("\n");
             }
             s.append("\n");
         }
+        if (silentMidi)
+            s.append("These MIDI samples were not rendered to audio (the JVM lacked `").append(org.seqlab.data.music.WavRenderer.EXPORT)
+                    .append("`, which `./seqlab` gives); `./seqlab render FILE.mid` renders one.\n\n");
         return tail(s);
     }
 

@@ -141,8 +141,19 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
                              Double testPerplexity, Double testAccuracy, Double testBitsPerToken,
                              Double trainTokensPerS, Double trainSeconds, Long trainTokens, Integer bestEpoch) {}
 
-    /** Samples drawn with one sampler setting. */
-    public record SampleSet(double temperature, int topK, double topP, List<String> texts) {
+    /**
+     * Samples drawn with one sampler setting: texts, or the paths of MIDI files; {@code audio}, the
+     * WAV renderings of those MIDI files in the same order (empty when there are none).
+     */
+    public record SampleSet(double temperature, int topK, double topP, List<String> texts, List<String> audio) {
+        public SampleSet {
+            if (audio == null) audio = List.of();                // results.json written before there was audio
+        }
+
+        public SampleSet(double temperature, int topK, double topP, List<String> texts) {
+            this(temperature, topK, topP, texts, List.of());
+        }
+
         public String label() {
             return "T=" + temperature + (topK > 0 ? ", top-k " + topK : "") + (topP < 1 ? ", top-p " + topP : "");
         }

@@ -393,6 +393,29 @@ class CliTest {
         }
     }
 
+    /** {@code seqlab render}: a MIDI file becomes a WAV file beside it (or at --out); a file that is not MIDI is one line, exit 2. */
+    @Test
+    void renderTurnsAMidiFileIntoAWavAndNamesABadOne() throws Exception {
+        Path mid = Files.write(dir.resolve("a4.mid"), org.seqlab.data.music.MidiWriter.write(
+                List.of(new org.seqlab.data.music.Note(69, 0.0, 0.5, 100)), 1));
+        CliRun ok = run("render", mid.toString());
+        assertEquals(0, ok.code(), ok.err());
+        Path wav = dir.resolve("a4.wav");
+        try (var in = javax.sound.sampled.AudioSystem.getAudioInputStream(wav.toFile())) {
+            assertEquals(1.5, in.getFrameLength() / in.getFormat().getFrameRate(), 0.05, "half a second and the tail");
+        }
+        assertTrue(ok.out().contains(wav + ": 1.5 s of audio"), ok.out());
+        Path other = dir.resolve("x/other.wav");
+        Files.createDirectories(other.getParent());
+        assertEquals(0, run("render", mid.toString(), "--out", other.toString()).code());
+        assertTrue(Files.size(other) > 44);
+        Path bad = Files.writeString(dir.resolve("bad.mid"), "not a midi file");
+        CliRun refused = run("render", bad.toString());
+        assertEquals(2, refused.code());
+        assertEquals(bad + ": not a MIDI file", refused.err().trim().replaceFirst("^seqlab: error: ", "").replaceFirst(":[^:]*$", ""), refused.err());
+        assertEquals(2, run("render", dir.resolve("missing.mid").toString()).code());
+    }
+
     /** Bad sample arguments and damaged checkpoints are one line each, exit 2: never a stack trace or "internal error". */
     @Test
     void sampleNamesBadArgumentsAndDamagedCheckpoints() throws Exception {
