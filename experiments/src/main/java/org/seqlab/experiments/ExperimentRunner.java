@@ -322,7 +322,8 @@ public final class ExperimentRunner {
                 metrics = new Results.RunMetrics(Results.finite(v.loss()), values ? null : Results.finite(v.perplexity()),
                         Results.finite(v.accuracy()), Results.finite(te.loss()), values ? null : Results.finite(te.perplexity()),
                         Results.finite(te.accuracy()), values ? null : Results.finite(te.bitsPerToken()),
-                        Results.finite(tr.tokensPerSecond()), tr.trainSeconds(), tr.tokensSeen(), tr.bestEpoch());
+                        Results.finite(tr.tokensPerSecond()), tr.trainSeconds(), tr.tokensSeen(), tr.bestEpoch(),
+                        Results.finite(te.expectedAccuracy()));
                 forecast = p.forecast(best);
                 boolean first = seed == cfg.runSeeds().get(0);
                 boolean generates = Families.get(family).capabilities(mc, shape).generates();
@@ -334,8 +335,11 @@ public final class ExperimentRunner {
                             mc.name(), forecast.testMse(), forecast.testMae(), forecast.testMape() == null ? Double.NaN : forecast.testMape(),
                             te.loss(), tr.trainSeconds(), tr.tokensPerSecond()));
                 else
-                    console.info(String.format("%s: test %.4f nats/" + unit + " (%saccuracy %.1f%%), %.1f s, %,.0f " + unit + "s/s",
-                            mc.name(), te.loss(), perplexity(shape.kind(), te.perplexity()), 100 * te.accuracy(), tr.trainSeconds(), tr.tokensPerSecond()));
+                    console.info(String.format("%s: test %.4f nats/" + unit + " (%saccuracy %s), %.1f s, %,.0f " + unit + "s/s",
+                            mc.name(), te.loss(), perplexity(shape.kind(), te.perplexity()),
+                            Double.isNaN(te.expectedAccuracy()) ? String.format("%.1f%%", 100 * te.accuracy())
+                                    : String.format("%.1f%% expected, %.1f%% thresholded", 100 * te.expectedAccuracy(), 100 * te.accuracy()),
+                            tr.trainSeconds(), tr.tokensPerSecond()));
             } finally {
                 NativeMemory.release(best);
             }

@@ -28,7 +28,8 @@ import java.util.SplittableRandom;
 /**
  * Polyphonic music as 88-key piano-roll frames (the JSB/Nottingham/MuseData/Piano-midi
  * benchmarks): each frame predicts the next; loss is the summed binary cross-entropy per frame
- * (NLL/frame as published), accuracy TP/(TP+FP+FN). Samples are written as MIDI files.
+ * (NLL/frame as published), accuracy TP/(TP+FP+FN) expected under the model and thresholded.
+ * Samples are written as MIDI files and rendered to WAV.
  */
 final class FrameTask implements TaskData {
     private static final int PRIME = 16;           // frames of a real tune that start every sample

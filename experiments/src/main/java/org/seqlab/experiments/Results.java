@@ -90,9 +90,9 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
      * original units and its predictions ([target][series]).
      */
     public record Baseline(Double testLoss, Double testPerplexity, Double testAccuracy, Double testMse, Double testMae,
-                           Double testMape, double[][] predictions) {
+                           Double testMape, double[][] predictions, Double testExpectedAccuracy) {
         static Baseline of(Metrics m) {
-            return new Baseline(finite(m.loss()), finite(m.perplexity()), finite(m.accuracy()), null, null, null, null);
+            return new Baseline(finite(m.loss()), finite(m.perplexity()), finite(m.accuracy()), null, null, null, null, finite(m.expectedAccuracy()));
         }
     }
 
@@ -137,9 +137,14 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
      */
     public record MemoryPeak(long peakRssBytes, long peakOffHeapBytes) {}
 
+    /**
+     * A run's scores. Frame models: {@code testAccuracy} is the thresholded frame accuracy and
+     * {@code testExpectedAccuracy} the expected one the literature reports (null for other kinds).
+     */
     public record RunMetrics(Double validLoss, Double validPerplexity, Double validAccuracy, Double testLoss,
                              Double testPerplexity, Double testAccuracy, Double testBitsPerToken,
-                             Double trainTokensPerS, Double trainSeconds, Long trainTokens, Integer bestEpoch) {}
+                             Double trainTokensPerS, Double trainSeconds, Long trainTokens, Integer bestEpoch,
+                             Double testExpectedAccuracy) {}
 
     /**
      * Samples drawn with one sampler setting: texts, or the paths of MIDI files; {@code audio}, the

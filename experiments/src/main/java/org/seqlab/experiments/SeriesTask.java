@@ -138,7 +138,7 @@ final class SeriesTask implements TaskData {
         for (var e : p.entrySet()) {
             ForecastErrors err = ForecastErrors.of(truth(), e.getValue());
             out.put(e.getKey(), new Results.Baseline(normalisedLoss(e.getValue()), null, null, err.mse(), err.mae(),
-                    Results.finite(err.mape()), e.getValue()));
+                    Results.finite(err.mape()), e.getValue(), null));
         }
         return baselines = out;
     }

@@ -130,18 +130,44 @@ final class TextTask implements TaskData {
         return sets;
     }
 
+    /** The hidden-state picture's width in tokens: at least this many when an example has them, and at most. */
+    static final int PICTURE_MIN = 12, PICTURE_MAX = 40;
+
     /**
-     * The hidden-state picture of an {@link Inspectable} model on the first test example (or the
-     * first 40 test tokens).
+     * The tokens the hidden-state picture reads: with examples (lines ended by {@code eos}), the
+     * first test example of {@code min} to {@code max} tokens counted with its end marker and the
+     * marker before it (where the model's state starts), else the longest one cut to {@code max};
+     * a stream (no {@code eos}, -1) gives its first {@code max} tokens. The first test name of
+     * Dinosaurus is one letter: three columns said nothing.
+     */
+    static int[] probe(int[] test, int eos, int min, int max) {
+        if (eos < 0) return java.util.Arrays.copyOf(test, Math.min(test.length, max));
+        int bestFrom = 0, bestTo = Math.min(test.length, max);
+        int longest = -1;
+        int from = 0;
+        for (int i = 1; i <= test.length; i++) {
+            if (i < test.length && test[i] != eos) continue;
+            int to = Math.min(i + 1, test.length), length = to - from;    // through the end marker
+            if (length >= min && length <= max) return java.util.Arrays.copyOfRange(test, from, to);
+            if (length > longest) {
+                longest = length;
+                bestFrom = from;
+                bestTo = Math.min(to, from + max);
+            }
+            from = i;                                                     // the next example starts at this marker
+        }
+        return java.util.Arrays.copyOfRange(test, bestFrom, bestTo);
+    }
+
+    /**
+     * The hidden-state picture of an {@link Inspectable} model on a test example long enough to
+     * read (see {@link #probe}), or on the first 40 test tokens of a stream.
      */
     @Override
     public String picture(SequenceModel m, String run, Path out) throws IOException {
         if (!(m instanceof Inspectable inspectable)) return null;
         Vocabulary v = tok.vocabulary();
-        int end = Math.min(test.length, 40);
-        if (v.eosIndex() >= 0)
-            for (int i = 1; i < test.length; i++) if (test[i] == v.eosIndex()) { end = Math.min(i + 1, 40); break; }
-        int[] probe = java.util.Arrays.copyOf(test, end);
+        int[] probe = probe(test, v.eosIndex(), PICTURE_MIN, PICTURE_MAX);
         List<String> labels = new ArrayList<>();
         for (int t : probe) labels.add(v.symbol(t).equals("\n") ? "↵" : v.symbol(t));
         String file = "hidden-" + FileNames.of(run) + ".png";

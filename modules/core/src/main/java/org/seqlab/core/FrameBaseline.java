@@ -21,6 +21,7 @@ public final class FrameBaseline {
         for (int k = 0; k < width; k++) p[k] = (on[k] + 1) / (frames + 2);
         double loss = 0;
         long n = 0, tp = 0, total = 0;
+        double expectedHits = 0, expectedTotal = 0;
         for (float[][] tune : eval)
             for (int f = 1; f < tune.length; f++, n++)
                 for (int k = 0; k < width; k++) {
@@ -29,7 +30,9 @@ public final class FrameBaseline {
                     boolean predicted = p[k] >= 0.5;
                     if (predicted && y) tp++;
                     if (predicted || y) total++;
+                    expectedHits += y ? p[k] : 0;
+                    expectedTotal += y ? 1 : p[k];
                 }
-        return new EvalStats(loss, n, tp, total);
+        return new EvalStats(loss, n, tp, total, expectedHits, expectedTotal);
     }
 }

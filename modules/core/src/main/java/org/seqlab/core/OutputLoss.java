@@ -8,7 +8,8 @@ package org.seqlab.core;
  * <ul>
  *   <li>TOKENS: softmax cross-entropy; dL/dlogit = softmax - onehot(target); hit = argmax == target.</li>
  *   <li>FRAMES: per-unit sigmoid binary cross-entropy summed over units; dL/dlogit = sigmoid - y;
- *       TP/FP/FN with a 0.5 threshold.</li>
+ *       TP/FP/FN with a 0.5 threshold, and their expectations when every key is drawn from its
+ *       Bernoulli (see {@link Metrics#expectedAccuracy()}).</li>
  *   <li>VALUES: identity output, squared error summed over units (no 1/2 factor); dL/dy = 2 (y - t);
  *       no hits are counted (accuracy does not apply).</li>
  * </ul>
@@ -28,6 +29,7 @@ public final class OutputLoss {
         int n = mask.length;
         double loss = 0;
         long count = 0, correct = 0, total = 0;
+        double expectedHits = 0, expectedTotal = 0;
         for (int i = 0; i < n; i++) {
             int o = i * width;
             if (mask[i] == 0) {
@@ -64,10 +66,12 @@ public final class OutputLoss {
                     boolean on = p >= 0.5, truth = y > 0.5;
                     if (on && truth) correct++;
                     if (on || truth) total++;
+                    expectedHits += truth ? p : 0;
+                    expectedTotal += truth ? 1 : p;
                     if (grad != null) grad[o + k] = p - y;
                 }
             }
         }
-        return new EvalStats(loss, count, correct, total);
+        return new EvalStats(loss, count, correct, total, expectedHits, expectedTotal);
     }
 }
