@@ -28,15 +28,19 @@ import java.util.Set;
  * @param seeds       repeat every model once per seed (overrides seed); the report then shows
  *                    mean ± standard deviation and 95% intervals
  * @param sweep       what `seqlab sweep` searches (ignored by `seqlab run`; section below)
+ * @param published   figures from the literature to read the results against, each with its source;
+ *                    shown as rows of the report's tables (section below)
  */
 public record ExperimentConfig(String name, String description, DataConfig data, List<ModelConfig> models,
                                TrainingConfig training, Long seed, List<Long> seeds, SampleConfig samples,
-                               org.seqlab.experiments.sweep.SweepConfig sweep, List<TrainingConfig> modelTraining) {
+                               org.seqlab.experiments.sweep.SweepConfig sweep, List<Published> published,
+                               List<TrainingConfig> modelTraining) {
     public ExperimentConfig {
         if (data == null) data = DataConfig.defaults();
         if (training == null) training = TrainingConfig.defaults();
         if (seed == null) seed = 1234L;
         if (samples == null) samples = SampleConfig.defaults();
+        published = published == null ? List.of() : List.copyOf(published);
         if (seeds != null) {
             if (seeds.isEmpty()) throw new FieldException("seeds", "list at least one seed");
             if (new HashSet<>(seeds).size() != seeds.size()) throw new FieldException("seeds", "seeds must be distinct, got " + seeds);
@@ -69,12 +73,12 @@ public record ExperimentConfig(String name, String description, DataConfig data,
     }
 
     public ExperimentConfig withName(String n) {
-        return new ExperimentConfig(n, description, data, models, training, seed, seeds, samples, sweep, modelTraining);
+        return new ExperimentConfig(n, description, data, models, training, seed, seeds, samples, sweep, published, modelTraining);
     }
 
     /** This experiment reading {@code d} (its source resolved): what the tasks are built from. */
     public ExperimentConfig withData(DataConfig d) {
-        return new ExperimentConfig(name, description, d, models, training, seed, seeds, samples, sweep, modelTraining);
+        return new ExperimentConfig(name, description, d, models, training, seed, seeds, samples, sweep, published, modelTraining);
     }
 
     /** The seeds every model runs with: {@code seeds}, or just {@code seed}. */

@@ -194,7 +194,8 @@ public final class ExperimentRunner {
             for (long seed : cfg.runSeeds()) runs.add(runModel(mc, seed, shape, p));
 
         Results results = new Results(cfg.name(), summary, p.optimum(), p.baselines(), runs, cfg.description(), cfg.training(),
-                cfg.runSeeds(), Results.Environment.of(prov));
+                cfg.runSeeds(), Results.Environment.of(prov),
+                cfg.published().stream().map(f -> new Results.PublishedFigure(cfg.name(), f.model(), f.testLoss(), f.source())).toList());
         Json.writeFile(out.resolve("results.json"), results);
         new ReportWriter(results).write(out);
         Json.writeFile(out.resolve("provenance.json"), prov.finished(Instant.now()));

@@ -97,6 +97,12 @@ public final class ReportWriter {
         s.append(String.format(Locale.ROOT, "| %s baseline | — | %d | — | — | — | %s | %s | %s | %s | %s | — | — | |%n",
                 baseline, d.vocabularySize(), f4(uni.testLoss()), f3(uni.testPerplexity()), f4(bits(uni.testLoss())),
                 frames ? pct(uni.testExpectedAccuracy()) + " | " + pct(uni.testAccuracy()) : pct(uni.testAccuracy()), gap(uni.testLoss(), opt)));
+        List<String> experiments = experiments();
+        if (experiments.size() <= 1)
+            for (Results.PublishedFigure f : r.published())
+                s.append(String.format(Locale.ROOT, "| *%s* (published) | — | — | — | — | — | %s | %s | %s | %s | %s | — | — | %s |%n",
+                        f.model().replace("|", "/"), f4(f.testLoss()), f3(d.values() ? null : Math.exp(f.testLoss())), f4(bits(f.testLoss())),
+                        noAccuracy, gap(f.testLoss(), opt), f.source().replace("|", "/")));
         boolean repeated = repeated();
         for (Results.Run run : r.runs()) {
             var m = run.metrics();
@@ -118,6 +124,7 @@ public final class ReportWriter {
             s.append(String.format(Locale.ROOT, "%nThe true generating process scores %.4f nats/token on this test split "
                     + "(the entropy rate is its expectation).%n", d.trueModelTestLoss()));
         if (repeated()) s.append(repeats());
+        if (experiments.size() > 1) s.append(acrossExperiments(experiments));
         s.append("\n## Learning curves\n\n![validation loss vs tokens](curves-tokens.png)\n\n![validation loss vs time](curves-time.png)\n\n"
                 + "![validation accuracy vs tokens](curves-accuracy.png)\n\n");
         s.append(settingsTable());
@@ -158,6 +165,52 @@ public final class ReportWriter {
             s.append("These MIDI samples were not rendered to audio (the JVM lacked `").append(org.seqlab.data.music.WavRenderer.EXPORT)
                     .append("`, which `./seqlab` gives); `./seqlab render FILE.mid` renders one.\n\n");
         return tail(s);
+    }
+
+    /** The experiments the runs come from, in order (one, or none named, for an experiment's own report). */
+    private List<String> experiments() {
+        java.util.LinkedHashSet<String> e = new java.util.LinkedHashSet<>();
+        for (Results.Run run : r.runs()) if (run.experiment() != null) e.add(run.experiment());
+        for (Results.PublishedFigure f : r.published()) if (f.experiment() != null) e.add(f.experiment());
+        return List.copyOf(e);
+    }
+
+    /**
+     * A comparison of several experiments (e.g. the four polyphonic benchmarks): one row per model
+     * name and published figure, one column per experiment, test loss in each (the mean over seeds),
+     * with the figures' sources below.
+     */
+    private String acrossExperiments(List<String> experiments) {
+        StringBuilder s = new StringBuilder("\n## Across experiments\n\nTest loss of each model in each experiment (mean over seeds), beside the published figures each experiment lists.\n\n| model |");
+        for (String e : experiments) s.append(' ').append(e.replace("|", "/")).append(" |");
+        s.append("\n|---|").append("---:|".repeat(experiments.size())).append('\n');
+        Map<String, Map<String, List<Double>>> losses = new LinkedHashMap<>();
+        for (Results.Run run : r.runs()) {
+            String name = run.modelName() != null ? run.modelName() : run.model();
+            List<Double> cell = losses.computeIfAbsent(name, k -> new LinkedHashMap<>()).computeIfAbsent(run.experiment(), k -> new java.util.ArrayList<>());
+            if (run.metrics() != null && run.metrics().testLoss() != null) cell.add(run.metrics().testLoss());
+        }
+        for (Map.Entry<String, Map<String, List<Double>>> row : losses.entrySet()) {
+            s.append("| **").append(row.getKey().replace("|", "/")).append("** |");
+            for (String e : experiments) {
+                List<Double> v = row.getValue().get(e);
+                s.append(' ').append(v == null || v.isEmpty() ? "—" : f4(v.stream().mapToDouble(Double::doubleValue).average().orElseThrow())).append(" |");
+            }
+            s.append('\n');
+        }
+        Map<String, Map<String, Double>> figures = new LinkedHashMap<>();
+        for (Results.PublishedFigure f : r.published()) figures.computeIfAbsent(f.model(), k -> new LinkedHashMap<>()).put(f.experiment(), f.testLoss());
+        for (Map.Entry<String, Map<String, Double>> row : figures.entrySet()) {
+            s.append("| *").append(row.getKey().replace("|", "/")).append("* (published) |");
+            for (String e : experiments) s.append(' ').append(row.getValue().containsKey(e) ? f4(row.getValue().get(e)) : "—").append(" |");
+            s.append('\n');
+        }
+        if (!r.published().isEmpty()) {
+            s.append("\nSources:\n\n");
+            for (Results.PublishedFigure f : r.published())
+                s.append("- ").append(f.experiment()).append(", ").append(f.model()).append(": ").append(f.source()).append('\n');
+        }
+        return s.append('\n').toString();
     }
 
     /** A time-series report: forecasts against the naive baselines instead of perplexities and samples. */

@@ -13,7 +13,17 @@ import java.util.Map;
  */
 public record Results(String experiment, DatasetSummary dataset, Double optimumLoss, Map<String, Baseline> baselines,
                       List<Run> runs, String description, org.seqlab.core.train.TrainingConfig training, List<Long> seeds,
-                      Environment environment) {
+                      Environment environment, List<PublishedFigure> published) {
+    public Results {
+        if (published == null) published = List.of();                    // results.json from before published figures
+    }
+
+    /**
+     * A figure from the literature (the experiment's {@code published:}), with the experiment it
+     * was given for: a comparison of several experiments keeps each one's figures apart.
+     */
+    public record PublishedFigure(String experiment, String model, double testLoss, String source) {}
+
 
     /**
      * Where the experiment ran: what the report's provenance section shows, so that a report is a
@@ -25,9 +35,9 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
         }
     }
 
-    /** The same results with other runs (a comparison of several directories) under another name and description. */
-    public Results withRuns(String newExperiment, String newDescription, Double newOptimum, List<Run> newRuns) {
-        return new Results(newExperiment, dataset, newOptimum, baselines, newRuns, newDescription, training, seeds, environment);
+    /** The same results with other runs and published figures (a comparison of several directories) under another name and description. */
+    public Results withRuns(String newExperiment, String newDescription, Double newOptimum, List<Run> newRuns, List<PublishedFigure> newPublished) {
+        return new Results(newExperiment, dataset, newOptimum, baselines, newRuns, newDescription, training, seeds, environment, newPublished);
     }
 
     /**
@@ -119,15 +129,28 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
      * @param training the training settings the run used
      * @param forecast time series only: the test forecasts in original units
      * @param settings what the report's settings table shows for the model, as its family declares
+     * @param experiment in a comparison of several experiments, the one the run comes from (null in
+     *                   an experiment's own results)
+     * @param modelName  in a comparison, the model's name in its own experiment (null otherwise: {@code model})
      */
     public record Run(String model, String family, long params, long seed, Map<String, Object> config,
                       RunMetrics metrics, String status, String message, List<EpochRecord> curve,
                       List<SampleSet> samples, String checkpoint, String configHash, String picture,
                       org.seqlab.core.train.TrainingConfig training, Forecast forecast, MemoryPeak memory,
-                      Map<String, Object> settings) {
-        public Run withModel(String newModel, String newCheckpoint, String newPicture) {
+                      Map<String, Object> settings, String experiment, String modelName) {
+        public Run(String model, String family, long params, long seed, Map<String, Object> config,
+                   RunMetrics metrics, String status, String message, List<EpochRecord> curve,
+                   List<SampleSet> samples, String checkpoint, String configHash, String picture,
+                   org.seqlab.core.train.TrainingConfig training, Forecast forecast, MemoryPeak memory,
+                   Map<String, Object> settings) {
+            this(model, family, params, seed, config, metrics, status, message, curve, samples, checkpoint, configHash, picture,
+                    training, forecast, memory, settings, null, null);
+        }
+
+        /** This run in a comparison: shown as {@code newModel}, from {@code fromExperiment}. */
+        public Run inComparison(String newModel, String newCheckpoint, String newPicture, String fromExperiment) {
             return new Run(newModel, family, params, seed, config, metrics, status, message, curve, samples, newCheckpoint,
-                    configHash, newPicture, training, forecast, memory, settings);
+                    configHash, newPicture, training, forecast, memory, settings, fromExperiment, modelName != null ? modelName : model);
         }
     }
 

@@ -522,6 +522,47 @@ class CliTest {
         assertTrue(Files.size(out.resolve("curves-tokens.png")) > 0 && Files.readString(out.resolve("report.html")).contains("data:image/png;base64,"));
     }
 
+    /**
+     * Published figures: rows of an experiment's own results table (with their sources), and in a
+     * comparison of several experiments (e.g. the polyphonic benchmarks) a table of test loss per
+     * model and experiment beside them; a figure without a source is an input error.
+     */
+    @Test
+    void publishedFiguresStandBesideTheResultsAndAcrossExperiments() throws Exception {
+        String base = TINY.replace("  - family: handrolled\n    name: rnn-smaller\n    hidden: 8\n", "").replace("epochs: 2", "epochs: 1");
+        Path a = dir.resolve("pa"), b = dir.resolve("pb");
+        Path ya = Files.writeString(dir.resolve("pa.yaml"), base.replace("name: tiny", "name: names-a") + """
+                published:
+                  - {model: "LSTM (Doe 2020)", test_loss: 1.25, source: "Doe et al. (2020), table 2"}
+                """);
+        Path yb = Files.writeString(dir.resolve("pb.yaml"), base.replace("name: tiny", "name: names-b").replace("names: 300", "names: 200") + """
+                published:
+                  - {model: "LSTM (Doe 2020)", test_loss: 1.5, source: "Doe et al. (2020), table 3"}
+                  - {model: "TCN (Roe 2021)", test_loss: 1.4, source: "Roe (2021)"}
+                """);
+        assertEquals(0, run("run", ya.toString(), "--out", a.toString()).code());
+        assertEquals(0, run("run", yb.toString(), "--out", b.toString()).code());
+        String own = Files.readString(a.resolve("report.md"));
+        assertTrue(own.contains("| *LSTM (Doe 2020)* (published) | — | — | — | — | — | 1.2500 |") && own.contains("Doe et al. (2020), table 2"), own);
+
+        Path both = dir.resolve("both");
+        CliRun r = run("report", a.toString(), b.toString(), "--out", both.toString());
+        assertEquals(0, r.code(), r.err());
+        String md = Files.readString(both.resolve("report.md"));
+        double la = Json.MAPPER.readTree(a.resolve("results.json").toFile()).get("runs").get(0).get("metrics").get("test_loss").asDouble();
+        double lb = Json.MAPPER.readTree(b.resolve("results.json").toFile()).get("runs").get(0).get("metrics").get("test_loss").asDouble();
+        assertTrue(md.contains("| model | names-a | names-b |"), md);
+        assertTrue(md.contains(String.format(java.util.Locale.ROOT, "| **rnn-small** | %.4f | %.4f |", la, lb)), md);
+        assertTrue(md.contains("| *LSTM (Doe 2020)* (published) | 1.2500 | 1.5000 |") && md.contains("| *TCN (Roe 2021)* (published) | — | 1.4000 |"), md);
+        assertTrue(md.contains("- names-b, TCN (Roe 2021): Roe (2021)"), md);
+        assertFalse(md.contains("(published) | — | — | — | — | —"), "no published rows in the mixed results table: " + md);
+
+        Path unsourced = Files.writeString(dir.resolve("nosource.yaml"), base + "published:\n  - {model: LSTM, test_loss: 1.2}\n");
+        CliRun bad = run("run", unsourced.toString(), "--out", dir.resolve("nosource").toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("published[0].source") && bad.err().contains("cite where the figure is published"), bad.err());
+    }
+
     /** A model far larger than the machine (hidden 300000: 360 GB of recurrent weights) is one line, exit 2, not "internal error". */
     @Test
     void aModelTooLargeForTheMachineIsOneClearError() throws Exception {

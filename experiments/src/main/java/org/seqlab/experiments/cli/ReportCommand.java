@@ -36,6 +36,7 @@ final class ReportCommand implements Callable<Integer> {
         Path target = out != null ? out : dirs.size() == 1 ? dirs.get(0) : Path.of("reports", "comparison");
         Files.createDirectories(target);
         List<String> datasets = new ArrayList<>(), experiments = new ArrayList<>();
+        List<Results.PublishedFigure> published = new ArrayList<>();
         for (Path d : dirs) {
             Path file = d.resolve("results.json");
             if (!Files.isRegularFile(file)) throw new UserException(d + ": no results.json (not a seqlab output directory?)");
@@ -46,6 +47,7 @@ final class ReportCommand implements Callable<Integer> {
                 throw new UserException(file + ": unreadable results: " + e.getMessage());
             }
             if (first == null) first = r;
+            published.addAll(r.published());
             experiments.add(r.experiment());
             if (!datasets.contains(r.dataset().sha256())) datasets.add(r.dataset().sha256());
             for (Results.Run run : r.runs()) {
@@ -58,7 +60,7 @@ final class ReportCommand implements Callable<Integer> {
                     picture = copy;
                 }
                 String ckpt = run.checkpoint() == null ? null : target.toAbsolutePath().relativize(d.resolve(run.checkpoint()).toAbsolutePath()).toString();
-                runs.add(run.withModel(name, ckpt, picture));
+                runs.add(run.inComparison(name, ckpt, picture, run.experiment() != null ? run.experiment() : r.experiment()));
             }
         }
         if (datasets.size() > 1)
@@ -66,7 +68,7 @@ final class ReportCommand implements Callable<Integer> {
         String name = dirs.size() == 1 ? first.experiment() : "comparison";
         String description = dirs.size() == 1 ? first.description()
                 : "A comparison of " + String.join(", ", experiments) + " (training settings and provenance: the first one's).";
-        Results merged = first.withRuns(name, description, datasets.size() == 1 ? first.optimumLoss() : null, runs);
+        Results merged = first.withRuns(name, description, datasets.size() == 1 ? first.optimumLoss() : null, runs, published);
         if (dirs.size() > 1 || !target.equals(dirs.get(0))) Json.writeFile(target.resolve("results.json"), merged);
         new ReportWriter(merged).write(target);
         System.out.println("report: " + target.resolve("report.html") + " (" + runs.size() + " runs from " + dirs.size() + " directories)");
