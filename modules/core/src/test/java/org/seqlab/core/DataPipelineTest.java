@@ -110,7 +110,7 @@ class DataPipelineTest {
     }
 
     @Test
-    void frameTunesWalkWholeTunesInFixedShapeChunks() {
+    void frameTunesWalkWholeTunesInChunksSizedToTheData() {
         java.util.List<float[][]> tunes = new java.util.ArrayList<>();
         int[] lengths = {7, 3, 12, 5, 2};
         for (int n = 0; n < lengths.length; n++) {
@@ -120,10 +120,11 @@ class DataPipelineTest {
         }
         java.util.List<org.seqlab.core.FrameBatch> pass = FrameTunes.pass(tunes, 2, 4);
         java.util.Map<Float, Integer> predicted = new java.util.HashMap<>();
+        // groups by length: (12, 7) walked as 4 + 4 + 3 frames, (5, 3) as 4, (2) as 1: no chunk longer than its tunes need
+        assertEquals(List.of(4, 4, 3, 4, 1), pass.stream().map(org.seqlab.core.FrameBatch::length).toList());
         for (org.seqlab.core.FrameBatch b : pass) {
             assertEquals(2, b.rows());
-            assertEquals(4, b.length(), "every batch has the same shape");
-            for (int i = 0; i < 8; i++)
+            for (int i = 0; i < 2 * b.length(); i++)
                 if (b.mask()[i] == 1) {
                     assertEquals(b.inputs()[i * 3] + 1, b.targets()[i * 3], 0f, "the target is the next frame");
                     predicted.merge(b.targets()[i * 3], 1, Integer::sum);
@@ -136,6 +137,11 @@ class DataPipelineTest {
         assertTrue(pass.get(1).continues() && !pass.get(0).continues(), "chunks of one group continue each other");
         FrameTunes train = new FrameTunes(tunes, 2, 4, new SplittableRandom(3));
         assertEquals(pass.size(), train.batchesPerEpoch());
+
+        // chunk 200: a group's last chunk rounded up to a quarter (50), so at most four lengths
+        float[][] sixty = new float[61][3], longer = new float[431][3];
+        List<Integer> lengths200 = FrameTunes.pass(List.of(sixty, longer), 1, 200).stream().map(org.seqlab.core.FrameBatch::length).toList();
+        assertEquals(List.of(200, 200, 50, 100), lengths200, "430 steps: 200 + 200 + 30 (as 50); 60 steps as 100");
     }
 
     @Test
