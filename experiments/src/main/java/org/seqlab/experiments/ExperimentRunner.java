@@ -114,6 +114,9 @@ public final class ExperimentRunner {
             data = cfg.data().encoding() == org.seqlab.data.DataConfig.Encoding.PIANOROLL ? FrameTask.fromMidi(cfg, where, file)
                     : new MidiTask(cfg, where, file);
         else data = cfg.data().isPianoRoll() ? new FrameTask(cfg, where, file) : new TextTask(cfg, where, source);
+        if (cfg.data().augment().transpose() > 0 && !(data instanceof FrameTask))
+            throw where.error("data.augment.transpose", "transposes piano rolls only (a .json/.pickle source, or MIDI with encoding: pianoroll), not "
+                    + data.shape().kind().name().toLowerCase(java.util.Locale.ROOT) + " data");
         checkSplits(data, where);
         for (int i = 0; i < cfg.models().size(); i++) {
             ModelFamily f = Families.get(familyOf(cfg.models().get(i)));

@@ -101,7 +101,7 @@ final class FrameTask implements TaskData {
     @Override
     public BatchSource training(SplittableRandom random) {
         TrainingConfig t = cfg.training();
-        return new FrameTunes(set.train(), t.batchSize(), t.seqLen(), random);
+        return new FrameTunes(set.train(), t.batchSize(), t.seqLen(), random, cfg.data().augment().transpose());
     }
 
     @Override public List<? extends Batch> validPass() { return pass(set.valid()); }

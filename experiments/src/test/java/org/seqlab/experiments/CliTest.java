@@ -282,6 +282,11 @@ class CliTest {
                 javax.sound.midi.Sequence seq = javax.sound.midi.MidiSystem.getSequence(out.resolve(f.asText()).toFile());
                 assertTrue(seq.getTracks()[0].size() > 3, "generated MIDI has notes: " + f);
             }
+            JsonNode audio = run.get("samples").get(0).get("audio");
+            assertEquals(run.get("samples").get(0).get("texts").size(), audio.size(), "every MIDI sample rendered: " + run.get("samples"));
+            for (JsonNode w : audio) assertTrue(Files.size(out.resolve(w.asText())) > 44_100, "a WAV of its sample: " + w);
+            double expected = m.get("test_expected_accuracy").asDouble();
+            assertTrue(expected > 0 && expected < 1 && expected != m.get("test_accuracy").asDouble(), "expected and thresholded accuracy: " + m);
             assertTrue(Files.size(out.resolve(run.get("picture").asText())) > 1000);
         }
         String md = Files.readString(out.resolve("report.md"));
@@ -289,6 +294,12 @@ class CliTest {
         assertTrue(md.contains("| model | family | cell | hidden | layers | dropout | heads | embedding | context | positions | params |")
                 && md.contains("| gpt | transformer | — | — | 1 | 0.0 | 2 | 32 | 32 | learned |"), "each family's own settings as columns: " + md);
         assertUserError(Files.readString(yaml), "training.batching: does not apply to piano rolls", "--set", "training.batching=examples");
+        assertTrue(md.contains("<audio controls preload=\"none\" src=\"samples/lstm-t1.0-1.wav\"></audio>"), md);
+
+        CliRun moved = run("run", yaml.toString(), "--out", dir.resolve("moved").toString(), "--set", "data.augment={transpose: 4}",
+                "--set", "training.epochs=2", "--set", "models=[{family: handrolled, name: lstm, cell: lstm, hidden: 24}]");
+        assertEquals(0, moved.code(), moved.err());
+        assertUserError(TINY, "data.augment.transpose: transposes piano rolls only", "--set", "data.augment={transpose: 3}");
     }
 
     /** A bidirectional network cannot generate: the runner says so before training, then trains and scores it without samples. */

@@ -140,8 +140,40 @@ class DataPipelineTest {
 
         // chunk 200: a group's last chunk rounded up to a quarter (50), so at most four lengths
         float[][] sixty = new float[61][3], longer = new float[431][3];
-        List<Integer> lengths200 = FrameTunes.pass(List.of(sixty, longer), 1, 200).stream().map(org.seqlab.core.FrameBatch::length).toList();
+        List<Integer> lengths200 = FrameTunes.pass(List.<float[][]>of(sixty, longer), 1, 200).stream().map(org.seqlab.core.FrameBatch::length).toList();
         assertEquals(List.of(200, 200, 50, 100), lengths200, "430 steps: 200 + 200 + 30 (as 50); 60 steps as 100");
+    }
+
+    /** Transposition moves every note by the same number of keys and drops what leaves the keyboard. */
+    @Test
+    void transposingMovesEveryNoteAndDropsWhatLeavesTheKeyboard() {
+        float[][] tune = {{1, 0, 0, 1}, {0, 1, 0, 0}};
+        assertArrayEquals(new float[][]{{0, 1, 0, 0}, {0, 0, 1, 0}}, FrameTunes.transpose(tune, 1));
+        assertArrayEquals(new float[][]{{0, 0, 1, 0}, {1, 0, 0, 0}}, FrameTunes.transpose(tune, -1));
+        assertArrayEquals(new float[][]{{1, 0, 0, 0}, {0, 0, 0, 0}}, FrameTunes.transpose(tune, -3));
+        assertTrue(FrameTunes.transpose(tune, 0) == tune);
+    }
+
+    /**
+     * With transposition each epoch draws a shift per tune: the notes of a one-note tune land on
+     * every key of the range over epochs, the same tune and frames are predicted (same masks), and
+     * without it the batches are the tunes themselves.
+     */
+    @Test
+    void augmentedEpochsTransposeEachTuneByADrawnShift() {
+        float[][] tune = new float[9][11];
+        for (float[] f : tune) f[5] = 1;                                   // one key held: key 5
+        FrameTunes plain = new FrameTunes(List.<float[][]>of(tune), 1, 4, new SplittableRandom(1));
+        FrameTunes moved = new FrameTunes(List.<float[][]>of(tune), 1, 4, new SplittableRandom(1), 2);
+        java.util.Set<Integer> keys = new java.util.TreeSet<>();
+        for (int epoch = 0; epoch < 40; epoch++)
+            for (int b = 0; b < plain.batchesPerEpoch(); b++) {
+                org.seqlab.core.FrameBatch p = plain.next(), m = moved.next();
+                assertArrayEquals(p.mask(), m.mask(), "the same frames are predicted");
+                assertEquals(1f, p.inputs()[5]);
+                for (int k = 0; k < 11; k++) if (m.inputs()[k] == 1f) keys.add(k);
+            }
+        assertEquals(java.util.Set.of(3, 4, 5, 6, 7), keys, "shifts -2..2, each drawn");
     }
 
     @Test

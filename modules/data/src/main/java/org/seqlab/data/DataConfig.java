@@ -62,12 +62,13 @@ import java.util.Locale;
  *                    is copy_length·ln(alphabet) / (2·copy_length + 2) nats/token
  * @param series      time series only: columns, missing values, normalisation, horizon and baselines
  *                    (section below); the split is chronological
+ * @param augment     augmentation of the training split (section below): transposition of piano rolls
  */
 public record DataConfig(String source, Format format, Encoding encoding, Double stepSeconds, Boolean drums, Mode mode,
                          List<Double> split, Long splitSeed, SplitFiles splitFiles, Boolean documents, UnknownPolicy unknown,
                          TokenizerSpec.Kind tokenizer, Integer maxVocab, Boolean lowercase,
                          Integer names, Integer order, Long chainSeed, Integer alphabet, Integer tokens, Integer examples,
-                         Integer copyLength, SeriesConfig series) {
+                         Integer copyLength, SeriesConfig series, Augment augment) {
     public enum Mode { LINES, STREAM }
 
     public enum Format { AUTO, TEXT, PIANOROLL, MIDI, SERIES }
@@ -110,6 +111,7 @@ public record DataConfig(String source, Format format, Encoding encoding, Double
         Check.atLeast("tokens", tokens, 100);
         Check.atLeast("examples", examples, 10);
         Check.range("copy_length", copyLength, 1, 200, true);
+        if (augment == null) augment = new Augment(null);
         if (series != null && !isSeries(source, format))
             throw new FieldException("series", "applies to time series only (format: series, a .csv source or "
                     + SeasonalSeries.SOURCE + "), not to " + source);
@@ -136,13 +138,13 @@ public record DataConfig(String source, Format format, Encoding encoding, Double
     /** Every field at its default: the built-in Markov names. */
     public static DataConfig defaults() {
         return new DataConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
     }
 
     /** This config reading {@code newSource} as {@code newFormat} in {@code newMode}: what resolving a source produces. */
     public DataConfig resolved(String newSource, Format newFormat, Mode newMode) {
         return new DataConfig(newSource, newFormat, encoding, stepSeconds, drums, newMode, split, splitSeed, splitFiles, documents,
-                unknown, tokenizer, maxVocab, lowercase, names, order, chainSeed, alphabet, tokens, examples, copyLength, series);
+                unknown, tokenizer, maxVocab, lowercase, names, order, chainSeed, alphabet, tokens, examples, copyLength, series, augment);
     }
 
     /** Whether the source is a piano-roll dataset (explicitly, or a .json file with format auto). */

@@ -18,6 +18,8 @@ import java.util.SplittableRandom;
  * rows, the rounding) is masked.
  */
 public final class FrameTunes implements BatchSource {
+    private final List<float[][]> tunes;
+    private final int rows, chunk, transpose;
     private final List<List<FrameBatch>> groups;
     private final SplittableRandom random;
     private final int perEpoch;
@@ -25,6 +27,18 @@ public final class FrameTunes implements BatchSource {
     private int position;
 
     public FrameTunes(List<float[][]> tunes, int rows, int chunk, SplittableRandom random) {
+        this(tunes, rows, chunk, random, 0);
+    }
+
+    /**
+     * @param transpose each epoch, every tune transposed by a whole number of keys drawn from
+     *                  [-transpose, transpose] (augmentation; 0: the tunes as they are)
+     */
+    public FrameTunes(List<float[][]> tunes, int rows, int chunk, SplittableRandom random, int transpose) {
+        this.tunes = List.copyOf(tunes);
+        this.rows = rows;
+        this.chunk = chunk;
+        this.transpose = transpose;
         this.groups = groups(tunes, rows, chunk);
         this.random = random;
         this.perEpoch = groups.stream().mapToInt(List::size).sum();
@@ -38,7 +52,7 @@ public final class FrameTunes implements BatchSource {
     @Override
     public FrameBatch next() {
         if (position >= epoch.size()) {
-            List<List<FrameBatch>> order = new ArrayList<>(groups);
+            List<List<FrameBatch>> order = new ArrayList<>(transpose == 0 ? groups : groups(transposed(), rows, chunk));
             for (int i = order.size() - 1; i > 0; i--) java.util.Collections.swap(order, i, random.nextInt(i + 1));
             List<FrameBatch> e = new ArrayList<>();
             order.forEach(e::addAll);
@@ -46,6 +60,25 @@ public final class FrameTunes implements BatchSource {
             position = 0;
         }
         return epoch.get(position++);
+    }
+
+    /** The tunes, each moved by its own random number of keys in [-transpose, transpose]. */
+    private List<float[][]> transposed() {
+        List<float[][]> out = new ArrayList<>(tunes.size());
+        for (float[][] tune : tunes) out.add(transpose(tune, random.nextInt(2 * transpose + 1) - transpose));
+        return out;
+    }
+
+    /** {@code tune} moved {@code keys} keys up (down when negative); what leaves the keyboard is dropped. */
+    public static float[][] transpose(float[][] tune, int keys) {
+        if (keys == 0) return tune;
+        float[][] out = new float[tune.length][];
+        for (int f = 0; f < tune.length; f++) {
+            int width = tune[f].length;
+            out[f] = new float[width];
+            for (int k = Math.max(0, -keys); k < Math.min(width, width - keys); k++) out[f][k + keys] = tune[f][k];
+        }
+        return out;
     }
 
     /** Every frame of every tune predicted once, in the fixed grouping: the evaluation pass. */
