@@ -100,6 +100,18 @@ class SweepTest {
         }
     }
 
+    /** Without seqlab's Spark module on the class path (a plain java -cp), --spark and bench sweep say how to get it: one line, exit 2. */
+    @Test
+    void sparkWithoutItsModuleIsOneLineSayingHowToGetIt() throws Exception {
+        CliRun sweep = CliRun.of("sweep", yaml(2).toString(), "--out", dir.resolve("nospark").toString(), "--spark", "local[2]");
+        assertEquals(2, sweep.code(), sweep.err());
+        assertTrue(sweep.err().contains("--spark needs seqlab's Spark module") && sweep.err().lines().count() == 1, sweep.err());
+        assertTrue(Files.notExists(dir.resolve("nospark/trials.jsonl")), "no trial ran");
+        CliRun bench = CliRun.of("bench", "sweep", "--trials", "1");
+        assertEquals(2, bench.code(), bench.err());
+        assertTrue(bench.err().contains("bench sweep needs seqlab's Spark module"), bench.err());
+    }
+
     /** For every generator (grid, random and genetic). */
     @Test
     void aMisspeltParameterPathStopsTheSweepBeforeAnyTrial() throws Exception {

@@ -156,13 +156,7 @@ final class BenchCommand implements Runnable {
             if (trials < 1) throw new org.seqlab.core.UserException("--trials: must be >= 1, got " + trials);
             if (epochs < 1) throw new org.seqlab.core.UserException("--epochs: must be >= 1, got " + epochs);
             Path f = file != null ? existing(file, "char corpus") : HandRolledBench.defaultCorpus();
-            Class<?> bench;
-            try {
-                bench = Class.forName("org.seqlab.spark.SweepBench");
-            } catch (ClassNotFoundException e) {
-                throw new org.seqlab.core.UserException("bench sweep needs seqlab's Spark module, which is not on the class path: run it through ./seqlab "
-                        + "(it adds modules/spark for this benchmark), or build it with mvn -pl modules/spark -am package");
-            }
+            Class<?> bench = SweepCommand.sparkClass("SweepBench", "bench sweep");
             Object b = bench.getConstructor(Path.class, int.class, int.class, String.class, java.io.PrintStream.class)
                     .newInstance(f, trials, epochs, master, System.out);
             try {

@@ -25,16 +25,22 @@ final class SweepCommand implements Callable<Integer> {
             description = "run the trials as Spark tasks: local[2], local[2,2] (two attempts a task), spark://host:7077, yarn, ... (wins over sweep.spark.master)")
     String spark;
 
-    /** The Spark module is not on the plain launch path: found by name when a sweep asks for it. */
+    /**
+     * A class of the Spark module, which is not on the plain launch path: found by name when a sweep
+     * or benchmark asks for it ({@code what}: "--spark", "bench sweep").
+     */
+    static Class<?> sparkClass(String name, String what) {
+        try {
+            return Class.forName("org.seqlab.spark." + name);
+        } catch (ClassNotFoundException e) {
+            throw new org.seqlab.core.UserException(what + " needs seqlab's Spark module, which is not on the class path: run it through ./seqlab "
+                    + "(it adds modules/spark when a sweep or benchmark asks for Spark), or build it with mvn -pl modules/spark -am package");
+        }
+    }
+
     static org.seqlab.experiments.sweep.TrialRunner sparkTrials(String master, ConfigLoader.Loaded loaded, org.seqlab.data.DataSources.Resolved data,
                                                                    Path dir) throws Exception {
-        Class<?> c;
-        try {
-            c = Class.forName("org.seqlab.spark.SparkTrials");
-        } catch (ClassNotFoundException e) {
-            throw new org.seqlab.core.UserException("--spark needs seqlab's Spark module, which is not on the class path: run the sweep through ./seqlab "
-                    + "(it adds modules/spark when a sweep asks for Spark), or build it with mvn -pl modules/spark -am package");
-        }
+        Class<?> c = sparkClass("SparkTrials", "--spark");
         try {
             return (org.seqlab.experiments.sweep.TrialRunner) c.getConstructor(String.class, ConfigLoader.Loaded.class,
                     org.seqlab.data.DataSources.Resolved.class, Path.class).newInstance(master, loaded, data, dir);
