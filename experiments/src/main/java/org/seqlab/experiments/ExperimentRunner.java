@@ -340,9 +340,7 @@ public final class ExperimentRunner {
                             te.loss(), tr.trainSeconds(), tr.tokensPerSecond()));
                 else
                     console.info(String.format("%s: test %.4f nats/" + unit + " (%saccuracy %s), %.1f s, %,.0f " + unit + "s/s",
-                            mc.name(), te.loss(), perplexity(shape.kind(), te.perplexity()),
-                            Double.isNaN(te.expectedAccuracy()) ? String.format("%.1f%%", 100 * te.accuracy())
-                                    : String.format("%.1f%% expected, %.1f%% thresholded", 100 * te.expectedAccuracy(), 100 * te.accuracy()),
+                            mc.name(), te.loss(), perplexity(shape.kind(), te.perplexity()), metrics.testAccuracyText(),
                             tr.trainSeconds(), tr.tokensPerSecond()));
             } finally {
                 NativeMemory.release(best);

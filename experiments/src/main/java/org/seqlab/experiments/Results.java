@@ -167,7 +167,14 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
     public record RunMetrics(Double validLoss, Double validPerplexity, Double validAccuracy, Double testLoss,
                              Double testPerplexity, Double testAccuracy, Double testBitsPerToken,
                              Double trainTokensPerS, Double trainSeconds, Long trainTokens, Integer bestEpoch,
-                             Double testExpectedAccuracy) {}
+                             Double testExpectedAccuracy) {
+        /** Test accuracy as the console says it: "61.5%", for frames "46.1% expected, 61.5% thresholded"; null when there is none. */
+        public String testAccuracyText() {
+            if (testAccuracy == null) return null;
+            return testExpectedAccuracy == null ? String.format("%.1f%%", 100 * testAccuracy)
+                    : String.format("%.1f%% expected, %.1f%% thresholded", 100 * testExpectedAccuracy, 100 * testAccuracy);
+        }
+    }
 
     /**
      * Samples drawn with one sampler setting: texts, or the paths of MIDI files; {@code audio}, the

@@ -62,9 +62,7 @@ final class RunCommand implements Callable<Integer> {
             // frames: the loss is a sum over keys, whose exponential means nothing; a perplexity
             // too large for a double is left out rather than printed as "null"
             String perplexity = r.dataset().frames() || m.testPerplexity() == null ? "" : String.format(", perplexity %.3f", m.testPerplexity());
-            String accuracy = m.testAccuracy() == null ? "" : m.testExpectedAccuracy() != null
-                    ? String.format(", accuracy %.1f%% expected, %.1f%% thresholded", 100 * m.testExpectedAccuracy(), 100 * m.testAccuracy())
-                    : String.format(", accuracy %.1f%%", 100 * m.testAccuracy());
+            String accuracy = m.testAccuracy() == null ? "" : ", accuracy " + m.testAccuracyText();
             System.out.printf("%-24s %s %s%s%s%s%n", label, m.testLoss() == null ? "n/a" : String.format("%.4f", m.testLoss()), unit,
                     perplexity, accuracy, run.status().equals("ok") ? "" : " (" + run.status() + ")");
         }

@@ -105,9 +105,10 @@ public final class SweepRunner {
         replay(earlier);
         ExecutorService pool = remote == null ? Executors.newFixedThreadPool(sweep.workers()) : null;
         long deadline = deadline();
-        Starter start = (trial, params, of) -> remote != null ? remote.submit(trial, params, of, rule == null ? null : rule::judge)
+        StoppingRule.Judge judge = rule == null ? null : rule::judge;
+        Starter start = (trial, params, of) -> remote != null ? remote.submit(trial, params, of, judge)
                 : java.util.concurrent.CompletableFuture.supplyAsync(() -> System.nanoTime() > deadline ? null
-                        : runTrial(trial, params, of, rule == null ? null : rule::judge), pool);
+                        : runTrial(trial, params, of, judge), pool);
         String where = remote != null ? remote.where() : sweep.workers() + " worker(s)";
         try {
             int planned = sweep.generator() == SweepConfig.Generator.GENETIC ? genetic(log, earlier, start, where, deadline)
@@ -304,8 +305,9 @@ public final class SweepRunner {
      * are judged against the same records as in a sweep that was never interrupted.
      */
     private void replay(List<TrialLog.Trial> finished) {
+        if (rule == null) return;
         for (TrialLog.Trial t : finished) {
-            if (t.out() == null || rule == null) continue;
+            if (t.out() == null) continue;
             Path file = out.resolve(t.out()).resolve("results.json");
             if (!Files.isRegularFile(file)) continue;
             try {

@@ -20,6 +20,7 @@ import java.util.SplittableRandom;
 public final class FrameTunes implements BatchSource {
     private final List<float[][]> tunes;
     private final int rows, chunk, transpose;
+    /** The batches of every epoch; null when each epoch transposes the tunes anew. */
     private final List<List<FrameBatch>> groups;
     private final SplittableRandom random;
     private final int perEpoch;
@@ -39,9 +40,10 @@ public final class FrameTunes implements BatchSource {
         this.rows = rows;
         this.chunk = chunk;
         this.transpose = transpose;
-        this.groups = groups(tunes, rows, chunk);
+        List<List<FrameBatch>> built = groups(tunes, rows, chunk);
+        this.perEpoch = built.stream().mapToInt(List::size).sum();      // a transposed epoch has the same chunks
+        this.groups = transpose == 0 ? built : null;                     // not kept when every epoch builds its own
         this.random = random;
-        this.perEpoch = groups.stream().mapToInt(List::size).sum();
     }
 
     @Override
