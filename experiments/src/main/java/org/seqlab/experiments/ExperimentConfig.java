@@ -1,5 +1,7 @@
 package org.seqlab.experiments;
 
+import org.seqlab.core.sample.SampleConfig;
+import org.seqlab.core.FileNames;
 import org.seqlab.core.FieldException;
 import org.seqlab.core.ModelConfig;
 import org.seqlab.core.train.TrainingConfig;

@@ -28,7 +28,10 @@ import org.seqlab.core.train.Trainer;
 import org.seqlab.core.train.TrainingConfig;
 import org.seqlab.core.train.TrainingListener;
 import org.seqlab.core.train.TrainingResult;
+import org.seqlab.core.Results;
 import org.seqlab.data.DataSources;
+import org.seqlab.data.task.Task;
+import org.seqlab.data.task.Tasks;
 import org.seqlab.data.registry.Catalogue;
 
 import java.io.IOException;
@@ -102,22 +105,15 @@ public final class ExperimentRunner {
     }
 
     /** Loads and checks the data and every model against it, before anything is written. */
-    TaskData prepare() {
+    Task prepare() {
         ConfigLocations where = loaded.locations();
-        Path baseDir = loaded.file().toAbsolutePath().getParent();
         source = resolveData(loaded, catalogue, console::info);
-        ExperimentConfig cfg = this.cfg.withData(source.config());
-        TaskData data;
-        Path file = source.path();                     // resolved once, here: null for a built-in generator
-        if (cfg.data().isSeries()) data = new SeriesTask(cfg, where, file);
-        else if (cfg.data().isMidi())
-            data = cfg.data().encoding() == org.seqlab.data.DataConfig.Encoding.PIANOROLL ? FrameTask.fromMidi(cfg, where, file)
-                    : new MidiTask(cfg, where, file);
-        else data = cfg.data().isPianoRoll() ? new FrameTask(cfg, where, file) : new TextTask(cfg, where, source);
-        if (cfg.data().augment().transpose() > 0 && !(data instanceof FrameTask))
-            throw where.error("data.augment.transpose", "transposes piano rolls only (a .json/.pickle source, or MIDI with encoding: pianoroll), not "
-                    + data.shape().kind().name().toLowerCase(java.util.Locale.ROOT) + " data");
-        checkSplits(data, where);
+        Task data;
+        try {
+            data = Tasks.open(source, cfg.training(), cfg.samples());
+        } catch (FieldException e) {
+            throw where.error("", e);
+        }
         for (int i = 0; i < cfg.models().size(); i++) {
             ModelFamily f = Families.get(familyOf(cfg.models().get(i)));
             if (!f.supports(data.shape().kind()))
@@ -149,7 +145,7 @@ public final class ExperimentRunner {
     }
 
     /** Fine-tuning starts from a checkpoint of the same family whose vocabulary is this data's. */
-    private static void checkInitCheckpoint(ConfigLocations where, String field, Path dir, String family, TaskData data) {
+    private static void checkInitCheckpoint(ConfigLocations where, String field, Path dir, String family, Task data) {
         try {
             Checkpoint.checkStartingPoint(dir, family, data.shape(), data.vocabulary());
         } catch (UserException e) {
@@ -169,13 +165,13 @@ public final class ExperimentRunner {
 
     public Results run() throws IOException {
         Instant start = Instant.now();
-        TaskData p = prepare();                       // every input error surfaces before anything is written
+        Task p = prepare();                       // every input error surfaces before anything is written
         try (DirectoryLock lock = DirectoryLock.acquire(out, command)) {
             return run(p, start);
         }
     }
 
-    private Results run(TaskData p, Instant start) throws IOException {
+    private Results run(Task p, Instant start) throws IOException {
         ModelShape shape = p.shape();
         Results.DatasetSummary summary = new Results.DatasetSummary(p.name(), p.source(), p.sha256(), p.counts(), shape.width(),
                 p.trueTestLoss(), Results.Unit.of(shape.kind()), p.skipped(), source.registryName(), p.tokenizer(), p.split(), p.series());
@@ -206,20 +202,6 @@ public final class ExperimentRunner {
     }
 
     /**
-     * Every split must hold something before anything trains: an empty validation split would pass
-     * for "no improvement", an empty test split would crash after training. One check, for every
-     * data kind.
-     */
-    private static void checkSplits(TaskData data, ConfigLocations where) {
-        Results.Tokens n = data.counts();
-        String empty = n.train() == 0 ? "training" : n.valid() == 0 ? "validation" : n.test() == 0 ? "test" : null;
-        if (empty == null) return;
-        String unit = unit(data.shape().kind());
-        throw where.error("data", "the " + empty + " split of " + data.source() + " is empty (" + n.train() + " / " + n.valid() + " / "
-                + n.test() + " " + unit + "s in training / validation / test): give more data, or change data.split so that each part gets some");
-    }
-
-    /**
      * A re-run into a directory whose results describe another configuration or data removes them
      * (results.json and the report) before anything trains: if this run is killed, what is left
      * never pairs the old report with new checkpoints. Finished models of this configuration stay
@@ -242,7 +224,7 @@ public final class ExperimentRunner {
         for (String f : List.of("results.json", "report.md", "report.html")) Files.deleteIfExists(out.resolve(f));
     }
 
-    private Results.Run runModel(ModelConfig mc, long seed, ModelShape shape, TaskData p) throws IOException {
+    private Results.Run runModel(ModelConfig mc, long seed, ModelShape shape, Task p) throws IOException {
         String family = familyOf(mc);
         String key = mc.name() + "-seed" + seed;
         Map<String, Object> config = ConfigLoader.MAPPER.convertValue(mc, new TypeReference<LinkedHashMap<String, Object>>() {});
@@ -283,7 +265,7 @@ public final class ExperimentRunner {
         }
     }
 
-    private Results.Run trainAndEvaluate(ModelConfig mc, long seed, ModelShape shape, TaskData p, SequenceModel model, String family,
+    private Results.Run trainAndEvaluate(ModelConfig mc, long seed, ModelShape shape, Task p, SequenceModel model, String family,
                                          Map<String, Object> config, String hash, TrainingConfig t, Path runFile,
                                          MemoryWatch watch) throws IOException {
         String key = mc.name() + "-seed" + seed;

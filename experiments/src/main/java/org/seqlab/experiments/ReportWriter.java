@@ -1,5 +1,7 @@
 package org.seqlab.experiments;
 
+import org.seqlab.core.Png;
+import org.seqlab.core.Results;
 import org.commonmark.ext.gfm.tables.TablesExtension;
 import org.commonmark.parser.Parser;
 import org.commonmark.renderer.html.HtmlRenderer;
@@ -365,7 +367,7 @@ public final class ReportWriter {
         if (uni != null) flat(c, r.dataset().values() ? SeriesReport.bestBaseline(r).getKey() : r.baselines().keySet().iterator().next(),
                 r.dataset().values() ? SeriesReport.bestBaseline(r).getValue().testLoss() : uni, maxX);
         if (c.getSeriesMap().isEmpty()) c.addSeries("no data", new double[]{0}, new double[]{0});
-        return Png.of(c);
+        return Png.of(org.knowm.xchart.BitmapEncoder.getBufferedImage(c));
     }
 
     private static void flat(XYChart c, String name, double y, double maxX) {

@@ -1,5 +1,6 @@
 package org.seqlab.experiments;
 
+import org.seqlab.core.Results;
 import org.apache.commons.math3.distribution.TDistribution;
 
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
 package org.seqlab.experiments;
 
+import org.seqlab.core.Png;
+import org.seqlab.core.FileNames;
+import org.seqlab.core.Results;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -168,7 +171,7 @@ final class SeriesReport {
             if (p == null) continue;
             c.addSeries(label(run), x, first(p)).setMarker(SeriesMarkers.NONE);
         }
-        return Png.of(c);
+        return Png.of(org.knowm.xchart.BitmapEncoder.getBufferedImage(c));
     }
 
     private byte[] residualChart(Results.Run run) throws IOException {
@@ -184,7 +187,7 @@ final class SeriesReport {
         XYSeries dots = c.addSeries("residual", x, res);
         dots.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         dots.setMarker(SeriesMarkers.CIRCLE);
-        return Png.of(c);
+        return Png.of(org.knowm.xchart.BitmapEncoder.getBufferedImage(c));
     }
 
     /** Four significant digits: series come in every scale. */

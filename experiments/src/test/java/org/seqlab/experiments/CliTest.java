@@ -299,7 +299,11 @@ class CliTest {
         CliRun moved = run("run", yaml.toString(), "--out", dir.resolve("moved").toString(), "--set", "data.augment={transpose: 4}",
                 "--set", "training.epochs=2", "--set", "models=[{family: handrolled, name: lstm, cell: lstm, hidden: 24}]");
         assertEquals(0, moved.code(), moved.err());
-        assertUserError(TINY, "data.augment.transpose: transposes piano rolls only", "--set", "data.augment={transpose: 3}");
+        // a key another kind of data reads is refused, naming where it was set, never ignored
+        assertUserError(TINY, "data.augment: does not apply to builtin:markov-names", "--set", "data.augment={transpose: 3}");
+        assertUserError(Files.readString(yaml), "data.max_vocab: does not apply to a piano-roll dataset", "--set", "data.max_vocab=10");
+        assertUserError(TINY, "data.copy_length: does not apply to builtin:markov-names", "--set", "data.copy_length=5");
+        assertUserError(TINY.replace("  names: 300\n", "  names: 300\n  encoding: melody\n"), "bad.yaml:5:3: data.encoding: does not apply to builtin:markov-names");
     }
 
     /** A bidirectional network cannot generate: the runner says so before training, then trains and scores it without samples. */
@@ -668,8 +672,10 @@ class CliTest {
             assertTrue(sample.endsWith(".mid") && md.contains("](" + sample + ")"), md);
             javax.sound.midi.MidiSystem.getSequence(out.resolve(sample).toFile());   // opens in javax.sound.midi
         }
-        assertUserError(TINY.replace("source: builtin:markov-names", "source: " + dir.resolve("midi/sub/broken.mid")),
+        assertUserError(TINY.replace("source: builtin:markov-names\n  names: 300", "source: " + dir.resolve("midi/sub/broken.mid")),
                 "broken.mid: not a valid MIDI file");
+        assertUserError(TINY.replace("source: builtin:markov-names\n  names: 300", "source: " + midi.getParent() + "\n  augment: {transpose: 2}"),
+                "data.augment.transpose: transposes piano rolls only (a .json/.pickle source, or MIDI with encoding: pianoroll), not events tokens");
     }
 
     @Test
@@ -709,17 +715,17 @@ class CliTest {
         assertUserError(TINY.replace("epochs: 2", "epochs: [2]"), "training.epochs: expected an integer");
         assertUserError(TINY.replace("lr: 0.01", "lr: -1"), "training.lr: must be > 0");
         assertUserError(TINY.replace("hidden: 24", "hidden: 0"), "models[0].hidden: must be >= 1, got 0");
-        assertUserError(TINY.replace("source: builtin:markov-names", "source: no/such/file.txt"),
+        assertUserError(TINY.replace("source: builtin:markov-names\n  names: 300", "source: no/such/file.txt"),
                 "data.source: file not found");
         Path one = Files.writeString(dir.resolve("one.txt"), "aaa\naa\naaaa\na\naa\n");
-        assertUserError(TINY.replace("source: builtin:markov-names", "source: " + one), "1 distinct character(s)");
+        assertUserError(TINY.replace("source: builtin:markov-names\n  names: 300", "source: " + one), "1 distinct character(s)");
         Path empty = Files.writeString(dir.resolve("empty.txt"), "");
-        assertUserError(TINY.replace("source: builtin:markov-names", "source: " + empty), "is empty");
+        assertUserError(TINY.replace("source: builtin:markov-names\n  names: 300", "source: " + empty), "is empty");
         assertUserError(TINY, "training.seq_len: is 100000 but the training split has only", "--set", "training.seq_len=100000");
         assertUserError(TINY.replace("hidden: 24", "hidden: 24\n    layers: 0"), "models[0].layers: must be >= 1, got 0");
         assertUserError(TINY.replace("hidden: 24", "hidden: 24\n    dropout: 1.0"), "models[0].dropout: must be in [0, 1), got 1");
         Path text = Files.writeString(dir.resolve("text.txt"), "the quick brown fox jumps over the lazy dog. ".repeat(50));
-        assertUserError(TINY.replace("source: builtin:markov-names", "source: " + text + "\n  mode: stream"),
+        assertUserError(TINY.replace("source: builtin:markov-names\n  names: 300", "source: " + text + "\n  mode: stream"),
                 "training.batching: examples needs one example per line", "--set", "training.batching=examples");
         assertUserError(TINY, "training.seq_len: sequential batching cuts", "--set", "training.batching=sequential", "--set", "training.batch_size=500");
     }

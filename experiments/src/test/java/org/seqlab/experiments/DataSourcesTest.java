@@ -1,5 +1,6 @@
 package org.seqlab.experiments;
 
+import org.seqlab.core.Results;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -4,7 +4,7 @@ import org.seqlab.core.MemoryUse;
 import org.seqlab.core.train.TrainingListener;
 import org.seqlab.experiments.ConfigLoader;
 import org.seqlab.experiments.ExperimentRunner;
-import org.seqlab.experiments.Results;
+import org.seqlab.core.Results;
 import org.seqlab.data.registry.Catalogue;
 
 import java.io.IOException;

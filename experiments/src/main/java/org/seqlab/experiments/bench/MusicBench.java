@@ -3,7 +3,7 @@ package org.seqlab.experiments.bench;
 import org.seqlab.core.train.TrainingListener;
 import org.seqlab.experiments.ConfigLoader;
 import org.seqlab.experiments.ExperimentRunner;
-import org.seqlab.experiments.Results;
+import org.seqlab.core.Results;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -3,7 +3,7 @@ package org.seqlab.experiments.cli;
 import org.seqlab.core.Json;
 import org.seqlab.core.UserException;
 import org.seqlab.experiments.ReportWriter;
-import org.seqlab.experiments.Results;
+import org.seqlab.core.Results;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -55,7 +55,7 @@ final class ReportCommand implements Callable<Integer> {
                 while (!names.add(name + "#" + run.seed())) name = d.getFileName() + "/" + name;
                 String picture = run.picture();
                 if (picture != null && !target.equals(d) && Files.exists(d.resolve(picture))) {
-                    String copy = org.seqlab.experiments.FileNames.of(d.getFileName() + "-" + picture);
+                    String copy = org.seqlab.core.FileNames.of(d.getFileName() + "-" + picture);
                     org.seqlab.core.AtomicFiles.writeBytes(target.resolve(copy), Files.readAllBytes(d.resolve(picture)));
                     picture = copy;
                 }

@@ -3,7 +3,7 @@ package org.seqlab.experiments.cli;
 import org.seqlab.core.train.TrainingListener;
 import org.seqlab.experiments.ConfigLoader;
 import org.seqlab.experiments.ExperimentRunner;
-import org.seqlab.experiments.Results;
+import org.seqlab.core.Results;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -121,7 +121,7 @@ public final class SweepReport {
             int i = (int) Math.round(x);
             return i >= 0 && i < categories.size() && Math.abs(x - i) < 1e-9 ? String.valueOf(categories.get(i)) : "";
         });
-        return org.seqlab.experiments.Png.of(c);
+        return org.seqlab.core.Png.of(org.knowm.xchart.BitmapEncoder.getBufferedImage(c));
     }
 
     /**
@@ -131,7 +131,7 @@ public final class SweepReport {
      */
     public static TrialLog.Trial best(List<TrialLog.Trial> trials) {
         return trials.stream()
-                .filter(t -> t.metric() != null && org.seqlab.experiments.Results.usable(t.status()))
+                .filter(t -> t.metric() != null && org.seqlab.core.Results.usable(t.status()))
                 .min(Comparator.comparingDouble(TrialLog.Trial::metric).thenComparingInt(TrialLog.Trial::trial))
                 .orElse(null);
     }

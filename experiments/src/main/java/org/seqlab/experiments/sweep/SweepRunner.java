@@ -12,7 +12,7 @@ import org.seqlab.experiments.ConfigLoader;
 import org.seqlab.experiments.ConfigLocations;
 import org.seqlab.experiments.ExperimentConfig;
 import org.seqlab.experiments.ExperimentRunner;
-import org.seqlab.experiments.Results;
+import org.seqlab.core.Results;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -311,7 +311,7 @@ public final class SweepRunner {
             Path file = out.resolve(t.out()).resolve("results.json");
             if (!Files.isRegularFile(file)) continue;
             try {
-                org.seqlab.experiments.Results r = org.seqlab.core.Json.read(file, org.seqlab.experiments.Results.class);
+                org.seqlab.core.Results r = org.seqlab.core.Json.read(file, org.seqlab.core.Results.class);
                 if (r.runs().isEmpty() || r.runs().get(0).curve() == null) continue;
                 TrainingListener judged = StoppingRule.listener(t.trial(), rule::judge);
                 judged.onStart(r.runs().get(0).model(), 0);

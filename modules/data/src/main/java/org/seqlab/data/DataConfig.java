@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The {@code data:} section of an experiment.
+ * The {@code data:} section of an experiment. Keys marked "X only" apply to one kind of data; once
+ * the source is resolved, a key set for another kind is an error (see {@link DataSpec}).
  *
  * @param source      a file or directory path, a dataset name from datasets/registry.yaml (e.g.
  *                    tiny-shakespeare; fetched into the cache on first use), or a built-in generator:

@@ -35,8 +35,13 @@ public final class DataSources {
      * @param path       the file or directory to read, or null for a built-in generator
      * @param entry      the registry entry when the source named one, else null
      * @param fileSha256 the registry dataset's file hash (verified or recorded at download), else null
+     * @param spec       what the tasks read: the settings of this kind of data only
      */
-    public record Resolved(DataConfig config, Path path, RegistryEntry entry, String fileSha256) {
+    public record Resolved(DataConfig config, Path path, RegistryEntry entry, String fileSha256, DataSpec spec) {
+        Resolved(DataConfig config, Path path, RegistryEntry entry, String fileSha256) {
+            this(config, path, entry, fileSha256, null);
+        }
+
         public boolean builtin() {
             return path == null;
         }
@@ -53,6 +58,11 @@ public final class DataSources {
      * @param log     progress of downloads
      */
     public static Resolved resolve(DataConfig cfg, Path baseDir, Catalogue catalogue, Consumer<String> log) {
+        Resolved r = source(cfg, baseDir, catalogue, log);
+        return new Resolved(r.config(), r.path(), r.entry(), r.fileSha256(), DataSpec.of(cfg, r.config()));
+    }
+
+    private static Resolved source(DataConfig cfg, Path baseDir, Catalogue catalogue, Consumer<String> log) {
         String s = cfg.source();
         if (s.startsWith("builtin:")) return builtin(cfg);
         List<Path> tried = new ArrayList<>();

@@ -1,5 +1,7 @@
 package org.seqlab.data;
 
+import org.seqlab.core.data.SplitMethod;
+
 import org.seqlab.core.data.Splits;
 
 import java.util.List;

@@ -1,5 +1,7 @@
 package org.seqlab.data;
 
+import org.seqlab.core.data.SplitMethod;
+
 import org.seqlab.core.FieldException;
 import org.seqlab.core.Sha256;
 import org.seqlab.core.data.Splits;
@@ -31,7 +33,7 @@ public final class Datasets {
 
     /** Loads a resolved text source (format text) or built-in generator. */
     public static Dataset load(DataSources.Resolved r) {
-        DataConfig cfg = r.config();
+        if (!(r.spec() instanceof DataSpec.Text cfg)) throw new IllegalArgumentException(r.config().source() + " is not text");
         if (r.builtin()) {
             return switch (cfg.source()) {
                 case DataConfig.MARKOV_NAMES -> markovNames(cfg);
@@ -61,7 +63,7 @@ public final class Datasets {
         return q;
     }
 
-    static Dataset fromText(String name, String source, String sha256, String text, DataConfig cfg) {
+    static Dataset fromText(String name, String source, String sha256, String text, DataSpec.Text cfg) {
         if (cfg.mode() == DataConfig.Mode.STREAM) {
             Splits<String> s = Splits.ofText(text, cfg.fractions());
             return new Dataset(name, source, sha256, s, null, null, null, SplitMethod.contiguous(cfg.split()));
@@ -87,7 +89,7 @@ public final class Datasets {
      * split_files as documents assigned whole to the splits. The hash covers every file's path and
      * bytes.
      */
-    static Dataset directory(String name, Path dir, DataConfig cfg) {
+    static Dataset directory(String name, Path dir, DataSpec.Text cfg) {
         List<String> files = TextFiles.list(dir);
         if (files.isEmpty()) throw new FieldException("source", "directory " + dir + " holds no files");
         Map<String, String> texts = new LinkedHashMap<>();
@@ -190,33 +192,33 @@ public final class Datasets {
         return m;
     }
 
-    static Dataset markovNames(DataConfig cfg) {
-        MarkovNames chain = new MarkovNames(cfg.order(), cfg.chainSeed());
-        List<String> names = chain.sample(cfg.names(), cfg.chainSeed() + 1);
+    static Dataset markovNames(DataSpec.Text cfg) {
+        MarkovNames chain = new MarkovNames(cfg.generator().order(), cfg.generator().chainSeed());
+        List<String> names = chain.sample(cfg.generator().names(), cfg.generator().chainSeed() + 1);
         String text = String.join("\n", names) + "\n";
         Splits<List<String>> s = Splits.ofExamples(names, cfg.fractions(), cfg.splitSeed());
-        return new Dataset("markov-names", DataConfig.MARKOV_NAMES + "?order=" + cfg.order() + "&names="
-                + cfg.names() + "&seed=" + cfg.chainSeed(), Sha256.of(text), streams(s), "\n",
+        return new Dataset("markov-names", DataConfig.MARKOV_NAMES + "?order=" + cfg.generator().order() + "&names="
+                + cfg.generator().names() + "&seed=" + cfg.generator().chainSeed(), Sha256.of(text), streams(s), "\n",
                 chain.entropyRate(), chain.trueLoss(s.test()), SplitMethod.examples(cfg.split(), cfg.splitSeed()));
     }
 
-    static Dataset markovChain(DataConfig cfg) {
-        if (cfg.order() > 3) throw new FieldException("order", DataConfig.MARKOV_CHAIN + " supports order 1 to 3, got " + cfg.order());
-        MarkovChain chain = new MarkovChain(cfg.order(), cfg.alphabet(), cfg.chainSeed());
-        String text = chain.sample(cfg.tokens(), cfg.chainSeed() + 1);
+    static Dataset markovChain(DataSpec.Text cfg) {
+        if (cfg.generator().order() > 3) throw new FieldException("order", DataConfig.MARKOV_CHAIN + " supports order 1 to 3, got " + cfg.generator().order());
+        MarkovChain chain = new MarkovChain(cfg.generator().order(), cfg.generator().alphabet(), cfg.generator().chainSeed());
+        String text = chain.sample(cfg.generator().tokens(), cfg.generator().chainSeed() + 1);
         Splits<String> s = Splits.ofText(text, cfg.fractions());
         int testStart = s.train().length() + s.valid().length();
-        return new Dataset("markov-chain", DataConfig.MARKOV_CHAIN + "?order=" + cfg.order() + "&alphabet=" + cfg.alphabet()
-                + "&tokens=" + cfg.tokens() + "&seed=" + cfg.chainSeed(), Sha256.of(text), s, null, chain.entropyRate(),
+        return new Dataset("markov-chain", DataConfig.MARKOV_CHAIN + "?order=" + cfg.generator().order() + "&alphabet=" + cfg.generator().alphabet()
+                + "&tokens=" + cfg.generator().tokens() + "&seed=" + cfg.generator().chainSeed(), Sha256.of(text), s, null, chain.entropyRate(),
                 chain.trueLoss(text, testStart + 1, text.length()), SplitMethod.contiguous(cfg.split()));
     }
 
-    static Dataset copy(DataConfig cfg) {
-        CopyTask task = new CopyTask(cfg.alphabet(), cfg.copyLength());
-        List<String> lines = task.sample(cfg.examples(), cfg.chainSeed());
+    static Dataset copy(DataSpec.Text cfg) {
+        CopyTask task = new CopyTask(cfg.generator().alphabet(), cfg.generator().copyLength());
+        List<String> lines = task.sample(cfg.generator().examples(), cfg.generator().chainSeed());
         Splits<List<String>> s = Splits.ofExamples(lines, cfg.fractions(), cfg.splitSeed());
-        return new Dataset("copy", DataConfig.COPY + "?alphabet=" + cfg.alphabet() + "&copy_length=" + cfg.copyLength()
-                + "&examples=" + cfg.examples() + "&seed=" + cfg.chainSeed(), Sha256.of(String.join("\n", lines) + "\n"),
+        return new Dataset("copy", DataConfig.COPY + "?alphabet=" + cfg.generator().alphabet() + "&copy_length=" + cfg.generator().copyLength()
+                + "&examples=" + cfg.generator().examples() + "&seed=" + cfg.generator().chainSeed(), Sha256.of(String.join("\n", lines) + "\n"),
                 streams(s), "\n", task.optimumLoss(), task.trueLoss(s.test()), SplitMethod.examples(cfg.split(), cfg.splitSeed()));
     }
 }

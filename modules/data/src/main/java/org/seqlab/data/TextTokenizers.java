@@ -19,7 +19,7 @@ public final class TextTokenizers {
      * @throws FieldException (field max_vocab) when the cap drops training tokens and nothing may
      *                        stand in for them
      */
-    public static Tokenizer build(DataConfig cfg, String trainText, String eos) {
+    public static Tokenizer build(DataSpec.Text cfg, String trainText, String eos) {
         TokenizerSpec spec = new TokenizerSpec(cfg.tokenizer(), cfg.lowercase());
         String text = spec.prepare(trainText);
         // the character vocabulary without a cap stays sorted by code point, as it always was

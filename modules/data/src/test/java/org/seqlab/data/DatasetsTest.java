@@ -3,6 +3,7 @@ package org.seqlab.data;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.seqlab.core.FieldException;
+import org.seqlab.core.data.SplitMethod;
 import org.seqlab.core.Json;
 import org.seqlab.core.UserException;
 
@@ -24,6 +25,12 @@ class DatasetsTest {
         m.put("split", List.of(0.5, 0.25, 0.25));
         for (int i = 0; i < keyValues.length; i += 2) m.put((String) keyValues[i], keyValues[i + 1]);
         return Json.MAPPER.convertValue(m, DataConfig.class);
+    }
+
+    /** The text settings of {@link #cfg}, as a text source resolves them. */
+    static DataSpec.Text text(Object... keyValues) {
+        DataConfig c = cfg(keyValues);
+        return (DataSpec.Text) DataSpec.of(c, c.resolved(c.source(), DataConfig.Format.TEXT, c.mode() != null ? c.mode() : DataConfig.Mode.LINES));
     }
 
     @Test

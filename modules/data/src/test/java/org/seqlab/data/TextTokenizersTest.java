@@ -24,7 +24,7 @@ class TextTokenizersTest {
     void wordTokensInStreamModeKeepNewlinesSoTextReadsBack(@TempDir Path dir) throws Exception {
         Path f = Files.writeString(dir.resolve("play.txt"), PLAY.repeat(3));
         Dataset d = Datasets.load(DatasetsTest.cfg("source", f.toString(), "mode", "stream", "split", List.of(0.6, 0.2, 0.2)), dir);
-        Tokenizer t = TextTokenizers.build(DatasetsTest.cfg("tokenizer", "word", "unknown", "unk"), d.splits().train(), d.eos());
+        Tokenizer t = TextTokenizers.build(DatasetsTest.text("tokenizer", "word", "unknown", "unk"), d.splits().train(), d.eos());
         assertInstanceOf(WordTokenizer.class, t);
         assertTrue(t.vocabulary().contains("\n") && t.vocabulary().contains("Citizen") && t.vocabulary().contains(","));
         String train = d.splits().train();
@@ -37,7 +37,7 @@ class TextTokenizersTest {
     void wordTokensInLinesModeEndEveryExample(@TempDir Path dir) throws Exception {
         Path f = Files.writeString(dir.resolve("names.txt"), "Tyrannosaurus Rex\nVelociraptor\nStego saurus\nTri ceratops\n");
         Dataset d = Datasets.load(DatasetsTest.cfg("source", f.toString(), "split", List.of(0.5, 0.25, 0.25)), dir);
-        Tokenizer t = TextTokenizers.build(DatasetsTest.cfg("tokenizer", "word", "lowercase", true, "unknown", "unk"),
+        Tokenizer t = TextTokenizers.build(DatasetsTest.text("tokenizer", "word", "lowercase", true, "unknown", "unk"),
                 d.splits().train(), d.eos());
         assertEquals(0, t.vocabulary().eosIndex(), "the end of a line is the end-of-sequence token");
         int[] ids = t.encode(d.splits().train(), "train");
@@ -49,15 +49,15 @@ class TextTokenizersTest {
     @Test
     void maxVocabKeepsTheMostFrequentAndNeedsSomewhereForTheRest() {
         String train = "the cat and the dog and the bird\n";
-        Tokenizer t = TextTokenizers.build(DatasetsTest.cfg("tokenizer", "word", "max_vocab", 4, "unknown", "unk"), train, null);
+        Tokenizer t = TextTokenizers.build(DatasetsTest.text("tokenizer", "word", "max_vocab", 4, "unknown", "unk"), train, null);
         assertEquals(List.of("\n", "the", "and", Vocabulary.UNK), t.vocabulary().symbols());
         assertEquals("the <unk> and", t.decode(t.encode("the fish and", "x")));
         FieldException e = assertThrows(FieldException.class,
-                () -> TextTokenizers.build(DatasetsTest.cfg("tokenizer", "word", "max_vocab", 4), train, null));
+                () -> TextTokenizers.build(DatasetsTest.text("tokenizer", "word", "max_vocab", 4), train, null));
         assertEquals("max_vocab: keeps 4 of the training split's 6 distinct words; the others need data.unknown: unk (or skip)", e.getMessage());
-        Tokenizer chars = TextTokenizers.build(DatasetsTest.cfg("max_vocab", 5, "unknown", "unk"), "aaabbc\n", null);
+        Tokenizer chars = TextTokenizers.build(DatasetsTest.text("max_vocab", 5, "unknown", "unk"), "aaabbc\n", null);
         assertEquals(List.of("\n", "a", "b", "c", Vocabulary.UNK), chars.vocabulary().symbols(), "characters can be capped too");
-        assertEquals(List.of("\n", "a", "b", "c"), TextTokenizers.build(DatasetsTest.cfg(), "cab\n", null).vocabulary().symbols(),
+        assertEquals(List.of("\n", "a", "b", "c"), TextTokenizers.build(DatasetsTest.text(), "cab\n", null).vocabulary().symbols(),
                 "without a cap the character vocabulary stays sorted, as before");
     }
 }

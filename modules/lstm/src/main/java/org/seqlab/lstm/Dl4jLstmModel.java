@@ -34,6 +34,7 @@ import org.seqlab.core.NamedWeights;
 import org.seqlab.core.OutputKind;
 import org.seqlab.core.OutputLoss;
 import org.seqlab.core.SequenceModel;
+import org.seqlab.core.BatchArrays;
 import org.seqlab.core.TokenBatch;
 import org.seqlab.core.TrainingOptions;
 import org.seqlab.core.VectorBatch;
@@ -223,30 +224,13 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
     private Arrays arrays(Batch batch) {
         int rows = batch.rows(), len = batch.length(), w = shape.width();
         boolean embedding = config.input() == Dl4jLstmConfig.Input.EMBEDDING;
+        BatchArrays.check(batch, shape);
+        BatchArrays.Layout layout = BatchArrays.Layout.ROWS_WIDTH_STEPS;        // DL4J's NCW
         float[] feat = new float[rows * (embedding ? 1 : w) * len];
         float[] lab = new float[rows * w * len];
-        if (batch instanceof TokenBatch tb) {
-            if (shape.kind() != OutputKind.TOKENS)
-                throw new IllegalArgumentException("token batch for a " + shape.kind().name().toLowerCase() + " model");
-            for (int r = 0; r < rows; r++)
-                for (int t = 0; t < len; t++) {
-                    int i = r * len + t;
-                    if (embedding) feat[i] = tb.inputs()[i];
-                    else feat[(r * w + tb.inputs()[i]) * len + t] = 1;
-                    lab[(r * w + tb.targets()[i]) * len + t] = 1;
-                }
-        } else {
-            // frames and values: dense vectors per step, [rows, T, width] -> NCW
-            VectorBatch vb = (VectorBatch) batch;
-            vb.requireShape(shape);
-            float[] in = vb.inputs(), tgt = vb.targets();
-            for (int r = 0; r < rows; r++)
-                for (int t = 0; t < len; t++)
-                    for (int k = 0; k < w; k++) {
-                        feat[(r * w + k) * len + t] = in[(r * len + t) * w + k];
-                        lab[(r * w + k) * len + t] = tgt[(r * len + t) * w + k];
-                    }
-        }
+        if (embedding) for (int i = 0; i < feat.length; i++) feat[i] = ((TokenBatch) batch).inputs()[i];   // [rows, 1, len]: the token ids
+        else BatchArrays.inputs(batch, w, layout, feat);
+        BatchArrays.targets(batch, w, layout, lab);
         INDArray features = embedding ? Nd4j.create(feat, new long[]{rows, 1, len}, 'c')   // 3-d: rnnTimeStep reads 2-d as one step
                 : Nd4j.create(feat, new long[]{rows, w, len}, 'c');
         return new Arrays(typed(features), typed(Nd4j.create(lab, new long[]{rows, w, len}, 'c')),

@@ -14,6 +14,7 @@ import org.seqlab.core.ModelShape;
 import org.seqlab.core.OutputKind;
 import org.seqlab.core.OutputLoss;
 import org.seqlab.core.SequenceModel;
+import org.seqlab.core.BatchArrays;
 import org.seqlab.core.TokenBatch;
 import org.seqlab.core.TrainingOptions;
 import org.seqlab.core.VectorBatch;
@@ -171,39 +172,20 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
             steps = batch.length();
             n = rows * steps;
             buf = buffers.get(steps, rows, () -> new Buffers(n));
-            mask = new float[n];
-            double[] xs = buf.xs;
-            java.util.Arrays.fill(xs, 0);
+            BatchArrays.check(batch, shape);
+            BatchArrays.Layout layout = BatchArrays.Layout.STEPS_ROWS_WIDTH;      // one step of every row is one matrix
+            BatchArrays.inputs(batch, width, layout, buf.xs);
+            mask = BatchArrays.perStep(batch.mask(), batch, layout);
             if (batch instanceof TokenBatch tb) {
-                if (shape.kind() != OutputKind.TOKENS)
-                    throw new IllegalArgumentException("token batch for a " + shape.kind().name().toLowerCase() + " model");
-                tokenTargets = new int[n];
+                tokenTargets = BatchArrays.perStep(tb.targets(), batch, layout);
                 vectorTargets = null;
-                for (int r = 0; r < rows; r++)
-                    for (int t = 0; t < steps; t++) {
-                        int i = r * steps + t, j = t * rows + r;
-                        xs[j * width + tb.inputs()[i]] = 1;                 // one-hot input
-                        tokenTargets[j] = tb.targets()[i];
-                        mask[j] = tb.mask()[i];
-                    }
             } else {
                 // frames and values are both dense vectors per step; only the output differs
-                VectorBatch vb = (VectorBatch) batch;
-                vb.requireShape(shape);
-                float[] in = vb.inputs(), tgt = vb.targets();
                 tokenTargets = null;
                 vectorTargets = new float[n * width];
-                for (int r = 0; r < rows; r++)
-                    for (int t = 0; t < steps; t++) {
-                        int i = r * steps + t, j = t * rows + r;
-                        for (int k = 0; k < width; k++) {
-                            xs[j * width + k] = in[i * width + k];
-                            vectorTargets[j * width + k] = tgt[i * width + k];
-                        }
-                        mask[j] = batch.mask()[i];
-                    }
+                BatchArrays.targets(batch, width, layout, vectorTargets);
             }
-            NativeArrays.put(buf.x, xs);
+            NativeArrays.put(buf.x, buf.xs);
         }
 
         /** Runs every layer; with {@code training}, inverted dropout follows each layer. */

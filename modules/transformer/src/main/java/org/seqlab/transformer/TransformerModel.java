@@ -12,6 +12,7 @@ import org.seqlab.core.ModelShape;
 import org.seqlab.core.OutputKind;
 import org.seqlab.core.OutputLoss;
 import org.seqlab.core.SequenceModel;
+import org.seqlab.core.BatchArrays;
 import org.seqlab.core.TokenBatch;
 import org.seqlab.core.TrainingOptions;
 import org.seqlab.core.UserException;
@@ -166,9 +167,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
     private EvalStats pass(Batch b, boolean train, float[] logitsOut) {
         TokenBatch tokens = b instanceof TokenBatch tb ? tb : null;
         VectorBatch vectors = b instanceof VectorBatch vb ? vb : null;
-        if (tokens == null) vectors.requireShape(shape);
-        else if (shape.kind() != OutputKind.TOKENS)
-            throw new IllegalArgumentException(name() + " predicts " + shape + ", got a token batch");
+        BatchArrays.check(b, shape);
         int rows = b.rows(), length = b.length(), w = shape.width(), ctx = config.context();
         carry = train ? trainCarry : evalCarry;
         carrySteps = train ? trainCarrySteps : evalCarrySteps;
@@ -201,15 +200,10 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
                         int src = r * length + t0 + t, dst = i * len + prefix + t, k = i * c + t;
                         pieceMask[k] = mask[src];
                         if (train) weights[dst] = mask[src] * scale;
-                        if (tokens != null) {
-                            x[dst * w + tokens.inputs()[src]] = 1f;
-                            tokenTargets[k] = tokens.targets()[src];
-                            if (train) y[dst * w + tokens.targets()[src]] = 1f;
-                        } else {
-                            System.arraycopy(vectors.inputs(), src * w, x, dst * w, w);
-                            System.arraycopy(vectors.targets(), src * w, vectorTargets, k * w, w);
-                            if (train) System.arraycopy(vectors.targets(), src * w, y, dst * w, w);
-                        }
+                        BatchArrays.inputStep(b, src, w, x, dst * w);
+                        if (train) BatchArrays.targetStep(b, src, w, y, dst * w);
+                        if (tokens != null) tokenTargets[k] = tokens.targets()[src];
+                        else BatchArrays.targetStep(b, src, w, vectorTargets, k * w);
                     }
                 }
                 double[] logits = run(g, len, x, y, weights, train);
@@ -477,13 +471,12 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         graph.flat.assign(flat);          // the parameters are views into graph.flat, saved in the same order
     }
 
-    /** Fine-tuning: the weights (not the optimiser state) of a saved transformer with the same architecture. */
+    /**
+     * Fine-tuning: the weights (not the optimiser state) of a saved transformer with the same
+     * architecture. Family, shape and vocabulary were checked before the model was made (the
+     * runner's {@link Checkpoint#checkStartingPoint}); the architecture is this family's to compare.
+     */
     private void startFrom(Path checkpoint) {
-        try {
-            Checkpoint.checkStartingPoint(checkpoint, FAMILY, shape, null);    // the runner checked the vocabulary
-        } catch (UserException e) {
-            throw new UserException("init.checkpoint: " + e.getMessage(), e);
-        }
         Path dir = org.seqlab.core.AtomicFiles.resolveDirectory(checkpoint).resolve("model");
         try {
             Saved s = readSaved(dir);

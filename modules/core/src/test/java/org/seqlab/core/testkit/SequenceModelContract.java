@@ -396,6 +396,17 @@ public abstract class SequenceModelContract {
         assertEquals(end.total(), end.correct(), "all notes predicted: TP = TP + FP + FN");
     }
 
+    /** Every family reads batches through BatchArrays: the wrong kind of batch is refused alike, never read as garbage. */
+    @Test
+    void aBatchOfAnotherKindIsRefused() {
+        SequenceModel frames = frameModel(9);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> frames.evaluate(twentyTokenSequence()));
+        assertTrue(e.getMessage().contains("token batch for a frames model"), e.getMessage());
+        SequenceModel tokens = tokenModel(9);
+        e = assertThrows(IllegalArgumentException.class, () -> tokens.evaluate(chords(2, 5, 0, false)));
+        assertTrue(e.getMessage().contains("does not match the model's shape"), e.getMessage());
+    }
+
     @Test
     void framesSaveAndLoadGiveIdenticalOutputs(@TempDir Path dir) throws Exception {
         SequenceModel m = frameModel(26);

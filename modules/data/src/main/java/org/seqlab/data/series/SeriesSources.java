@@ -1,17 +1,17 @@
 package org.seqlab.data.series;
 
 import org.seqlab.core.FieldException;
-import org.seqlab.data.DataConfig;
+import org.seqlab.data.DataSpec;
 
 import java.nio.file.Path;
 
-/** Loads the time series a {@link DataConfig} names: the built-in generator or a CSV file. */
+/** Loads the time series a {@link DataSpec.Series} names: the built-in generator or a CSV file. */
 public final class SeriesSources {
     private SeriesSources() {}
 
     /** @param file the CSV file as DataSources resolved it (a path or a registry download); null for the built-in generator */
-    public static TimeSeries load(DataConfig cfg, Path file) {
-        SeriesConfig s = cfg.seriesOrDefaults();
+    public static TimeSeries load(DataSpec.Series cfg, Path file) {
+        SeriesConfig s = cfg.series();
         String source = cfg.source();
         if (source.startsWith("builtin:")) {
             if (!source.equals(SeasonalSeries.SOURCE))

@@ -1,5 +1,6 @@
-package org.seqlab.experiments;
+package org.seqlab.data.task;
 
+import org.seqlab.core.Results;
 import org.seqlab.core.Batch;
 import org.seqlab.core.EvalStats;
 import org.seqlab.core.FieldException;
@@ -13,6 +14,9 @@ import org.seqlab.core.data.BatchSource;
 import org.seqlab.core.data.ValueWindows;
 import org.seqlab.core.data.Vocabulary;
 import org.seqlab.core.train.TrainingConfig;
+import org.seqlab.core.sample.SampleConfig;
+import org.seqlab.data.DataSpec;
+import org.seqlab.data.DataSources;
 import org.seqlab.data.series.Normalization;
 import org.seqlab.data.series.SeriesConfig;
 import org.seqlab.data.series.SeriesSources;
@@ -32,8 +36,10 @@ import java.util.SplittableRandom;
  * squared errors of normalised values; the test forecasts, and the naive baselines on the same
  * targets, are also scored in original units (MSE, MAE, MAPE).
  */
-final class SeriesTask implements TaskData {
-    private final ExperimentConfig cfg;
+public final class SeriesTask implements Task {
+    private final DataSpec.Series data;
+    private final TrainingConfig training;
+    private final SampleConfig samples;
     private final SeriesConfig sc;
     private final TimeSeries ts;
     private final Normalization norm;
@@ -41,33 +47,36 @@ final class SeriesTask implements TaskData {
     private final int trainEnd, validEnd, n, horizon, window;
 
     /** @param file the CSV file, resolved by DataSources; null for the built-in generator */
-    SeriesTask(ExperimentConfig cfg, ConfigLocations where, Path file) {
-        this.cfg = cfg;
-        this.sc = cfg.data().seriesOrDefaults();
+    public SeriesTask(DataSpec.Series data, DataSources.Resolved source, TrainingConfig training, SampleConfig samples) {
+        this.data = data;
+        this.training = training;
+        this.samples = samples;
+        Path file = source.path();
+        this.sc = data.series();
         try {
-            ts = SeriesSources.load(cfg.data(), file);
+            ts = SeriesSources.load(data, file);
         } catch (FieldException e) {
-            throw where.error(e.field().equals("source") || e.field().equals("series") ? "data" : "data.series", e);
+            throw Tasks.under(e.field().equals("source") || e.field().equals("series") ? "data" : "data.series", e);
         }
-        TrainingConfig t = cfg.training();
+        TrainingConfig t = training;
         if (t.batching() != TrainingConfig.Batching.WINDOWS)
-            throw where.error("training.batching", "does not apply to time series: training uses random windows of seq_len values");
+            throw new FieldException("training.batching", "does not apply to time series: training uses random windows of seq_len values");
         n = ts.length();
         horizon = sc.horizon();
         window = t.seqLen();
-        double[] f = cfg.data().fractions();
+        double[] f = data.fractions();
         trainEnd = (int) Math.round(n * f[0]);
         validEnd = (int) Math.round(n * (f[0] + f[1]));
         if (trainEnd - horizon < window + 1)
-            throw where.error("training.seq_len", "is " + window + " (the input window) but the training span has " + trainEnd
+            throw new FieldException("training.seq_len", "is " + window + " (the input window) but the training span has " + trainEnd
                     + " values; with horizon " + horizon + " use at most seq_len " + Math.max(1, trainEnd - horizon - 1)
                     + " or a longer series");
         if (validEnd - trainEnd < 1 || n - validEnd < 1)
-            throw where.error("data.split", "leaves " + (validEnd - trainEnd) + " valid and " + (n - validEnd)
+            throw new FieldException("data.split", "leaves " + (validEnd - trainEnd) + " valid and " + (n - validEnd)
                     + " test values of " + n + "; use larger fractions or a longer series");
         int history = NaiveForecasts.history(horizon, sc.season(), sc.movingAverage());
         if (history > validEnd)
-            throw where.error("data.series", "season " + sc.season() + " and moving_average " + sc.movingAverage()
+            throw new FieldException("data.series", "season " + sc.season() + " and moving_average " + sc.movingAverage()
                     + " need " + history + " values before the test span, which starts at " + validEnd);
         norm = Normalization.fit(sc.normalize(), ts.values(), trainEnd);
         normalised = new float[n][ts.width()];
@@ -99,17 +108,17 @@ final class SeriesTask implements TaskData {
 
     @Override
     public BatchSource training(SplittableRandom random) {
-        return new ValueWindows(normalised, trainEnd, cfg.training().batchSize(), window, horizon, random);
+        return new ValueWindows(normalised, trainEnd, training.batchSize(), window, horizon, random);
     }
 
     @Override
     public List<? extends Batch> validPass() {
-        return ValueWindows.pass(normalised, trainEnd, validEnd, window, horizon, cfg.training().evalBatchSize());
+        return ValueWindows.pass(normalised, trainEnd, validEnd, window, horizon, training.evalBatchSize());
     }
 
     @Override
     public List<? extends Batch> testPass() {
-        return ValueWindows.pass(normalised, validEnd, n, window, horizon, cfg.training().evalBatchSize());
+        return ValueWindows.pass(normalised, validEnd, n, window, horizon, training.evalBatchSize());
     }
 
     /** The best naive forecast on the test targets, by MSE. */

@@ -1,4 +1,4 @@
-package org.seqlab.experiments;
+package org.seqlab.data.task;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package org.seqlab.experiments;
+package org.seqlab.core;
 
 import org.seqlab.core.Metrics;
 import org.seqlab.core.train.EpochRecord;
@@ -50,7 +50,7 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
      */
     public record DatasetSummary(String name, String source, String sha256, Tokens tokens, int vocabularySize,
                                  Double trueModelTestLoss, Unit unit, List<String> skipped, String registry,
-                                 String tokenizer, org.seqlab.data.SplitMethod split, SeriesSummary series) {
+                                 String tokenizer, org.seqlab.core.data.SplitMethod split, SeriesSummary series) {
         public boolean frames() {
             return unit == Unit.FRAME;
         }
@@ -101,7 +101,7 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
      */
     public record Baseline(Double testLoss, Double testPerplexity, Double testAccuracy, Double testMse, Double testMae,
                            Double testMape, double[][] predictions, Double testExpectedAccuracy) {
-        static Baseline of(Metrics m) {
+        public static Baseline of(Metrics m) {
             return new Baseline(finite(m.loss()), finite(m.perplexity()), finite(m.accuracy()), null, null, null, null, finite(m.expectedAccuracy()));
         }
     }

@@ -1,5 +1,7 @@
-package org.seqlab.experiments;
+package org.seqlab.data.task;
 
+import org.seqlab.core.FileNames;
+import org.seqlab.core.Results;
 import org.seqlab.core.AtomicFiles;
 import org.seqlab.core.Batch;
 import org.seqlab.core.FieldException;
@@ -19,10 +21,12 @@ import org.seqlab.core.data.Vocabulary;
 import org.seqlab.core.sample.Sampler;
 import org.seqlab.core.sample.TextSampling;
 import org.seqlab.core.train.TrainingConfig;
+import org.seqlab.core.sample.SampleConfig;
+import org.seqlab.data.DataSpec;
 import org.seqlab.data.Dataset;
 import org.seqlab.data.DataSources;
 import org.seqlab.data.Datasets;
-import org.seqlab.data.SplitMethod;
+import org.seqlab.core.data.SplitMethod;
 import org.seqlab.data.TextTokenizers;
 
 import java.io.IOException;
@@ -35,8 +39,10 @@ import java.util.SplittableRandom;
  * Text as tokens (characters or words): one example per line or a continuous stream, next-token
  * prediction.
  */
-final class TextTask implements TaskData {
-    private final ExperimentConfig cfg;
+public final class TextTask implements Task {
+    private final DataSpec.Text data;
+    private final TrainingConfig training;
+    private final SampleConfig samples;
     private final Dataset ds;
     private final Tokenizer tok;
     private final int[] train, valid, test;
@@ -44,36 +50,38 @@ final class TextTask implements TaskData {
     /**
      * Loads and checks everything; every problem is a user error naming the field.
      *
-     * @param cfg the experiment with its data source resolved
+     * @param source the data source, resolved
      */
-    TextTask(ExperimentConfig cfg, ConfigLocations where, DataSources.Resolved source) {
-        this.cfg = cfg;
+    public TextTask(DataSpec.Text data, DataSources.Resolved source, TrainingConfig training, SampleConfig samples) {
+        this.data = data;
+        this.training = training;
+        this.samples = samples;
         try {
             ds = Datasets.load(source);
-            tok = TextTokenizers.build(cfg.data(), ds.splits().train(), ds.eos());
+            tok = TextTokenizers.build(data, ds.splits().train(), ds.eos());
         } catch (FieldException e) {
-            throw where.error("data", e);
+            throw Tasks.under("data", e);
         }
-        String unit = cfg.data().tokenizer() == TokenizerSpec.Kind.WORD ? "word" : "character";
+        String unit = data.tokenizer() == TokenizerSpec.Kind.WORD ? "word" : "character";
         train = tok.encode(ds.splits().train(), ds.name() + " (train split)");
         long distinct = java.util.Arrays.stream(train).filter(t -> t != tok.vocabulary().eosIndex()).distinct().count();
         if (distinct < 2)
-            throw where.error("data.source", ds.source() + ": the training split has " + distinct
+            throw new FieldException("data.source", ds.source() + ": the training split has " + distinct
                     + " distinct " + unit + "(s); a language model needs at least two");
         valid = tok.encode(ds.splits().valid(), ds.name() + " (valid split)");
         test = tok.encode(ds.splits().test(), ds.name() + " (test split)");
-        TrainingConfig t = cfg.training();
+        TrainingConfig t = training;
         if (train.length < t.seqLen() + 1)
-            throw where.error("training.seq_len", "is " + t.seqLen() + " but the training split has only "
+            throw new FieldException("training.seq_len", "is " + t.seqLen() + " but the training split has only "
                     + train.length + " tokens; use at most " + (train.length - 1));
         if (t.batching() == TrainingConfig.Batching.EXAMPLES && ds.eos() == null)
-            throw where.error("training.batching", "examples needs one example per line (data.mode: lines)");
+            throw new FieldException("training.batching", "examples needs one example per line (data.mode: lines)");
         if (t.batching() == TrainingConfig.Batching.SEQUENTIAL && (train.length - 1) / t.batchSize() < t.seqLen())
-            throw where.error("training.seq_len", "sequential batching cuts the " + (train.length - 1)
+            throw new FieldException("training.seq_len", "sequential batching cuts the " + (train.length - 1)
                     + " training predictions into " + t.batchSize() + " lanes of " + (train.length - 1) / t.batchSize()
                     + " steps, shorter than seq_len " + t.seqLen() + "; lower training.batch_size or training.seq_len");
         if (valid.length < 2 || test.length < 2)
-            throw where.error("data.split", "the valid and test splits need at least 2 tokens each (got "
+            throw new FieldException("data.split", "the valid and test splits need at least 2 tokens each (got "
                     + valid.length + " and " + test.length + "); use more data or larger fractions");
     }
 
@@ -96,7 +104,7 @@ final class TextTask implements TaskData {
 
     @Override
     public BatchSource training(SplittableRandom random) {
-        TrainingConfig t = cfg.training();
+        TrainingConfig t = training;
         return switch (t.batching()) {
             case WINDOWS -> new RandomWindows(train, t.batchSize(), t.seqLen(), random);
             case SEQUENTIAL -> new SequentialWindows(train, t.batchSize(), t.seqLen());
@@ -109,7 +117,7 @@ final class TextTask implements TaskData {
 
     /** Every token of a split predicted once: lanes with carried state, or example by example. */
     private List<? extends Batch> pass(int[] stream) {
-        TrainingConfig t = cfg.training();
+        TrainingConfig t = training;
         return t.batching() == TrainingConfig.Batching.EXAMPLES
                 ? ExampleBatches.pass(stream, tok.vocabulary().eosIndex(), t.evalBatchSize())
                 : SequentialPass.of(stream, t.evalBatchSize(), Math.max(64, t.seqLen()));
@@ -117,7 +125,7 @@ final class TextTask implements TaskData {
 
     @Override
     public List<Results.SampleSet> sample(SequenceModel m, String run, SplittableRandom random, Path out) {
-        var sc = cfg.samples();
+        var sc = samples;
         List<Sampler> samplers = new ArrayList<>();
         for (double temp : sc.temperatures()) samplers.add(new Sampler(temp, sc.topK(), 1.0));
         if (sc.topP() < 1) samplers.add(new Sampler(1.0, sc.topK(), sc.topP()));

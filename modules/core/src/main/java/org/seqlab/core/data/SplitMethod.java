@@ -1,4 +1,4 @@
-package org.seqlab.data;
+package org.seqlab.core.data;
 
 import java.util.List;
 import java.util.Map;
@@ -14,11 +14,11 @@ import java.util.Map;
  * @param files     the files of each split, for the two file methods
  */
 public record SplitMethod(String method, List<Double> fractions, Long seed, Map<String, List<String>> files) {
-    static SplitMethod examples(List<Double> fractions, long seed) {
+    public static SplitMethod examples(List<Double> fractions, long seed) {
         return new SplitMethod("examples", fractions, seed, null);
     }
 
-    static SplitMethod contiguous(List<Double> fractions) {
+    public static SplitMethod contiguous(List<Double> fractions) {
         return new SplitMethod("contiguous", fractions, null, null);
     }
 

@@ -1,4 +1,4 @@
-package org.seqlab.experiments;
+package org.seqlab.core.sample;
 
 import org.seqlab.core.Check;
 

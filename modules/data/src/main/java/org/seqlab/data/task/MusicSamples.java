@@ -1,5 +1,6 @@
-package org.seqlab.experiments;
+package org.seqlab.data.task;
 
+import org.seqlab.core.Results;
 import org.seqlab.core.AtomicFiles;
 import org.seqlab.data.music.WavRenderer;
 

@@ -1,5 +1,7 @@
-package org.seqlab.experiments;
+package org.seqlab.data.task;
 
+import org.seqlab.core.FileNames;
+import org.seqlab.core.Results;
 import org.seqlab.core.AtomicFiles;
 import org.seqlab.core.Batch;
 import org.seqlab.core.FieldException;
@@ -17,7 +19,10 @@ import org.seqlab.core.data.Vocabulary;
 import org.seqlab.core.sample.Sampler;
 import org.seqlab.core.sample.TextSampling;
 import org.seqlab.core.train.TrainingConfig;
+import org.seqlab.core.sample.SampleConfig;
 import org.seqlab.data.DataConfig;
+import org.seqlab.data.DataSpec;
+import org.seqlab.data.DataSources;
 import org.seqlab.data.music.EventCodec;
 import org.seqlab.data.music.MelodyCodec;
 import org.seqlab.data.music.MidiReader;
@@ -35,9 +40,11 @@ import java.util.SplittableRandom;
  * MIDI files as token sequences (performance events or melody tokens): songs are split by file,
  * each song ends with an end token, and samples are decoded back into MIDI files.
  */
-final class MidiTask implements TaskData {
+public final class MidiTask implements Task {
     static final String END = "<end>";
-    private final ExperimentConfig cfg;
+    private final DataSpec.Midi data;
+    private final TrainingConfig training;
+    private final SampleConfig samples;
     private final Path source;
     private final MusicCodec codec;
     private final Vocabulary vocab;
@@ -46,13 +53,13 @@ final class MidiTask implements TaskData {
     private final String sha;
 
     /** The songs of a MIDI file or directory; files that cannot be read are skipped and listed. */
-    static MidiReader.Collection songs(DataConfig d, ConfigLocations where, Path p) {
-        if (p == null || !Files.exists(p)) throw where.error("data.source", "not found: " + d.source());
+    static MidiReader.Collection songs(DataSpec.Midi d, Path p) {
+        if (p == null || !Files.exists(p)) throw new FieldException("data.source", "not found: " + d.source());
         if (Files.isDirectory(p)) return MidiReader.readDirectory(p, d.drums());
         try {
             return new MidiReader.Collection(List.of(MidiReader.read(p, d.drums())), List.of());
         } catch (org.seqlab.core.UserException e) {
-            throw where.error("data.source", e.getMessage());
+            throw new FieldException("data.source", e.getMessage());
         }
     }
 
@@ -64,24 +71,27 @@ final class MidiTask implements TaskData {
     }
 
     /** Splits songs by file, seeded; needs one song per split at least. */
-    static Splits<List<MidiReader.Song>> split(MidiReader.Collection c, DataConfig d, ConfigLocations where) {
+    static Splits<List<MidiReader.Song>> split(MidiReader.Collection c, DataSpec.Midi d) {
         if (c.songs().size() < 3)
-            throw where.error("data.source", d.source() + ": " + c.songs().size() + " readable MIDI file(s); train, valid and test need one each"
+            throw new FieldException("data.source", d.source() + ": " + c.songs().size() + " readable MIDI file(s); train, valid and test need one each"
                     + (c.skipped().isEmpty() ? "" : " (skipped: " + String.join("; ", c.skipped()) + ")"));
         try {
             return Splits.ofExamples(c.songs(), d.fractions(), d.splitSeed());
         } catch (FieldException e) {
-            throw where.error("data", e);
+            throw Tasks.under("data", e);
         }
     }
 
     /** @param file the MIDI file or directory, resolved by DataSources */
-    MidiTask(ExperimentConfig cfg, ConfigLocations where, Path file) {
-        this.cfg = cfg;
-        DataConfig d = cfg.data();
+    public MidiTask(DataSpec.Midi data, DataSources.Resolved source, TrainingConfig training, SampleConfig samples) {
+        this.data = data;
+        this.training = training;
+        this.samples = samples;
+        Path file = source.path();
+        DataSpec.Midi d = data;
         this.source = Path.of(d.source());
-        MidiReader.Collection c = songs(d, where, file);
-        Splits<List<MidiReader.Song>> s = split(c, d, where);
+        MidiReader.Collection c = songs(d, file);
+        Splits<List<MidiReader.Song>> s = split(c, d);
         this.skipped = c.skipped();
         this.codec = d.encoding() == DataConfig.Encoding.MELODY ? new MelodyCodec(d.stepSeconds()) : new EventCodec();
         List<String> symbols = new ArrayList<>(codec.vocabulary());
@@ -91,11 +101,11 @@ final class MidiTask implements TaskData {
         this.valid = stream(s.valid());
         this.test = stream(s.test());
         this.sha = sha256(c);
-        TrainingConfig t = cfg.training();
+        TrainingConfig t = training;
         if (train.length < t.seqLen() + 1)
-            throw where.error("training.seq_len", "is " + t.seqLen() + " but the training songs have only " + train.length + " tokens");
+            throw new FieldException("training.seq_len", "is " + t.seqLen() + " but the training songs have only " + train.length + " tokens");
         if (t.batching() == TrainingConfig.Batching.EXAMPLES)
-            throw where.error("training.batching", "examples is for one-line examples; use windows or sequential for MIDI");
+            throw new FieldException("training.batching", "examples is for one-line examples; use windows or sequential for MIDI");
     }
 
     /** end, song 1 tokens (shifted past the end token), end, song 2 ..., end. */
@@ -110,7 +120,7 @@ final class MidiTask implements TaskData {
     }
 
     @Override public ModelShape shape() { return ModelShape.tokens(vocab.size()); }
-    @Override public String name() { return source.getFileName() + " (" + cfg.data().encoding().name().toLowerCase() + ")"; }
+    @Override public String name() { return source.getFileName() + " (" + data.encoding().name().toLowerCase() + ")"; }
     @Override public String source() { return source.toString(); }
     @Override public String sha256() { return sha; }
     @Override public Results.Tokens counts() { return new Results.Tokens(train.length - 1, valid.length - 1, test.length - 1); }
@@ -127,7 +137,7 @@ final class MidiTask implements TaskData {
 
     @Override
     public BatchSource training(SplittableRandom random) {
-        TrainingConfig t = cfg.training();
+        TrainingConfig t = training;
         return t.batching() == TrainingConfig.Batching.SEQUENTIAL ? new SequentialWindows(train, t.batchSize(), t.seqLen())
                 : new RandomWindows(train, t.batchSize(), t.seqLen(), random);
     }
@@ -136,12 +146,12 @@ final class MidiTask implements TaskData {
     @Override public List<? extends Batch> testPass() { return pass(test); }
 
     private List<? extends Batch> pass(int[] stream) {
-        return SequentialPass.of(stream, cfg.training().evalBatchSize(), Math.max(64, cfg.training().seqLen()));
+        return SequentialPass.of(stream, training.evalBatchSize(), Math.max(64, training.seqLen()));
     }
 
     @Override
     public List<Results.SampleSet> sample(SequenceModel m, String run, SplittableRandom random, Path out) throws IOException {
-        var sc = cfg.samples();
+        var sc = samples;
         List<Results.SampleSet> sets = new ArrayList<>();
         for (double temp : sc.temperatures()) {
             Sampler sampler = new Sampler(temp, sc.topK(), sc.topP() < 1 && temp == 1.0 ? sc.topP() : 1.0);

@@ -1,7 +1,4 @@
-package org.seqlab.experiments;
-
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.internal.chartpart.Chart;
+package org.seqlab.core;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -29,13 +26,5 @@ public final class Png {
             throw new UncheckedIOException(e);          // memory only: cannot happen
         }
         return out.toByteArray();
-    }
-
-    public static byte[] of(Chart<?, ?> chart) {
-        try {
-            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

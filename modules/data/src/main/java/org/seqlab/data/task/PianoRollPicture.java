@@ -1,5 +1,6 @@
-package org.seqlab.experiments;
+package org.seqlab.data.task;
 
+import org.seqlab.core.Png;
 import org.seqlab.data.music.PianoRoll;
 
 import java.awt.Color;

@@ -1,4 +1,4 @@
-package org.seqlab.experiments;
+package org.seqlab.core;
 
 /** File names made from names a user chose (experiments, models, runs): one rule for checking and one for cleaning. */
 public final class FileNames {

@@ -1,5 +1,6 @@
-package org.seqlab.experiments;
+package org.seqlab.data.task;
 
+import org.seqlab.core.Png;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

@@ -1,7 +1,8 @@
-package org.seqlab.experiments;
+package org.seqlab.data.task;
 
 import org.seqlab.core.Batch;
 import org.seqlab.core.Metrics;
+import org.seqlab.core.Results;
 import org.seqlab.core.ModelShape;
 import org.seqlab.core.SequenceModel;
 import org.seqlab.core.data.BatchSource;
@@ -14,11 +15,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The data side of an experiment, checked and ready: text (next-token), piano-roll frames or a time
- * series (regression). The
- * runner trains, evaluates and reports through this, so it does not care which kind it runs.
+ * The data side of an experiment, checked and ready: one kind of data (text, MIDI tokens,
+ * piano-roll frames, a time series), its splits, vocabulary or normalisation, batches, reference
+ * models, samples and pictures. The runner trains, evaluates and reports through this, so it does
+ * not care which kind it runs; {@link Tasks} opens the one a data section asks for.
  */
-interface TaskData {
+public interface Task {
     ModelShape shape();
 
     String name();
@@ -96,7 +98,7 @@ interface TaskData {
     }
 
     /** How the splits were made, when the task made them (null when the data came split). */
-    default org.seqlab.data.SplitMethod split() {
+    default org.seqlab.core.data.SplitMethod split() {
         return null;
     }
 

@@ -1,5 +1,8 @@
-package org.seqlab.experiments;
+package org.seqlab.data.task;
 
+import org.seqlab.core.FileNames;
+import org.seqlab.core.Results;
+import org.seqlab.core.FieldException;
 import org.seqlab.core.AtomicFiles;
 import org.seqlab.core.Batch;
 import org.seqlab.core.FrameBaseline;
@@ -13,6 +16,9 @@ import org.seqlab.core.data.FrameTunes;
 import org.seqlab.core.data.Vocabulary;
 import org.seqlab.core.sample.Sampler;
 import org.seqlab.core.train.TrainingConfig;
+import org.seqlab.core.sample.SampleConfig;
+import org.seqlab.data.DataSpec;
+import org.seqlab.data.DataSources;
 import org.seqlab.data.music.MidiWriter;
 import org.seqlab.data.music.PianoRoll;
 import org.seqlab.data.music.PianoRollJson;
@@ -31,32 +37,37 @@ import java.util.SplittableRandom;
  * (NLL/frame as published), accuracy TP/(TP+FP+FN) expected under the model and thresholded.
  * Samples are written as MIDI files and rendered to WAV.
  */
-final class FrameTask implements TaskData {
+public final class FrameTask implements Task {
     private static final int PRIME = 16;           // frames of a real tune that start every sample
-    private final ExperimentConfig cfg;
+    private final int transpose;
+    private final TrainingConfig training;
+    private final SampleConfig samples;
     private final PianoRollSet set;
     private final int ticksPerFrame;
     private final List<String> skipped;
 
     /** MIDI files turned into piano rolls on the data.step_seconds grid, split by file. */
-    static FrameTask fromMidi(ExperimentConfig cfg, ConfigLocations where, Path file) {
-        org.seqlab.data.music.MidiReader.Collection c = MidiTask.songs(cfg.data(), where, file);
-        var s = MidiTask.split(c, cfg.data(), where);
-        org.seqlab.data.music.PianoRollCodec codec = new org.seqlab.data.music.PianoRollCodec(cfg.data().stepSeconds());
+    public static FrameTask fromMidi(DataSpec.Midi data, DataSources.Resolved source, TrainingConfig training, SampleConfig samples) {
+        Path file = source.path();
+        org.seqlab.data.music.MidiReader.Collection c = MidiTask.songs(data, file);
+        var s = MidiTask.split(c, data);
+        org.seqlab.data.music.PianoRollCodec codec = new org.seqlab.data.music.PianoRollCodec(data.stepSeconds());
         java.util.function.Function<List<org.seqlab.data.music.MidiReader.Song>, List<float[][]>> rolls = songs -> songs.stream()
                 .map(song -> codec.toFrames(song.notes())).filter(f -> f.length >= 2).toList();
-        PianoRollSet set = new PianoRollSet(Path.of(cfg.data().source()).getFileName().toString(), cfg.data().source(),
+        PianoRollSet set = new PianoRollSet(Path.of(data.source()).getFileName().toString(), data.source(),
                 MidiTask.sha256(c), rolls.apply(s.train()), rolls.apply(s.valid()), rolls.apply(s.test()));
-        return new FrameTask(cfg, where, set, (int) Math.round(cfg.data().stepSeconds() * 960), c.skipped());
+        return new FrameTask(data.transpose(), training, samples, set, (int) Math.round(data.stepSeconds() * 960), c.skipped());
     }
 
-    private FrameTask(ExperimentConfig cfg, ConfigLocations where, PianoRollSet set, int ticksPerFrame, List<String> skipped) {
-        this.cfg = cfg;
+    private FrameTask(int transpose, TrainingConfig training, SampleConfig samples, PianoRollSet set, int ticksPerFrame, List<String> skipped) {
+        this.transpose = transpose;
+        this.training = training;
+        this.samples = samples;
         this.set = set;
         this.ticksPerFrame = ticksPerFrame;
         this.skipped = skipped;
-        if (cfg.training().batching() != TrainingConfig.Batching.WINDOWS)
-            throw where.error("training.batching", "does not apply to piano rolls: whole tunes are walked in seq_len chunks");
+        if (training.batching() != TrainingConfig.Batching.WINDOWS)
+            throw new FieldException("training.batching", "does not apply to piano rolls: whole tunes are walked in seq_len chunks");
     }
 
     @Override
@@ -65,15 +76,18 @@ final class FrameTask implements TaskData {
     }
 
     /** @param file the piano-roll JSON file, resolved by DataSources */
-    FrameTask(ExperimentConfig cfg, ConfigLocations where, Path file) {
-        this.cfg = cfg;
+    public FrameTask(DataSpec.PianoRolls data, DataSources.Resolved source, TrainingConfig training, SampleConfig samples) {
+        this.transpose = data.transpose();
+        this.training = training;
+        this.samples = samples;
+        Path file = source.path();
         try {
             set = PianoRollJson.read(file);
         } catch (UserException e) {
-            throw where.error("data.source", e.getMessage());
+            throw new FieldException("data.source", e.getMessage());
         }
-        if (cfg.training().batching() != TrainingConfig.Batching.WINDOWS)
-            throw where.error("training.batching", "does not apply to piano rolls: whole tunes are walked in seq_len chunks");
+        if (training.batching() != TrainingConfig.Batching.WINDOWS)
+            throw new FieldException("training.batching", "does not apply to piano rolls: whole tunes are walked in seq_len chunks");
         this.ticksPerFrame = 120;                      // the benchmarks' frames are 16th notes
         this.skipped = List.of();
     }
@@ -100,15 +114,15 @@ final class FrameTask implements TaskData {
 
     @Override
     public BatchSource training(SplittableRandom random) {
-        TrainingConfig t = cfg.training();
-        return new FrameTunes(set.train(), t.batchSize(), t.seqLen(), random, cfg.data().augment().transpose());
+        TrainingConfig t = training;
+        return new FrameTunes(set.train(), t.batchSize(), t.seqLen(), random, transpose);
     }
 
     @Override public List<? extends Batch> validPass() { return pass(set.valid()); }
     @Override public List<? extends Batch> testPass() { return pass(set.test()); }
 
     private List<? extends Batch> pass(List<float[][]> tunes) {
-        return FrameTunes.pass(tunes, cfg.training().evalBatchSize(), cfg.training().seqLen());
+        return FrameTunes.pass(tunes, training.evalBatchSize(), training.seqLen());
     }
 
     /** Continues the start of a test tune for {@code length} frames, each key a Bernoulli draw. */
@@ -131,7 +145,7 @@ final class FrameTask implements TaskData {
 
     @Override
     public List<Results.SampleSet> sample(SequenceModel m, String run, SplittableRandom random, Path out) throws IOException {
-        var sc = cfg.samples();
+        var sc = samples;
         List<Results.SampleSet> sets = new ArrayList<>();
         for (double temp : sc.temperatures()) {
             MusicSamples files = new MusicSamples(out);
@@ -146,7 +160,7 @@ final class FrameTask implements TaskData {
 
     @Override
     public String picture(SequenceModel m, String run, Path out) throws IOException {
-        int length = Math.max(64, Math.min(256, cfg.samples().maxLength()));
+        int length = Math.max(64, Math.min(256, samples.maxLength()));
         float[][] real = set.test().get(0);
         float[][] generated = generate(m, Sampler.ofTemperature(1.0), length - Math.min(PRIME, real.length), new SplittableRandom(7), 0);
         String file = "pianoroll-" + FileNames.of(run) + ".png";
