@@ -78,11 +78,6 @@ public record ExperimentConfig(String name, String description, DataConfig data,
         return new ExperimentConfig(n, description, data, models, training, seed, seeds, samples, sweep, published, modelTraining);
     }
 
-    /** This experiment reading {@code d} (its source resolved): what the tasks are built from. */
-    public ExperimentConfig withData(DataConfig d) {
-        return new ExperimentConfig(name, description, d, models, training, seed, seeds, samples, sweep, published, modelTraining);
-    }
-
     /** The seeds every model runs with: {@code seeds}, or just {@code seed}. */
     public List<Long> runSeeds() {
         return seeds != null ? seeds : List.of(seed);

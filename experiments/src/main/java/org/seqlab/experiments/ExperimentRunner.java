@@ -65,7 +65,6 @@ public final class ExperimentRunner {
     private final boolean fresh;
     private final String command;
     private final Catalogue catalogue;
-    private DataSources.Resolved source;
     private MemoryBudget budget = MemoryBudget.fromEnvironment();
 
     /** A runner whose registry datasets come through the environment's cache ($SEQLAB_CACHE, $SEQLAB_OFFLINE). */
@@ -104,10 +103,13 @@ public final class ExperimentRunner {
         }
     }
 
+    /** The data, resolved and loaded by its task, checked against every model: what a run trains on. */
+    private record Prepared(DataSources.Resolved source, Task task) {}
+
     /** Loads and checks the data and every model against it, before anything is written. */
-    Task prepare() {
+    private Prepared prepare() {
         ConfigLocations where = loaded.locations();
-        source = resolveData(loaded, catalogue, console::info);
+        DataSources.Resolved source = resolveData(loaded, catalogue, console::info);
         Task data;
         try {
             data = Tasks.open(source, cfg.training(), cfg.samples());
@@ -131,7 +133,7 @@ public final class ExperimentRunner {
             String init = cfg.models().get(i).initCheckpoint();
             if (init != null) checkInitCheckpoint(where, "models[" + i + "].init.checkpoint", Path.of(init), f.key(), data);
         }
-        return data;
+        return new Prepared(source, data);
     }
 
     /** The CLI's closing lines for a time series: optimum, naive baselines, then each model against them. */
@@ -165,13 +167,13 @@ public final class ExperimentRunner {
 
     public Results run() throws IOException {
         Instant start = Instant.now();
-        Task p = prepare();                       // every input error surfaces before anything is written
+        Prepared p = prepare();                   // every input error surfaces before anything is written
         try (DirectoryLock lock = DirectoryLock.acquire(out, command)) {
-            return run(p, start);
+            return run(p.task(), p.source(), start);
         }
     }
 
-    private Results run(Task p, Instant start) throws IOException {
+    private Results run(Task p, DataSources.Resolved source, Instant start) throws IOException {
         ModelShape shape = p.shape();
         Results.DatasetSummary summary = new Results.DatasetSummary(p.name(), p.source(), p.sha256(), p.counts(), shape.width(),
                 p.trueTestLoss(), Results.Unit.of(shape.kind()), p.skipped(), source.registryName(), p.tokenizer(), p.split(), p.series());

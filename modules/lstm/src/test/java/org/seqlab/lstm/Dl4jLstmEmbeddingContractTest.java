@@ -19,6 +19,11 @@ class Dl4jLstmEmbeddingContractTest extends SequenceModelContract {
 
     @Override
     protected int overfitSteps() {
-        return 400;
+        return 150;
+    }
+
+    @Override
+    protected double overfitLearningRate() {
+        return 3e-2;
     }
 }

@@ -72,6 +72,15 @@ public record TrainingConfig(Integer epochs, Integer batchSize, Integer seqLen, 
         return new TrainingConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
+    /**
+     * Steps per chunk of the sequential evaluation pass over a token stream: seq_len, but at least
+     * 64. The pass carries state from chunk to chunk, so this sets how much one forward call does,
+     * and a short training window does not turn evaluation into many tiny calls.
+     */
+    public int evalLength() {
+        return Math.max(64, seqLen);
+    }
+
     public TrainingOptions options() {
         return new TrainingOptions(optimizer, clip);
     }

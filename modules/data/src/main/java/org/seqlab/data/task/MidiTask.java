@@ -146,7 +146,7 @@ public final class MidiTask implements Task {
     @Override public List<? extends Batch> testPass() { return pass(test); }
 
     private List<? extends Batch> pass(int[] stream) {
-        return SequentialPass.of(stream, training.evalBatchSize(), Math.max(64, training.seqLen()));
+        return SequentialPass.of(stream, training.evalBatchSize(), training.evalLength());
     }
 
     @Override

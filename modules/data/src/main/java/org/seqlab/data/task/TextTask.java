@@ -120,7 +120,7 @@ public final class TextTask implements Task {
         TrainingConfig t = training;
         return t.batching() == TrainingConfig.Batching.EXAMPLES
                 ? ExampleBatches.pass(stream, tok.vocabulary().eosIndex(), t.evalBatchSize())
-                : SequentialPass.of(stream, t.evalBatchSize(), Math.max(64, t.seqLen()));
+                : SequentialPass.of(stream, t.evalBatchSize(), t.evalLength());
     }
 
     @Override
