@@ -176,7 +176,7 @@ class TimeSeriesExperimentTest {
         CliRun column = runYaml(TINY, "column", "--set", "data.series.value_column=y");
         assertTrue(column.err().contains("value_column(s) and date_column apply to CSV files"), column.err());
         CliRun text = runYaml(TINY.replace("source: builtin:seasonal", "source: builtin:markov-names"), "text");
-        assertTrue(text.err().contains("data.series: applies to time series only"), text.err());
+        assertTrue(text.err().contains("data.series: does not apply to builtin:markov-names"), text.err());
     }
 
     @Test

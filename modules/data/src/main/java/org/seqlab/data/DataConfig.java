@@ -10,7 +10,6 @@ import org.seqlab.core.data.TokenizerSpec;
 import org.seqlab.core.data.UnknownPolicy;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The {@code data:} section of an experiment. Keys marked "X only" apply to one kind of data; once
@@ -113,21 +112,6 @@ public record DataConfig(String source, Format format, Encoding encoding, Double
         Check.atLeast("examples", examples, 10);
         Check.range("copy_length", copyLength, 1, 200, true);
         if (augment == null) augment = new Augment(null);
-        if (series != null && !isSeries(source, format))
-            throw new FieldException("series", "applies to time series only (format: series, a .csv source or "
-                    + SeasonalSeries.SOURCE + "), not to " + source);
-    }
-
-    /** Whether the source is a time series: explicitly, or (format auto) a .csv file or builtin:seasonal. */
-    @JsonIgnore
-    public boolean isSeries() {
-        return isSeries(source, format);
-    }
-
-    // static: the compact constructor runs before the fields are set
-    private static boolean isSeries(String source, Format format) {
-        String s = source.toLowerCase(Locale.ROOT);
-        return format == Format.SERIES || (format == Format.AUTO && (s.endsWith(".csv") || s.equals(SeasonalSeries.SOURCE)));
     }
 
     /** The series options, defaults when the section is absent. */
@@ -146,23 +130,5 @@ public record DataConfig(String source, Format format, Encoding encoding, Double
     public DataConfig resolved(String newSource, Format newFormat, Mode newMode) {
         return new DataConfig(newSource, newFormat, encoding, stepSeconds, drums, newMode, split, splitSeed, splitFiles, documents,
                 unknown, tokenizer, maxVocab, lowercase, names, order, chainSeed, alphabet, tokens, examples, copyLength, series, augment);
-    }
-
-    /** Whether the source is a piano-roll dataset (explicitly, or a .json file with format auto). */
-    @JsonIgnore
-    public boolean isPianoRoll() {
-        return format == Format.PIANOROLL || (format == Format.AUTO && source.toLowerCase(Locale.ROOT).matches(".*\\.(json|pickle|pkl)$"));
-    }
-
-    /** Whether the source is MIDI: explicitly, or (format auto) a .mid/.midi file or a directory. */
-    @JsonIgnore
-    public boolean isMidi() {
-        String s = source.toLowerCase(Locale.ROOT);
-        return format == Format.MIDI || (format == Format.AUTO && (s.endsWith(".mid") || s.endsWith(".midi")
-                || (!s.startsWith("builtin:") && java.nio.file.Files.isDirectory(java.nio.file.Path.of(source)))));
-    }
-
-    public double[] fractions() {
-        return Splits.checkFractions(split);
     }
 }
