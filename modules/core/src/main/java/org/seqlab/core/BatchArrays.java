@@ -40,37 +40,26 @@ public final class BatchArrays {
 
     /** The inputs of {@code b}, {@code width} units a step, written into {@code out} (zeroed first) in {@code layout}. */
     public static void inputs(Batch b, int width, Layout layout, float[] out) {
-        Arrays.fill(out, 0f);
-        int rows = b.rows(), steps = b.length();
-        if (b instanceof TokenBatch tb) {
-            for (int r = 0; r < rows; r++)
-                for (int t = 0; t < steps; t++) out[layout.index(r, t, tb.inputs()[r * steps + t], rows, steps, width)] = 1f;
-        } else dense(((VectorBatch) b).inputs(), rows, steps, width, layout, out);
+        write(b instanceof TokenBatch tb ? tb.inputs() : null, b instanceof VectorBatch vb ? vb.inputs() : null, b, width, layout, out);
     }
 
-    /** {@link #inputs(Batch, int, Layout, float[])} in double precision. */
+    /** {@link #inputs(Batch, int, Layout, float[])} in double precision (the same loop as {@link #write}). */
     public static void inputs(Batch b, int width, Layout layout, double[] out) {
-        Arrays.fill(out, 0);
+        int[] tokens = b instanceof TokenBatch tb ? tb.inputs() : null;
+        float[] dense = b instanceof VectorBatch vb ? vb.inputs() : null;
         int rows = b.rows(), steps = b.length();
-        if (b instanceof TokenBatch tb) {
-            for (int r = 0; r < rows; r++)
-                for (int t = 0; t < steps; t++) out[layout.index(r, t, tb.inputs()[r * steps + t], rows, steps, width)] = 1;
-        } else {
-            float[] in = ((VectorBatch) b).inputs();
-            for (int r = 0; r < rows; r++)
-                for (int t = 0; t < steps; t++)
-                    for (int k = 0; k < width; k++) out[layout.index(r, t, k, rows, steps, width)] = in[(r * steps + t) * width + k];
-        }
+        Arrays.fill(out, 0);
+        for (int r = 0; r < rows; r++)
+            for (int t = 0; t < steps; t++) {
+                int i = r * steps + t;
+                if (tokens != null) out[layout.index(r, t, tokens[i], rows, steps, width)] = 1;
+                else for (int k = 0; k < width; k++) out[layout.index(r, t, k, rows, steps, width)] = dense[i * width + k];
+            }
     }
 
     /** The targets of {@code b}, one-hot for tokens, written into {@code out} (zeroed first) in {@code layout}. */
     public static void targets(Batch b, int width, Layout layout, float[] out) {
-        Arrays.fill(out, 0f);
-        int rows = b.rows(), steps = b.length();
-        if (b instanceof TokenBatch tb) {
-            for (int r = 0; r < rows; r++)
-                for (int t = 0; t < steps; t++) out[layout.index(r, t, tb.targets()[r * steps + t], rows, steps, width)] = 1f;
-        } else dense(((VectorBatch) b).targets(), rows, steps, width, layout, out);
+        write(b instanceof TokenBatch tb ? tb.targets() : null, b instanceof VectorBatch vb ? vb.targets() : null, b, width, layout, out);
     }
 
     /** A per-step array of {@code b} (its mask, or a token batch's targets) reordered for {@code layout} (width 1). */
@@ -107,13 +96,19 @@ public final class BatchArrays {
         else System.arraycopy(((VectorBatch) b).targets(), i * width, out, offset, width);
     }
 
-    private static void dense(float[] in, int rows, int steps, int width, Layout layout, float[] out) {
-        if (layout == Layout.ROWS_STEPS_WIDTH) {
-            System.arraycopy(in, 0, out, 0, in.length);
+    /** One-hot {@code tokens} or the {@code dense} vectors (one of them null) of batch {@code b} into {@code out}, in {@code layout}. */
+    private static void write(int[] tokens, float[] dense, Batch b, int width, Layout layout, float[] out) {
+        int rows = b.rows(), steps = b.length();
+        if (dense != null && layout == Layout.ROWS_STEPS_WIDTH) {
+            System.arraycopy(dense, 0, out, 0, dense.length);          // the batches' own layout
             return;
         }
+        Arrays.fill(out, 0f);
         for (int r = 0; r < rows; r++)
-            for (int t = 0; t < steps; t++)
-                for (int k = 0; k < width; k++) out[layout.index(r, t, k, rows, steps, width)] = in[(r * steps + t) * width + k];
+            for (int t = 0; t < steps; t++) {
+                int i = r * steps + t;
+                if (tokens != null) out[layout.index(r, t, tokens[i], rows, steps, width)] = 1f;
+                else for (int k = 0; k < width; k++) out[layout.index(r, t, k, rows, steps, width)] = dense[i * width + k];
+            }
     }
 }
