@@ -127,7 +127,7 @@ public final class ParityBench {
     private double compare(Case c, String precision, String python, Path twin, Path dir) throws IOException {
         ModelShape shape = c.kind() == OutputKind.TOKENS ? ModelShape.tokens(VOCAB) : ModelShape.frames(KEYS);
         TrainingOptions options = new TrainingOptions(
-                new OptimizerSpec(OptimizerSpec.Type.ADAMW, null, null, null, WEIGHT_DECAY, OptimizerSpec.DecayParams.MATRICES),
+                new OptimizerSpec(OptimizerSpec.Type.ADAMW, null, null, null, WEIGHT_DECAY, OptimizerSpec.DecayParams.MATRICES, null),
                 new ClipSpec(ClipSpec.Mode.NORM, CLIP));
         ModelFamily family = Families.get(c.family());
         List<Batch> batches = batches(c.kind());

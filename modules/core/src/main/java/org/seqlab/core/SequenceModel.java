@@ -37,6 +37,16 @@ public interface SequenceModel extends AutoCloseable {
     EvalStats evaluate(Batch batch);
 
     /**
+     * Swaps the weights with their exponential moving average when the optimiser keeps one
+     * ({@code optimizer.ema}), so that evaluation, samples and {@link #save} use the average; a
+     * second call swaps back. Returns false, changing nothing, when there is no average. The
+     * trainer validates and checkpoints between two such calls; training steps in between are refused.
+     */
+    default boolean swapAveragedWeights() {
+        return false;
+    }
+
+    /**
      * Raw output logits for every step of a batch, row-major {@code [rows * length * width]}: used
      * by tests (save/load identity, generator consistency) and by analysis tools. For a
      * {@link OutputKind#VALUES} model the raw output is the prediction itself (identity output).

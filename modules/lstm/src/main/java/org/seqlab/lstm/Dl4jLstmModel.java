@@ -330,6 +330,11 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
     }
 
     @Override
+    public boolean swapAveragedWeights() {
+        return optimizer.swapAverage(net.params());
+    }
+
+    @Override
     public EvalStats evaluate(Batch batch) {
         double[] logits = forward(batch, batch.continues());
         return score(batch, logits);

@@ -40,6 +40,8 @@ public final class Optimizer implements AutoCloseable {
     private final INDArray state, first, second, scratch;
     private final List<long[]> decayRanges = new ArrayList<>();
     private int iteration;
+    private INDArray average;              // the weights' moving average (spec.ema() > 0), from the first step
+    private boolean swapped;               // the parameters hold the average, the average the weights
 
     /**
      * @param layout the tensors in flat order; they must tile {@code [0, size)} without gaps
@@ -103,7 +105,9 @@ public final class Optimizer implements AutoCloseable {
     public void step(INDArray parameters, INDArray gradient, double lr) {
         if (parameters.length() != size || gradient.length() != size)
             throw new IllegalArgumentException("expected " + size + " parameters and gradients, got " + parameters.length() + " and " + gradient.length());
+        if (swapped) throw new IllegalStateException("a training step while the parameters hold their average: swap them back first");
         INDArray params = flat(parameters), grad = flat(gradient);
+        if (spec.ema() > 0 && average == null) average = params.dup();      // the average starts at the initial weights
         iteration++;
         double wd = spec.weightDecay();
         if (wd > 0) for (long[] r : decayRanges) range(params, r[0], r[1]).muli(1 - lr * wd);
@@ -135,6 +139,22 @@ public final class Optimizer implements AutoCloseable {
                 axpy(-lr / bc1, first.div(scratch, grad), params);
             }
         }
+        if (average != null) {                                  // avg = ema * avg + (1 - ema) * p
+            average.muli(spec.ema());
+            axpy(1 - spec.ema(), params, average);
+        }
+    }
+
+    /**
+     * Swaps the contents of {@code parameters} and the weights' moving average, so that a model
+     * evaluates (or saves) the average; a second call swaps them back. Does nothing and returns
+     * false when there is no average (ema off, or no step yet). Steps are refused while swapped.
+     */
+    public boolean swapAverage(INDArray parameters) {
+        if (average == null) return false;
+        Nd4j.getBlasWrapper().level1().swap(flat(parameters), average);
+        swapped = !swapped;
+        return true;
     }
 
     /** A rank-1 view of a contiguous array (DL4J keeps its flat arrays as [1, n] rows), for ranges by element. */
@@ -180,7 +200,7 @@ public final class Optimizer implements AutoCloseable {
 
     @Override
     public void close() {
-        for (INDArray a : new INDArray[]{state, scratch})
+        for (INDArray a : new INDArray[]{state, scratch, average})
             if (a != null && a.closeable() && !a.wasClosed()) a.close();
     }
 }

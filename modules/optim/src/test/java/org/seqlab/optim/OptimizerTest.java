@@ -81,7 +81,7 @@ class OptimizerTest {
     @Test
     void decayPolicySparesBiasesUnlessToldOtherwise() {
         for (OptimizerSpec.DecayParams policy : OptimizerSpec.DecayParams.values()) {
-            OptimizerSpec spec = new OptimizerSpec(OptimizerSpec.Type.SGD, null, null, null, 0.5, policy);
+            OptimizerSpec spec = new OptimizerSpec(OptimizerSpec.Type.SGD, null, null, null, 0.5, policy, null);
             Optimizer o = new Optimizer(spec, new ClipSpec(ClipSpec.Mode.NONE, null), DataType.DOUBLE, LAYOUT);
             INDArray params = Nd4j.ones(DataType.DOUBLE, 13);
             o.step(params, Nd4j.zeros(DataType.DOUBLE, 13), 0.2);

@@ -257,6 +257,11 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
     }
 
     @Override
+    public boolean swapAveragedWeights() {
+        return updater.swapAverage(params.flat);
+    }
+
+    @Override
     public EvalStats evaluate(Batch batch) {
         Pass p = new Pass(batch);
         p.forward(batch.continues() ? evalState : null, false);

@@ -151,6 +151,11 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
     }
 
     @Override
+    public boolean swapAveragedWeights() {
+        return optimizer.swapAverage(graph.flat);
+    }
+
+    @Override
     public EvalStats evaluate(Batch batch) {
         return pass(batch, false, null);
     }

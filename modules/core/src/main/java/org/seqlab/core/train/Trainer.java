@@ -126,28 +126,35 @@ public final class Trainer {
          * a wall-clock budget does), then what it decides; false when training must stop.
          */
         boolean validate(int epoch, long step, long tokens, double trainLoss, double lr, boolean epochEnd) {
-            Metrics m = Metrics.of(Evaluation.run(model, valid));
-            EpochRecord rec = new EpochRecord(epoch, step, tokens, (System.nanoTime() - start) / 1e9, trainLoss,
-                    m.loss(), m.accuracy(), lr);
-            history.add(rec);
-            listener.onEpoch(rec);
+            EpochRecord rec;
+            String diverged;
+            boolean improved;
+            boolean averaged = model.swapAveragedWeights();     // with optimizer.ema, the average is validated and saved
+            try {
+                Metrics m = Metrics.of(Evaluation.run(model, valid));
+                rec = new EpochRecord(epoch, step, tokens, (System.nanoTime() - start) / 1e9, trainLoss, m.loss(), m.accuracy(), lr);
+                history.add(rec);
+                listener.onEpoch(rec);
+                diverged = guard.observe(m.loss());
+                improved = diverged == null && m.loss() < bestValid;
+                if (improved) {
+                    bestValid = m.loss();
+                    bestEpoch = rec.epoch();
+                    sinceBest = 0;
+                    sinceBestEver = 0;
+                    try {
+                        sink.save(model, rec.epoch(), rec.step(), m.loss());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot write checkpoint: " + e.getMessage(), e);
+                    }
+                }
+            } finally {
+                if (averaged) model.swapAveragedWeights();       // training goes on from its own weights
+            }
             String where = epochEnd ? "after epoch " + rec.epoch() : "at step " + rec.step() + " (epoch " + rec.epoch() + ")";
-            String diverged = guard.observe(m.loss());
             if (diverged != null) {
                 stop = "diverged " + where + ": " + diverged;
                 return false;
-            }
-            boolean improved = m.loss() < bestValid;
-            if (improved) {
-                bestValid = m.loss();
-                bestEpoch = rec.epoch();
-                sinceBest = 0;
-                sinceBestEver = 0;
-                try {
-                    sink.save(model, rec.epoch(), rec.step(), m.loss());
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot write checkpoint: " + e.getMessage(), e);
-                }
             }
             String halt = listener.stopAfter(rec);
             if (halt != null) {

@@ -396,6 +396,44 @@ public abstract class SequenceModelContract {
         assertEquals(end.total(), end.correct(), "all notes predicted: TP = TP + FP + FN");
     }
 
+    /**
+     * optimizer.ema: after every step the weights' average moves toward them (avg = ema·avg +
+     * (1−ema)·w, from the initial weights); swapping puts the average in place of the weights and
+     * back exactly, and no training step is taken while the average is in place.
+     */
+    @Test
+    void theWeightsMovingAverageIsKeptAndSwapsInAndBackExactly() {
+        double ema = 0.5;
+        SequenceModel m = family().create(smallConfig(), ModelShape.tokens(VOCAB),
+                new TrainingOptions(options().optimizer().withEma(ema), options().clip()), 6);
+        Assumptions.assumeTrue(m instanceof NamedWeights, family().key() + " does not list its weights (NamedWeights)");
+        assertFalse(m.swapAveragedWeights(), "no average before the first step");
+        TokenBatch b = randomTokens(4, 10, 6);
+        double[] average = weights(m);
+        for (int i = 0; i < 3; i++) {
+            m.trainStep(b, 1e-2);
+            double[] w = weights(m);
+            for (int k = 0; k < w.length; k++) average[k] = ema * average[k] + (1 - ema) * w[k];
+        }
+        double[] last = weights(m);
+        assertTrue(m.swapAveragedWeights());
+        double[] swapped = weights(m);
+        for (int k = 0; k < average.length; k++)
+            assertEquals(average[k], swapped[k], 1e-5 * Math.max(1, Math.abs(average[k])), "averaged weight " + k);
+        assertThrows(IllegalStateException.class, () -> m.trainStep(b, 1e-2), "no step on the average");
+        assertTrue(m.swapAveragedWeights());
+        assertArrayEquals(last, weights(m), "the weights come back exactly");
+        m.close();
+        SequenceModel plain = tokenModel(6);
+        plain.trainStep(b, 1e-2);
+        assertFalse(plain.swapAveragedWeights(), "no average without optimizer.ema");
+        plain.close();
+    }
+
+    private static double[] weights(SequenceModel m) {
+        return ((NamedWeights) m).namedWeights().values().stream().flatMapToDouble(t -> java.util.Arrays.stream(t.values())).toArray();
+    }
+
     /** Every family reads batches through BatchArrays: the wrong kind of batch is refused alike, never read as garbage. */
     @Test
     void aBatchOfAnotherKindIsRefused() {

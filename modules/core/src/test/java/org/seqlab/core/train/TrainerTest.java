@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainerTest {
     /** A model whose loss follows a script: lets the loop's decisions be tested exactly. */
-    static final class ScriptedModel implements SequenceModel {
+    static class ScriptedModel implements SequenceModel {
         final double[] trainLoss;
         final double[] validLoss;
         int steps, evals;
@@ -61,6 +61,39 @@ class TrainerTest {
     }
 
     private static final List<TokenBatch> VALID = List.of(new TokenBatch(1, 1, new int[]{0}, new int[]{1}));
+
+    /**
+     * With a moving average of the weights (optimizer.ema), every validation and every checkpoint
+     * sees the average, and every training step the model's own weights.
+     */
+    @Test
+    void validationsAndCheckpointsSeeTheAveragedWeightsAndTrainingItsOwn() {
+        double[] train = new double[30];
+        java.util.Arrays.fill(train, 1.0);
+        List<String> events = new ArrayList<>();
+        boolean[] swapped = {false};
+        ScriptedModel averaging = new ScriptedModel(train, new double[]{2.0, 1.5, 1.7}) {
+            @Override public boolean swapAveragedWeights() {
+                swapped[0] = !swapped[0];
+                return true;
+            }
+
+            @Override public EvalStats trainStep(Batch b, double lr) {
+                if (swapped[0]) events.add("trained on the average");
+                return super.trainStep(b, lr);
+            }
+
+            @Override public EvalStats evaluate(Batch b) {
+                events.add(swapped[0] ? "validated the average" : "validated the weights");
+                return super.evaluate(b);
+            }
+        };
+        new Trainer(config(3), TrainingListener.SILENT, (m, e, s, l) -> events.add("saved " + (swapped[0] ? "the average" : "the weights")))
+                .train(averaging, source(10), VALID);
+        assertEquals(List.of("validated the average", "saved the average", "validated the average", "saved the average",
+                "validated the average"), events);
+        assertFalse(swapped[0], "swapped back after the last validation");
+    }
 
     @Test
     void checkpointsEveryNewBestAndReportsTheBestEpoch() {
