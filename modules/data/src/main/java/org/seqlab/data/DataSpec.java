@@ -34,10 +34,6 @@ public sealed interface DataSpec permits DataSpec.Text, DataSpec.Midi, DataSpec.
         public double[] fractions() {
             return Splits.checkFractions(split);
         }
-
-        public boolean builtin() {
-            return generator != null;
-        }
     }
 
     /** What defines a built-in text generator's process and sample (see {@link DataConfig}). */
