@@ -13,7 +13,8 @@ import java.util.function.Predicate;
 
 /**
  * The kinds of data an experiment can read, one line each: which resolved data sections it reads
- * and the task that reads them. A new kind of data is one {@link Task} class and one line here.
+ * and the task that reads them. A new kind of data is its {@link DataSpec} variant, one {@link Task}
+ * class and one line here.
  */
 public final class Tasks {
     private Tasks() {}
