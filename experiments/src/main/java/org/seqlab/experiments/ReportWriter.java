@@ -367,7 +367,12 @@ public final class ReportWriter {
         if (uni != null) flat(c, r.dataset().values() ? SeriesReport.bestBaseline(r).getKey() : r.baselines().keySet().iterator().next(),
                 r.dataset().values() ? SeriesReport.bestBaseline(r).getValue().testLoss() : uni, maxX);
         if (c.getSeriesMap().isEmpty()) c.addSeries("no data", new double[]{0}, new double[]{0});
-        return Png.of(org.knowm.xchart.BitmapEncoder.getBufferedImage(c));
+        return png(c);
+    }
+
+    /** A chart's PNG bytes, encoded in memory through {@link Png} (no temporary file). */
+    public static byte[] png(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
+        return Png.of(org.knowm.xchart.BitmapEncoder.getBufferedImage(chart));
     }
 
     private static void flat(XYChart c, String name, double y, double maxX) {

@@ -1,6 +1,5 @@
 package org.seqlab.experiments;
 
-import org.seqlab.core.Png;
 import org.seqlab.core.FileNames;
 import org.seqlab.core.Results;
 import org.knowm.xchart.XYChart;
@@ -171,7 +170,7 @@ final class SeriesReport {
             if (p == null) continue;
             c.addSeries(label(run), x, first(p)).setMarker(SeriesMarkers.NONE);
         }
-        return Png.of(org.knowm.xchart.BitmapEncoder.getBufferedImage(c));
+        return ReportWriter.png(c);
     }
 
     private byte[] residualChart(Results.Run run) throws IOException {
@@ -187,7 +186,7 @@ final class SeriesReport {
         XYSeries dots = c.addSeries("residual", x, res);
         dots.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         dots.setMarker(SeriesMarkers.CIRCLE);
-        return Png.of(org.knowm.xchart.BitmapEncoder.getBufferedImage(c));
+        return ReportWriter.png(c);
     }
 
     /** Four significant digits: series come in every scale. */

@@ -121,7 +121,7 @@ public final class SweepReport {
             int i = (int) Math.round(x);
             return i >= 0 && i < categories.size() && Math.abs(x - i) < 1e-9 ? String.valueOf(categories.get(i)) : "";
         });
-        return org.seqlab.core.Png.of(org.knowm.xchart.BitmapEncoder.getBufferedImage(c));
+        return org.seqlab.experiments.ReportWriter.png(c);
     }
 
     /**

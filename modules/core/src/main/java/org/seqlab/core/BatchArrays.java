@@ -43,20 +43,6 @@ public final class BatchArrays {
         write(b instanceof TokenBatch tb ? tb.inputs() : null, b instanceof VectorBatch vb ? vb.inputs() : null, b, width, layout, out);
     }
 
-    /** {@link #inputs(Batch, int, Layout, float[])} in double precision (the same loop as {@link #write}). */
-    public static void inputs(Batch b, int width, Layout layout, double[] out) {
-        int[] tokens = b instanceof TokenBatch tb ? tb.inputs() : null;
-        float[] dense = b instanceof VectorBatch vb ? vb.inputs() : null;
-        int rows = b.rows(), steps = b.length();
-        Arrays.fill(out, 0);
-        for (int r = 0; r < rows; r++)
-            for (int t = 0; t < steps; t++) {
-                int i = r * steps + t;
-                if (tokens != null) out[layout.index(r, t, tokens[i], rows, steps, width)] = 1;
-                else for (int k = 0; k < width; k++) out[layout.index(r, t, k, rows, steps, width)] = dense[i * width + k];
-            }
-    }
-
     /** The targets of {@code b}, one-hot for tokens, written into {@code out} (zeroed first) in {@code layout}. */
     public static void targets(Batch b, int width, Layout layout, float[] out) {
         write(b instanceof TokenBatch tb ? tb.targets() : null, b instanceof VectorBatch vb ? vb.targets() : null, b, width, layout, out);

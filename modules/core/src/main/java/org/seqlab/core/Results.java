@@ -1,7 +1,8 @@
 package org.seqlab.core;
 
-import org.seqlab.core.Metrics;
+import org.seqlab.core.data.SplitMethod;
 import org.seqlab.core.train.EpochRecord;
+import org.seqlab.core.train.TrainingConfig;
 
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,7 @@ import java.util.Map;
  * error of the normalised values summed over series, per predicted step). Extend, don't break.
  */
 public record Results(String experiment, DatasetSummary dataset, Double optimumLoss, Map<String, Baseline> baselines,
-                      List<Run> runs, String description, org.seqlab.core.train.TrainingConfig training, List<Long> seeds,
+                      List<Run> runs, String description, TrainingConfig training, List<Long> seeds,
                       Environment environment, List<PublishedFigure> published) {
     public Results {
         if (published == null) published = List.of();                    // results.json from before published figures
@@ -30,7 +31,7 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
      * function of results.json alone ({@code seqlab report} needs nothing else).
      */
     public record Environment(String gitCommit, Boolean gitDirty, String jvm, String os, String backend, String startTime) {
-        public static Environment of(org.seqlab.core.Provenance p) {
+        public static Environment of(Provenance p) {
             return new Environment(p.gitCommit(), p.gitDirty(), p.jvm(), p.os(), p.backend(), p.startTime());
         }
     }
@@ -50,7 +51,7 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
      */
     public record DatasetSummary(String name, String source, String sha256, Tokens tokens, int vocabularySize,
                                  Double trueModelTestLoss, Unit unit, List<String> skipped, String registry,
-                                 String tokenizer, org.seqlab.core.data.SplitMethod split, SeriesSummary series) {
+                                 String tokenizer, SplitMethod split, SeriesSummary series) {
         public boolean frames() {
             return unit == Unit.FRAME;
         }
@@ -64,7 +65,7 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
     public enum Unit {
         TOKEN, FRAME, VALUE;
 
-        public static Unit of(org.seqlab.core.OutputKind kind) {
+        public static Unit of(OutputKind kind) {
             return switch (kind) {
                 case TOKENS -> TOKEN;
                 case FRAMES -> FRAME;
@@ -136,12 +137,12 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
     public record Run(String model, String family, long params, long seed, Map<String, Object> config,
                       RunMetrics metrics, String status, String message, List<EpochRecord> curve,
                       List<SampleSet> samples, String checkpoint, String configHash, String picture,
-                      org.seqlab.core.train.TrainingConfig training, Forecast forecast, MemoryPeak memory,
+                      TrainingConfig training, Forecast forecast, MemoryPeak memory,
                       Map<String, Object> settings, String experiment, String modelName) {
         public Run(String model, String family, long params, long seed, Map<String, Object> config,
                    RunMetrics metrics, String status, String message, List<EpochRecord> curve,
                    List<SampleSet> samples, String checkpoint, String configHash, String picture,
-                   org.seqlab.core.train.TrainingConfig training, Forecast forecast, MemoryPeak memory,
+                   TrainingConfig training, Forecast forecast, MemoryPeak memory,
                    Map<String, Object> settings) {
             this(model, family, params, seed, config, metrics, status, message, curve, samples, checkpoint, configHash, picture,
                     training, forecast, memory, settings, null, null);

@@ -30,30 +30,27 @@ public sealed interface DataSpec permits DataSpec.Text, DataSpec.Midi, DataSpec.
      */
     record Text(String source, DataConfig.Mode mode, List<Double> split, long splitSeed, SplitFiles splitFiles, boolean documents,
                 UnknownPolicy unknown, TokenizerSpec.Kind tokenizer, int maxVocab, boolean lowercase, Generator generator)
-            implements DataSpec {
-        public double[] fractions() {
-            return Splits.checkFractions(split);
-        }
-    }
+            implements DataSpec, Fractions {}
 
     /** What defines a built-in text generator's process and sample (see {@link DataConfig}). */
     record Generator(int names, int order, long chainSeed, int alphabet, int tokens, int examples, int copyLength) {}
 
     /** MIDI files read as tokens (events, melody) or piano-roll frames, split by file. */
     record Midi(String source, DataConfig.Encoding encoding, double stepSeconds, boolean drums, List<Double> split, long splitSeed,
-                int transpose) implements DataSpec {
-        public double[] fractions() {
-            return Splits.checkFractions(split);
-        }
-    }
+                int transpose) implements DataSpec, Fractions {}
 
     /** A piano-roll dataset that comes split (JSB, Nottingham, MuseData, Piano-midi). */
     record PianoRolls(String source, int transpose) implements DataSpec {}
 
     /** A time series, split in time order. */
-    record Series(String source, List<Double> split, SeriesConfig series) implements DataSpec {
-        public double[] fractions() {
-            return Splits.checkFractions(split);
+    record Series(String source, List<Double> split, SeriesConfig series) implements DataSpec, Fractions {}
+
+    /** The kinds that split their data by train/valid/test fractions. */
+    interface Fractions {
+        List<Double> split();
+
+        default double[] fractions() {
+            return Splits.checkFractions(split());
         }
     }
 

@@ -193,32 +193,35 @@ public final class Datasets {
     }
 
     static Dataset markovNames(DataSpec.Text cfg) {
-        MarkovNames chain = new MarkovNames(cfg.generator().order(), cfg.generator().chainSeed());
-        List<String> names = chain.sample(cfg.generator().names(), cfg.generator().chainSeed() + 1);
+        DataSpec.Generator g = cfg.generator();
+        MarkovNames chain = new MarkovNames(g.order(), g.chainSeed());
+        List<String> names = chain.sample(g.names(), g.chainSeed() + 1);
         String text = String.join("\n", names) + "\n";
         Splits<List<String>> s = Splits.ofExamples(names, cfg.fractions(), cfg.splitSeed());
-        return new Dataset("markov-names", DataConfig.MARKOV_NAMES + "?order=" + cfg.generator().order() + "&names="
-                + cfg.generator().names() + "&seed=" + cfg.generator().chainSeed(), Sha256.of(text), streams(s), "\n",
+        return new Dataset("markov-names", DataConfig.MARKOV_NAMES + "?order=" + g.order() + "&names="
+                + g.names() + "&seed=" + g.chainSeed(), Sha256.of(text), streams(s), "\n",
                 chain.entropyRate(), chain.trueLoss(s.test()), SplitMethod.examples(cfg.split(), cfg.splitSeed()));
     }
 
     static Dataset markovChain(DataSpec.Text cfg) {
-        if (cfg.generator().order() > 3) throw new FieldException("order", DataConfig.MARKOV_CHAIN + " supports order 1 to 3, got " + cfg.generator().order());
-        MarkovChain chain = new MarkovChain(cfg.generator().order(), cfg.generator().alphabet(), cfg.generator().chainSeed());
-        String text = chain.sample(cfg.generator().tokens(), cfg.generator().chainSeed() + 1);
+        DataSpec.Generator g = cfg.generator();
+        if (g.order() > 3) throw new FieldException("order", DataConfig.MARKOV_CHAIN + " supports order 1 to 3, got " + g.order());
+        MarkovChain chain = new MarkovChain(g.order(), g.alphabet(), g.chainSeed());
+        String text = chain.sample(g.tokens(), g.chainSeed() + 1);
         Splits<String> s = Splits.ofText(text, cfg.fractions());
         int testStart = s.train().length() + s.valid().length();
-        return new Dataset("markov-chain", DataConfig.MARKOV_CHAIN + "?order=" + cfg.generator().order() + "&alphabet=" + cfg.generator().alphabet()
-                + "&tokens=" + cfg.generator().tokens() + "&seed=" + cfg.generator().chainSeed(), Sha256.of(text), s, null, chain.entropyRate(),
+        return new Dataset("markov-chain", DataConfig.MARKOV_CHAIN + "?order=" + g.order() + "&alphabet=" + g.alphabet()
+                + "&tokens=" + g.tokens() + "&seed=" + g.chainSeed(), Sha256.of(text), s, null, chain.entropyRate(),
                 chain.trueLoss(text, testStart + 1, text.length()), SplitMethod.contiguous(cfg.split()));
     }
 
     static Dataset copy(DataSpec.Text cfg) {
-        CopyTask task = new CopyTask(cfg.generator().alphabet(), cfg.generator().copyLength());
-        List<String> lines = task.sample(cfg.generator().examples(), cfg.generator().chainSeed());
+        DataSpec.Generator g = cfg.generator();
+        CopyTask task = new CopyTask(g.alphabet(), g.copyLength());
+        List<String> lines = task.sample(g.examples(), g.chainSeed());
         Splits<List<String>> s = Splits.ofExamples(lines, cfg.fractions(), cfg.splitSeed());
-        return new Dataset("copy", DataConfig.COPY + "?alphabet=" + cfg.generator().alphabet() + "&copy_length=" + cfg.generator().copyLength()
-                + "&examples=" + cfg.generator().examples() + "&seed=" + cfg.generator().chainSeed(), Sha256.of(String.join("\n", lines) + "\n"),
+        return new Dataset("copy", DataConfig.COPY + "?alphabet=" + g.alphabet() + "&copy_length=" + g.copyLength()
+                + "&examples=" + g.examples() + "&seed=" + g.chainSeed(), Sha256.of(String.join("\n", lines) + "\n"),
                 streams(s), "\n", task.optimumLoss(), task.trueLoss(s.test()), SplitMethod.examples(cfg.split(), cfg.splitSeed()));
     }
 }

@@ -228,7 +228,10 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
         BatchArrays.Layout layout = BatchArrays.Layout.ROWS_WIDTH_STEPS;        // DL4J's NCW
         float[] feat = new float[rows * (embedding ? 1 : w) * len];
         float[] lab = new float[rows * w * len];
-        if (embedding) for (int i = 0; i < feat.length; i++) feat[i] = ((TokenBatch) batch).inputs()[i];   // [rows, 1, len]: the token ids
+        if (embedding) {                                       // [rows, 1, len]: the token ids
+            int[] ids = ((TokenBatch) batch).inputs();
+            for (int i = 0; i < feat.length; i++) feat[i] = ids[i];
+        }
         else BatchArrays.inputs(batch, w, layout, feat);
         BatchArrays.targets(batch, w, layout, lab);
         INDArray features = embedding ? Nd4j.create(feat, new long[]{rows, 1, len}, 'c')   // 3-d: rnnTimeStep reads 2-d as one step

@@ -17,7 +17,6 @@ import org.seqlab.core.SequenceModel;
 import org.seqlab.core.BatchArrays;
 import org.seqlab.core.TokenBatch;
 import org.seqlab.core.TrainingOptions;
-import org.seqlab.core.VectorBatch;
 import org.seqlab.optim.Optimizer;
 
 import java.io.BufferedInputStream;
@@ -136,7 +135,8 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
     private final class Buffers {
         final INDArray x, logits, dLogits;
         final INDArray[] masks, dropped;     // per layer: dropout mask and the layer's output after it
-        final double[] xs, logitValues, grad;
+        final float[] xs;                    // the batch's inputs as BatchArrays lays them out
+        final double[] logitValues, grad;
 
         Buffers(int n) {
             int width = shape.width();
@@ -150,7 +150,7 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
                     masks[l] = Nd4j.create(params.dtype, n, config.hidden());
                     dropped[l] = Nd4j.create(params.dtype, n, config.hidden());
                 }
-            xs = new double[n * width];
+            xs = new float[n * width];
             logitValues = new double[n * width];
             grad = new double[n * width];
         }

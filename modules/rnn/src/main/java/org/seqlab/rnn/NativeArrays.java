@@ -29,6 +29,18 @@ final class NativeArrays {
         }
     }
 
+    /** Copies {@code src} into the whole of {@code a} (a fresh, non-view array); in float precision one memcpy. */
+    static void put(INDArray a, float[] src) {
+        check(a, src.length);
+        if (a.dataType() == DataType.FLOAT) {
+            ((FloatPointer) a.data().pointer()).put(src);
+        } else {
+            double[] d = new double[src.length];
+            for (int i = 0; i < d.length; i++) d[i] = src[i];
+            ((DoublePointer) a.data().pointer()).put(d);
+        }
+    }
+
     /** Copies the whole of {@code a} (a fresh, non-view array) into {@code dst}. */
     static void get(INDArray a, double[] dst) {
         check(a, dst.length);

@@ -9,14 +9,12 @@ import org.seqlab.core.Generator;
 import org.seqlab.core.Json;
 import org.seqlab.core.ModelConfig;
 import org.seqlab.core.ModelShape;
-import org.seqlab.core.OutputKind;
 import org.seqlab.core.OutputLoss;
 import org.seqlab.core.SequenceModel;
 import org.seqlab.core.BatchArrays;
 import org.seqlab.core.TokenBatch;
 import org.seqlab.core.TrainingOptions;
 import org.seqlab.core.UserException;
-import org.seqlab.core.VectorBatch;
 import org.seqlab.core.train.Checkpoint;
 import org.seqlab.optim.Optimizer;
 
@@ -171,7 +169,6 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
 
     private EvalStats pass(Batch b, boolean train, float[] logitsOut) {
         TokenBatch tokens = b instanceof TokenBatch tb ? tb : null;
-        VectorBatch vectors = b instanceof VectorBatch vb ? vb : null;
         BatchArrays.check(b, shape);
         int rows = b.rows(), length = b.length(), w = shape.width(), ctx = config.context();
         carry = train ? trainCarry : evalCarry;
@@ -196,7 +193,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
                 int len = prefix + c, n = g * len;
                 float[] x = new float[n * w], y = train ? new float[n * w] : null;
                 double[] weights = train ? new double[n] : null;
-                float[] pieceMask = new float[g * c], vectorTargets = vectors != null ? new float[g * c * w] : null;
+                float[] pieceMask = new float[g * c], vectorTargets = tokens == null ? new float[g * c * w] : null;
                 int[] tokenTargets = tokens != null ? new int[g * c] : null;
                 for (int i = 0; i < g; i++) {
                     int r = r0 + i;

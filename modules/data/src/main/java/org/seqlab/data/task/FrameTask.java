@@ -75,21 +75,17 @@ public final class FrameTask implements Task {
         return skipped;
     }
 
-    /** @param file the piano-roll JSON file, resolved by DataSources */
+    /** A piano-roll JSON file that comes split, resolved by DataSources. */
     public FrameTask(DataSpec.PianoRolls data, DataSources.Resolved source, TrainingConfig training, SampleConfig samples) {
-        this.transpose = data.transpose();
-        this.training = training;
-        this.samples = samples;
-        Path file = source.path();
+        this(data.transpose(), training, samples, read(source.path()), 120, List.of());     // the benchmarks' frames are 16th notes
+    }
+
+    private static PianoRollSet read(Path file) {
         try {
-            set = PianoRollJson.read(file);
+            return PianoRollJson.read(file);
         } catch (UserException e) {
             throw new FieldException("data.source", e.getMessage());
         }
-        if (training.batching() != TrainingConfig.Batching.WINDOWS)
-            throw new FieldException("training.batching", "does not apply to piano rolls: whole tunes are walked in seq_len chunks");
-        this.ticksPerFrame = 120;                      // the benchmarks' frames are 16th notes
-        this.skipped = List.of();
     }
 
     @Override public ModelShape shape() { return ModelShape.frames(PianoRoll.KEYS); }
@@ -114,8 +110,7 @@ public final class FrameTask implements Task {
 
     @Override
     public BatchSource training(SplittableRandom random) {
-        TrainingConfig t = training;
-        return new FrameTunes(set.train(), t.batchSize(), t.seqLen(), random, transpose);
+        return new FrameTunes(set.train(), training.batchSize(), training.seqLen(), random, transpose);
     }
 
     @Override public List<? extends Batch> validPass() { return pass(set.valid()); }
@@ -145,12 +140,11 @@ public final class FrameTask implements Task {
 
     @Override
     public List<Results.SampleSet> sample(SequenceModel m, String run, SplittableRandom random, Path out) throws IOException {
-        var sc = samples;
         List<Results.SampleSet> sets = new ArrayList<>();
-        for (double temp : sc.temperatures()) {
+        for (double temp : samples.temperatures()) {
             MusicSamples files = new MusicSamples(out);
-            for (int i = 0; i < sc.count(); i++) {
-                float[][] music = generate(m, Sampler.ofTemperature(temp), sc.maxLength(), random, i);
+            for (int i = 0; i < samples.count(); i++) {
+                float[][] music = generate(m, Sampler.ofTemperature(temp), samples.maxLength(), random, i);
                 files.add("samples/" + FileNames.of(run) + "-t" + temp + "-" + (i + 1) + ".mid", MidiWriter.write(music, 120, ticksPerFrame));
             }
             sets.add(files.set(temp, 0, 1.0));

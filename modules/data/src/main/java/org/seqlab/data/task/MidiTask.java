@@ -82,7 +82,7 @@ public final class MidiTask implements Task {
         }
     }
 
-    /** @param file the MIDI file or directory, resolved by DataSources */
+    /** The MIDI file or directory DataSources resolved, read as tokens of {@code data.encoding}. */
     public MidiTask(DataSpec.Midi data, DataSources.Resolved source, TrainingConfig training, SampleConfig samples) {
         this.data = data;
         this.training = training;
@@ -101,10 +101,9 @@ public final class MidiTask implements Task {
         this.valid = stream(s.valid());
         this.test = stream(s.test());
         this.sha = sha256(c);
-        TrainingConfig t = training;
-        if (train.length < t.seqLen() + 1)
-            throw new FieldException("training.seq_len", "is " + t.seqLen() + " but the training songs have only " + train.length + " tokens");
-        if (t.batching() == TrainingConfig.Batching.EXAMPLES)
+        if (train.length < training.seqLen() + 1)
+            throw new FieldException("training.seq_len", "is " + training.seqLen() + " but the training songs have only " + train.length + " tokens");
+        if (training.batching() == TrainingConfig.Batching.EXAMPLES)
             throw new FieldException("training.batching", "examples is for one-line examples; use windows or sequential for MIDI");
     }
 
@@ -137,9 +136,8 @@ public final class MidiTask implements Task {
 
     @Override
     public BatchSource training(SplittableRandom random) {
-        TrainingConfig t = training;
-        return t.batching() == TrainingConfig.Batching.SEQUENTIAL ? new SequentialWindows(train, t.batchSize(), t.seqLen())
-                : new RandomWindows(train, t.batchSize(), t.seqLen(), random);
+        return training.batching() == TrainingConfig.Batching.SEQUENTIAL ? new SequentialWindows(train, training.batchSize(), training.seqLen())
+                : new RandomWindows(train, training.batchSize(), training.seqLen(), random);
     }
 
     @Override public List<? extends Batch> validPass() { return pass(valid); }
@@ -151,17 +149,16 @@ public final class MidiTask implements Task {
 
     @Override
     public List<Results.SampleSet> sample(SequenceModel m, String run, SplittableRandom random, Path out) throws IOException {
-        var sc = samples;
         List<Results.SampleSet> sets = new ArrayList<>();
-        for (double temp : sc.temperatures()) {
-            Sampler sampler = new Sampler(temp, sc.topK(), sc.topP() < 1 && temp == 1.0 ? sc.topP() : 1.0);
+        for (double temp : samples.temperatures()) {
+            Sampler sampler = new Sampler(temp, samples.topK(), samples.topP() < 1 && temp == 1.0 ? samples.topP() : 1.0);
             MusicSamples files = new MusicSamples(out);
-            for (int i = 0; i < sc.count(); i++) {
-                int[] tokens = TextSampling.tokens(m, new int[]{0}, sc.maxLength(), 0, -1, sampler, random);
+            for (int i = 0; i < samples.count(); i++) {
+                int[] tokens = TextSampling.tokens(m, new int[]{0}, samples.maxLength(), 0, -1, sampler, random);
                 for (int k = 0; k < tokens.length; k++) tokens[k]--;          // back to codec ids (0 is the end token)
                 files.add("samples/" + FileNames.of(run) + "-t" + temp + "-" + (i + 1) + ".mid", MidiWriter.write(codec.decode(tokens), 1));
             }
-            sets.add(files.set(temp, sc.topK(), sampler.topP()));
+            sets.add(files.set(temp, samples.topK(), sampler.topP()));
         }
         return sets;
     }

@@ -39,18 +39,16 @@ import java.util.SplittableRandom;
 public final class SeriesTask implements Task {
     private final DataSpec.Series data;
     private final TrainingConfig training;
-    private final SampleConfig samples;
     private final SeriesConfig sc;
     private final TimeSeries ts;
     private final Normalization norm;
     private final float[][] normalised;
     private final int trainEnd, validEnd, n, horizon, window;
 
-    /** @param file the CSV file, resolved by DataSources; null for the built-in generator */
+    /** Reads the CSV file DataSources resolved, or generates the built-in series; no samples are drawn from a series. */
     public SeriesTask(DataSpec.Series data, DataSources.Resolved source, TrainingConfig training, SampleConfig samples) {
         this.data = data;
         this.training = training;
-        this.samples = samples;
         Path file = source.path();
         this.sc = data.series();
         try {
@@ -58,12 +56,11 @@ public final class SeriesTask implements Task {
         } catch (FieldException e) {
             throw Tasks.under(e.field().equals("source") || e.field().equals("series") ? "data" : "data.series", e);
         }
-        TrainingConfig t = training;
-        if (t.batching() != TrainingConfig.Batching.WINDOWS)
+        if (training.batching() != TrainingConfig.Batching.WINDOWS)
             throw new FieldException("training.batching", "does not apply to time series: training uses random windows of seq_len values");
         n = ts.length();
         horizon = sc.horizon();
-        window = t.seqLen();
+        window = training.seqLen();
         double[] f = data.fractions();
         trainEnd = (int) Math.round(n * f[0]);
         validEnd = (int) Math.round(n * (f[0] + f[1]));

@@ -70,16 +70,15 @@ public final class TextTask implements Task {
                     + " distinct " + unit + "(s); a language model needs at least two");
         valid = tok.encode(ds.splits().valid(), ds.name() + " (valid split)");
         test = tok.encode(ds.splits().test(), ds.name() + " (test split)");
-        TrainingConfig t = training;
-        if (train.length < t.seqLen() + 1)
-            throw new FieldException("training.seq_len", "is " + t.seqLen() + " but the training split has only "
+        if (train.length < training.seqLen() + 1)
+            throw new FieldException("training.seq_len", "is " + training.seqLen() + " but the training split has only "
                     + train.length + " tokens; use at most " + (train.length - 1));
-        if (t.batching() == TrainingConfig.Batching.EXAMPLES && ds.eos() == null)
+        if (training.batching() == TrainingConfig.Batching.EXAMPLES && ds.eos() == null)
             throw new FieldException("training.batching", "examples needs one example per line (data.mode: lines)");
-        if (t.batching() == TrainingConfig.Batching.SEQUENTIAL && (train.length - 1) / t.batchSize() < t.seqLen())
+        if (training.batching() == TrainingConfig.Batching.SEQUENTIAL && (train.length - 1) / training.batchSize() < training.seqLen())
             throw new FieldException("training.seq_len", "sequential batching cuts the " + (train.length - 1)
-                    + " training predictions into " + t.batchSize() + " lanes of " + (train.length - 1) / t.batchSize()
-                    + " steps, shorter than seq_len " + t.seqLen() + "; lower training.batch_size or training.seq_len");
+                    + " training predictions into " + training.batchSize() + " lanes of " + (train.length - 1) / training.batchSize()
+                    + " steps, shorter than seq_len " + training.seqLen() + "; lower training.batch_size or training.seq_len");
         if (valid.length < 2 || test.length < 2)
             throw new FieldException("data.split", "the valid and test splits need at least 2 tokens each (got "
                     + valid.length + " and " + test.length + "); use more data or larger fractions");
@@ -104,11 +103,10 @@ public final class TextTask implements Task {
 
     @Override
     public BatchSource training(SplittableRandom random) {
-        TrainingConfig t = training;
-        return switch (t.batching()) {
-            case WINDOWS -> new RandomWindows(train, t.batchSize(), t.seqLen(), random);
-            case SEQUENTIAL -> new SequentialWindows(train, t.batchSize(), t.seqLen());
-            case EXAMPLES -> new ExampleBatches(train, tok.vocabulary().eosIndex(), t.batchSize(), random);
+        return switch (training.batching()) {
+            case WINDOWS -> new RandomWindows(train, training.batchSize(), training.seqLen(), random);
+            case SEQUENTIAL -> new SequentialWindows(train, training.batchSize(), training.seqLen());
+            case EXAMPLES -> new ExampleBatches(train, tok.vocabulary().eosIndex(), training.batchSize(), random);
         };
     }
 
@@ -117,22 +115,20 @@ public final class TextTask implements Task {
 
     /** Every token of a split predicted once: lanes with carried state, or example by example. */
     private List<? extends Batch> pass(int[] stream) {
-        TrainingConfig t = training;
-        return t.batching() == TrainingConfig.Batching.EXAMPLES
-                ? ExampleBatches.pass(stream, tok.vocabulary().eosIndex(), t.evalBatchSize())
-                : SequentialPass.of(stream, t.evalBatchSize(), t.evalLength());
+        return training.batching() == TrainingConfig.Batching.EXAMPLES
+                ? ExampleBatches.pass(stream, tok.vocabulary().eosIndex(), training.evalBatchSize())
+                : SequentialPass.of(stream, training.evalBatchSize(), training.evalLength());
     }
 
     @Override
     public List<Results.SampleSet> sample(SequenceModel m, String run, SplittableRandom random, Path out) {
-        var sc = samples;
         List<Sampler> samplers = new ArrayList<>();
-        for (double temp : sc.temperatures()) samplers.add(new Sampler(temp, sc.topK(), 1.0));
-        if (sc.topP() < 1) samplers.add(new Sampler(1.0, sc.topK(), sc.topP()));
+        for (double temp : samples.temperatures()) samplers.add(new Sampler(temp, samples.topK(), 1.0));
+        if (samples.topP() < 1) samplers.add(new Sampler(1.0, samples.topK(), samples.topP()));
         List<Results.SampleSet> sets = new ArrayList<>();
         for (Sampler s : samplers) {
             List<String> texts = new ArrayList<>();
-            for (int i = 0; i < sc.count(); i++) texts.add(TextSampling.generate(m, tok, "", sc.maxLength(), s, random));
+            for (int i = 0; i < samples.count(); i++) texts.add(TextSampling.generate(m, tok, "", samples.maxLength(), s, random));
             sets.add(new Results.SampleSet(s.temperature(), s.topK(), s.topP(), texts));
         }
         return sets;
