@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
  * {@code seqlab bench lstm}: tokens per second of the DL4J LSTM family (2 layers of 256, batch 32,
  * 100-step windows, one-hot input, dropout 0.2, Adam 2e-3, clip 5) against
  * {@code torch_char.py FILE lstm} (PyTorch CPU, the same model), with the hand-rolled LSTM at the
- * same shape beside them. Each side runs {@code repeats} times, one after the other, and keeps its
+ * same shape and the DL4J LSTM on DL4J's own layer path (helper: builtin) beside them. Each side
+ * runs {@code repeats} times, one after the other, and keeps its
  * best run, so that one stall does not decide a ratio; the machine's load is printed first.
  */
 public final class LstmBench {
@@ -53,11 +54,8 @@ public final class LstmBench {
                 null, null, null), shape, adam, 1)) {
             handRolled = best("handrolled lstm", m, corpus);
         }
-        double dl4j;
-        try (SequenceModel m = new Dl4jLstmFamily().create(new Dl4jLstmConfig("bench", 256, null, 2, 0.2, null, null, null, null, null,
-                null, null, null, null), shape, adam, 1)) {
-            dl4j = best("dl4j-lstm", m, corpus);
-        }
+        double dl4j = dl4j("dl4j-lstm", Dl4jLstmConfig.Helper.FUSED, shape, adam, corpus);
+        double builtin = dl4j("dl4j-lstm (helper: builtin)", Dl4jLstmConfig.Helper.BUILTIN, shape, adam, corpus);
         double peer = 0;
         for (int i = 1; i <= repeats; i++) {
             Peer.Outcome o = Peer.runTorch(out, "torch_char.py",
@@ -66,11 +64,20 @@ public final class LstmBench {
             out.println("peer run " + i + ": " + o.line());
             peer = Math.max(peer, o.value());
         }
-        out.printf(Locale.ROOT, "best tokens/s: handrolled lstm %,.0f, dl4j-lstm %,.0f, torch %,.0f%n", handRolled, dl4j, peer);
+        out.printf(Locale.ROOT, "best tokens/s: handrolled lstm %,.0f, dl4j-lstm %,.0f (DL4J's own LSTM path %,.0f: the fused helper is %.2fx), torch %,.0f%n",
+                handRolled, dl4j, builtin, dl4j / builtin, peer);
         out.printf(Locale.ROOT, "handrolled_lstm_vs_torch_tokens_per_s_ratio=%.2f%n", handRolled / peer);
         double ratio = dl4j / peer;
         out.printf(Locale.ROOT, "lstm_vs_torch_tokens_per_s_ratio=%.2f%n", ratio);
         return ratio;
+    }
+
+    /** The DL4J LSTM family at the benchmark's shape with the given LSTM helper, its best run. */
+    private double dl4j(String what, Dl4jLstmConfig.Helper helper, ModelShape shape, TrainingOptions adam, CharCorpus corpus) {
+        try (SequenceModel m = new Dl4jLstmFamily().create(new Dl4jLstmConfig("bench", 256, null, 2, 0.2, null, null, null, null, null,
+                null, null, null, null, helper), shape, adam, 1)) {
+            return best(what, m, corpus);
+        }
     }
 
     /** The best of {@code repeats} measurements of {@code m} (2x256, batch 32, 100 steps), each printed. */

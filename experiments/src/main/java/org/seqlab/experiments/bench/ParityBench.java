@@ -73,9 +73,9 @@ public final class ParityBench {
                     layers, OutputKind.TOKENS, handRolled(cell, layers, hp)));
         }
         cases.add(new Case("handrolled_lstm_frames", "handrolled", "lstm", 1, OutputKind.FRAMES, handRolled(HandRolledConfig.Cell.LSTM, 1, hp)));
-        Dl4jLstmConfig dl4j = new Dl4jLstmConfig("parity", HIDDEN, null, 2, null, null, null, dp, null, null, null, null, null, null);
+        Dl4jLstmConfig dl4j = new Dl4jLstmConfig("parity", HIDDEN, null, 2, null, null, null, dp, null, null, null, null, null, null, null);
         cases.add(new Case("dl4j_lstm", "dl4j-lstm", "dl4j", 2, OutputKind.TOKENS, dl4j));
-        Dl4jLstmConfig dl4jFrames = new Dl4jLstmConfig("parity", HIDDEN, null, 1, null, null, null, dp, null, null, null, null, null, null);
+        Dl4jLstmConfig dl4jFrames = new Dl4jLstmConfig("parity", HIDDEN, null, 1, null, null, null, dp, null, null, null, null, null, null, null);
         cases.add(new Case("dl4j_lstm_frames", "dl4j-lstm", "dl4j", 1, OutputKind.FRAMES, dl4jFrames));
         TransformerConfig.Precision tp = float64 ? TransformerConfig.Precision.DOUBLE : TransformerConfig.Precision.FLOAT;
         cases.add(gpt("transformer", 2, TransformerConfig.Positions.LEARNED, false, OutputKind.TOKENS, tp));

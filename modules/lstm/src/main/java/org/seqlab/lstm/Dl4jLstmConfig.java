@@ -1,5 +1,6 @@
 package org.seqlab.lstm;
 
+import org.nd4j.linalg.factory.Nd4j;
 import org.seqlab.core.Check;
 import org.seqlab.core.FieldException;
 import org.seqlab.core.ModelConfig;
@@ -25,14 +26,20 @@ import java.util.List;
  * @param bidirectional frame models only (the future is visible): never for language models
  * @param tbptt         truncated BPTT forward length inside each batch (0 = full BPTT)
  * @param tbpttBackward truncated BPTT backward length (default = tbptt)
+ * @param helper        fused: each LSTM layer's forward and backward passes by seqlab's fused CPU
+ *                      helper (the default on a CPU backend; outputs and gradients equal DL4J's);
+ *                      builtin: DL4J's own per-step path (the default elsewhere)
  */
 public record Dl4jLstmConfig(String name, Integer hidden, List<Integer> hiddenSizes, Integer layers, Double dropout,
                              Double weightNoise, Double l2, Precision precision, Input input, Integer embeddingSize,
-                             Integer projection, Boolean bidirectional, Integer tbptt, Integer tbpttBackward)
+                             Integer projection, Boolean bidirectional, Integer tbptt, Integer tbpttBackward,
+                             Helper helper)
         implements ModelConfig {
     public enum Input { ONEHOT, EMBEDDING }
 
     public enum Precision { FLOAT, DOUBLE }
+
+    public enum Helper { FUSED, BUILTIN }
 
     public Dl4jLstmConfig {
         if (name == null) name = "dl4j-lstm";
@@ -48,6 +55,7 @@ public record Dl4jLstmConfig(String name, Integer hidden, List<Integer> hiddenSi
         if (bidirectional == null) bidirectional = false;
         if (tbptt == null) tbptt = 0;
         if (tbpttBackward == null) tbpttBackward = tbptt;
+        if (helper == null) helper = Nd4j.getEnvironment().isCPU() ? Helper.FUSED : Helper.BUILTIN;
         Check.atLeast("hidden", hidden, 1);
         Check.atLeast("layers", layers, 1);
         if (hiddenSizes != null) {

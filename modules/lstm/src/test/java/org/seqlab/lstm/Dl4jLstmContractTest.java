@@ -13,6 +13,6 @@ class Dl4jLstmContractTest extends SequenceModelContract {
 
     @Override
     protected ModelConfig smallConfig() {
-        return new Dl4jLstmConfig("dl4j-test", 32, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new Dl4jLstmConfig("dl4j-test", 32, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

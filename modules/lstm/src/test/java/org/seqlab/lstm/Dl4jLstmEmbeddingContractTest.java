@@ -14,7 +14,7 @@ class Dl4jLstmEmbeddingContractTest extends SequenceModelContract {
     @Override
     protected ModelConfig smallConfig() {
         return new Dl4jLstmConfig("dl4j-emb", null, java.util.List.of(32, 24), null, null, null, null, null,
-                Dl4jLstmConfig.Input.EMBEDDING, 16, 16, null, null, null);
+                Dl4jLstmConfig.Input.EMBEDDING, 16, 16, null, null, null, null);
     }
 
     @Override

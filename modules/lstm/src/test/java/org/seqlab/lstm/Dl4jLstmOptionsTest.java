@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class Dl4jLstmOptionsTest {
     private static Dl4jLstmConfig cfg(int layers, double dropout, int tbptt, boolean bidirectional) {
-        return new Dl4jLstmConfig("t", 16, null, layers, dropout, null, null, null, null, null, null, bidirectional, tbptt, null);
+        return new Dl4jLstmConfig("t", 16, null, layers, dropout, null, null, null, null, null, null, bidirectional, tbptt, null, null);
     }
 
     private static TokenBatch batch(int rows, int len, int vocab, long seed) {
@@ -67,9 +67,9 @@ class Dl4jLstmOptionsTest {
     @Test
     void l2PullsWeightMatricesOnlyTowardsZero() {
         TrainingOptions sgd = new TrainingOptions(OptimizerSpec.of(OptimizerSpec.Type.SGD), new ClipSpec(ClipSpec.Mode.NONE, null));
-        Dl4jLstmConfig l2 = new Dl4jLstmConfig("t", 16, null, 1, 0.0, null, 0.5, Dl4jLstmConfig.Precision.DOUBLE, null, null, null, false, 0, null);
+        Dl4jLstmConfig l2 = new Dl4jLstmConfig("t", 16, null, 1, 0.0, null, 0.5, Dl4jLstmConfig.Precision.DOUBLE, null, null, null, false, 0, null, null);
         Dl4jLstmModel a = new Dl4jLstmModel(new Dl4jLstmConfig("t", 16, null, 1, 0.0, null, null, Dl4jLstmConfig.Precision.DOUBLE,
-                null, null, null, false, 0, null), ModelShape.tokens(12), sgd, 3);
+                null, null, null, false, 0, null, null), ModelShape.tokens(12), sgd, 3);
         Dl4jLstmModel b = new Dl4jLstmModel(l2, ModelShape.tokens(12), sgd, 3);
         INDArray w = b.network().getParam("0_W").dup();
         TokenBatch batch = batch(4, 9, 12, 7);
@@ -113,11 +113,11 @@ class Dl4jLstmOptionsTest {
         assertTrue(assertThrows(FieldException.class, () -> cfg(0, 0, 0, false)).getMessage().startsWith("layers: must be >= 1"));
         assertTrue(assertThrows(FieldException.class, () -> cfg(1, 1.0, 0, false)).getMessage().startsWith("dropout: must be in [0, 1)"));
         assertTrue(assertThrows(FieldException.class, () -> new Dl4jLstmConfig(null, null, List.of(8, 8), 3, null, null, null,
-                null, null, null, null, null, null, null)).getMessage().startsWith("hidden_sizes: has 2 sizes but layers is 3"));
+                null, null, null, null, null, null, null, null)).getMessage().startsWith("hidden_sizes: has 2 sizes but layers is 3"));
         assertTrue(assertThrows(FieldException.class, () -> new Dl4jLstmConfig(null, null, null, null, null, null, null,
-                null, null, null, null, null, 5, 8)).getMessage().startsWith("tbptt_backward: must be <= tbptt"));
+                null, null, null, null, null, 5, 8, null)).getMessage().startsWith("tbptt_backward: must be <= tbptt"));
         assertTrue(assertThrows(FieldException.class, () -> new Dl4jLstmFamily().validate(new Dl4jLstmConfig(null, null, null,
-                null, null, null, null, null, Dl4jLstmConfig.Input.EMBEDDING, null, null, null, null, null), ModelShape.frames(88)))
+                null, null, null, null, null, Dl4jLstmConfig.Input.EMBEDDING, null, null, null, null, null, null), ModelShape.frames(88)))
                 .getMessage().startsWith("input: embedding needs token input"));
     }
 }

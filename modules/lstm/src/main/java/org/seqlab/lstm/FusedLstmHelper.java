@@ -1,0 +1,438 @@
+package org.seqlab.lstm;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
+import org.deeplearning4j.nn.layers.recurrent.FwdPassReturn;
+import org.deeplearning4j.nn.layers.recurrent.LSTM;
+import org.deeplearning4j.nn.layers.recurrent.LSTMHelper;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.lang.reflect.Field;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
+
+/**
+ * DL4J's LSTM layer computed the way the hand-rolled cells are: the input projection of every step
+ * in one gemm, per-shape buffers made once with their per-step views, a step loop of one gemm and
+ * a few element-wise ops with no allocation, and a backward pass whose factors that do not depend
+ * on the incoming gradient are computed for all steps at once. DL4J's built-in path allocates and
+ * duplicates arrays at every step and recomputes the forward pass before every backward pass.
+ * <p>
+ * The layer, its configuration, parameters and serialisation stay DL4J's: this is the
+ * {@link LSTMHelper} slot DL4J keeps for cuDNN, filled by {@link #install}. It reproduces the
+ * built-in path's arithmetic, quirks included: a feature mask zeroes the output and the cell state
+ * at masked steps in the forward pass only, and the cell derivative is taken at the masked state.
+ * Anything it does not handle (peephole or non-sigmoid gates, 2-d input, backwards direction)
+ * returns null, which makes DL4J use its own path.
+ */
+final class FusedLstmHelper implements LSTMHelper {
+    /** DL4J's gate blocks: block input (the layer's activation, tanh), forget, output, input gate. */
+    private static final int A = 0, F = 1, O = 2, I = 3;
+    private static final Field HELPER = field(LSTM.class, "helper");
+    static final Field BIDIRECTIONAL_FWD = field(BidirectionalLayer.class, "fwd"), BIDIRECTIONAL_BWD = field(BidirectionalLayer.class, "bwd");
+
+    /**
+     * BLAS threads for the products over all steps at once; the per-step products and element-wise
+     * ops stay on one thread (the launcher's OMP_NUM_THREADS=1). Measured on this 2-core machine,
+     * alternating the settings within one run: two threads for the large products made a training
+     * step 8-30% faster; two for the per-step products, or for ND4J's element-wise ops, did not help.
+     */
+    private static final int LARGE_PRODUCT_THREADS = Math.min(2, Runtime.getRuntime().availableProcessors());
+
+    /** Runs {@code products} with at least {@link #LARGE_PRODUCT_THREADS} BLAS threads, then restores the setting. */
+    private static void withLargeProductThreads(Runnable products) {
+        int before = Nd4j.factory().blas().getMaxThreads();
+        if (before >= LARGE_PRODUCT_THREADS) {
+            products.run();
+            return;
+        }
+        Nd4j.factory().blas().setMaxThreads(LARGE_PRODUCT_THREADS);
+        try {
+            products.run();
+        } finally {
+            Nd4j.factory().blas().setMaxThreads(before);
+        }
+    }
+
+    private final Map<Long, Buffers> cache = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Buffers> e) {
+            return size() > 4;     // training, evaluation and generation shapes each keep their own
+        }
+    };
+    /** The last training forward pass, reused by the forward pass for backprop that DL4J asks for next. */
+    private Pass kept;
+    /** False for the network's first layer: the gradient with respect to the data is never read. */
+    private final boolean inputGradient;
+
+    FusedLstmHelper(boolean inputGradient) {
+        this.inputGradient = inputGradient;
+    }
+
+    /** Puts a helper into every LSTM layer of {@code net}, both directions of a bidirectional one included; returns how many. */
+    static int install(MultiLayerNetwork net) {
+        int n = 0;
+        for (Layer layer : net.getLayers()) {
+            Layer[] inner = layer instanceof BidirectionalLayer b ? new Layer[]{field(b, BIDIRECTIONAL_FWD), field(b, BIDIRECTIONAL_BWD)}
+                    : new Layer[]{layer};
+            for (Layer l : inner) {
+                if (!(l instanceof LSTM lstm)) continue;
+                try {
+                    HELPER.set(lstm, new FusedLstmHelper(layer.getIndex() > 0));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("DL4J's LSTM changed: " + e, e);
+                }
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The layers of a bidirectional wrapper (private in DL4J). */
+    static Layer field(BidirectionalLayer b, Field f) {
+        try {
+            return (Layer) f.get(b);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("DL4J's BidirectionalLayer changed: " + e, e);
+        }
+    }
+
+    /** The helper of {@code layer}, or null (DL4J's built-in path). */
+    static LSTMHelper of(LSTM layer) {
+        try {
+            return (LSTMHelper) HELPER.get(layer);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("DL4J's LSTM changed: " + e, e);
+        }
+    }
+
+    private static Field field(Class<?> type, String name) {
+        try {
+            Field f = type.getDeclaredField(name);
+            f.setAccessible(true);
+            return f;
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException("DL4J's " + type.getSimpleName() + " has no field " + name, e);
+        }
+    }
+
+    /** A forward pass and the buffers that hold it, for the backward pass. */
+    private static final class Pass extends FwdPassReturn {
+        final Buffers buffers;
+        final long generation;
+        final INDArray input;
+        final INDArray mask;       // a copy, or null when nothing is masked
+        final boolean masked;
+
+        Pass(Buffers buffers, INDArray input, INDArray mask) {
+            this.buffers = buffers;
+            this.generation = buffers.generation;
+            this.input = input;
+            this.mask = mask;
+            this.masked = mask != null;
+        }
+    }
+
+    /**
+     * Scratch arrays for one (steps, batch) shape. The step loop works feature-major: step t's
+     * pre-activations are a [4·hidden, batch] slab whose gate blocks are contiguous [hidden, batch]
+     * slabs (an element-wise op on a contiguous block is 3-4x faster in ND4J than on a column
+     * block of a row-major matrix). The large products (the input projection and the weight
+     * gradients) run once over all steps on row-major [steps·batch, n] copies.
+     */
+    private static final class Buffers {
+        final DataType type;
+        final int steps, batch, in, hidden;
+        final INDArray xRow3, xRow, zRow3, zRow, z3, act3, h3, c3, tc3, tcMasked3, p3, q3, tmp3, dz3, dOut3, hRow3, hRow, dxRow3, dxRow;
+        final INDArray mask3, dhNext, dc, dcNext, ig;
+        final INDArray[] zT, zaT, zGatesT, actGatesT, actRowT, tcT, qT, dOutT, dzT, maskT, hT, cT;
+        final INDArray[][] actT, pT, dzGT;   // [t][gate]
+        long generation;
+
+        Buffers(DataType type, int steps, int batch, int in, int hidden) {
+            this.type = type;
+            this.steps = steps;
+            this.batch = batch;
+            this.in = in;
+            this.hidden = hidden;
+            long n = (long) steps * batch, g = 4L * hidden;
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                xRow3 = Nd4j.create(type, steps, batch, in);
+                xRow = xRow3.reshape('c', n, in);
+                zRow3 = Nd4j.create(type, steps, batch, g);
+                zRow = zRow3.reshape('c', n, g);
+                z3 = Nd4j.create(type, steps, g, batch);
+                act3 = Nd4j.create(type, steps, g, batch);
+                h3 = Nd4j.create(type, steps + 1, hidden, batch);
+                c3 = Nd4j.create(type, steps + 1, hidden, batch);
+                tc3 = Nd4j.create(type, steps, hidden, batch);
+                tcMasked3 = Nd4j.create(type, steps, hidden, batch);
+                p3 = Nd4j.create(type, steps, g, batch);
+                q3 = Nd4j.create(type, steps, hidden, batch);
+                tmp3 = Nd4j.create(type, steps, hidden, batch);
+                dz3 = Nd4j.create(type, steps, g, batch);
+                dOut3 = Nd4j.create(type, steps, hidden, batch);
+                hRow3 = Nd4j.create(type, steps, batch, hidden);
+                hRow = hRow3.reshape('c', n, hidden);
+                dxRow3 = Nd4j.create(type, steps, batch, in);
+                dxRow = dxRow3.reshape('c', n, in);
+                mask3 = Nd4j.create(type, steps, 1, batch);
+                dhNext = Nd4j.create(type, hidden, batch);
+                dc = Nd4j.create(type, hidden, batch);
+                dcNext = Nd4j.create(type, hidden, batch);
+                ig = Nd4j.create(type, hidden, batch);
+            }
+            zT = new INDArray[steps]; zaT = new INDArray[steps]; zGatesT = new INDArray[steps]; actGatesT = new INDArray[steps]; actRowT = new INDArray[steps]; tcT = new INDArray[steps];
+            qT = new INDArray[steps]; dOutT = new INDArray[steps]; dzT = new INDArray[steps]; maskT = new INDArray[steps];
+            hT = new INDArray[steps + 1]; cT = new INDArray[steps + 1];
+            actT = new INDArray[steps][4]; pT = new INDArray[steps][4]; dzGT = new INDArray[steps][4];
+            for (int t = 0; t < steps; t++) {
+                zT[t] = slab(z3, t);
+                zaT[t] = block(zT[t], A, hidden);
+                actRowT[t] = slab(act3, t);
+                zGatesT[t] = zT[t].get(interval(hidden, 4L * hidden), all());          // blocks F, O, I: contiguous
+                actGatesT[t] = actRowT[t].get(interval(hidden, 4L * hidden), all());
+                tcT[t] = slab(tc3, t);
+                qT[t] = slab(q3, t);
+                dOutT[t] = slab(dOut3, t);
+                dzT[t] = slab(dz3, t);
+                maskT[t] = slab(mask3, t);
+                INDArray pp = slab(p3, t);
+                for (int k = 0; k < 4; k++) {
+                    actT[t][k] = block(actRowT[t], k, hidden);
+                    pT[t][k] = block(pp, k, hidden);
+                    dzGT[t][k] = block(dzT[t], k, hidden);
+                }
+            }
+            for (int t = 0; t <= steps; t++) {
+                hT[t] = slab(h3, t);
+                cT[t] = slab(c3, t);
+            }
+        }
+
+        long bytes() {
+            long n = (long) steps * batch;
+            return type.width() * (n * (4L * 5 * hidden + 3L * in + 6L * hidden + 1) + 2 * (steps + 1L) * batch * hidden
+                    + 4L * batch * hidden);
+        }
+    }
+
+    /** Step t of a [steps, m, batch] array: a contiguous [m, batch] slab. */
+    private static INDArray slab(INDArray a3, int t) {
+        return a3.get(point(t), all(), all());
+    }
+
+    /** Gate block k of a [4·hidden, batch] slab (contiguous), or of a [steps, 4·hidden, batch] array (every step). */
+    private static INDArray block(INDArray a, int k, int hidden) {
+        return a.rank() == 2 ? a.get(interval((long) k * hidden, (long) (k + 1) * hidden), all())
+                : a.get(all(), interval((long) k * hidden, (long) (k + 1) * hidden), all());
+    }
+
+    /** Steps [from, to) of a [steps, ...] array. */
+    private static INDArray steps(INDArray a3, int from, int to) {
+        return a3.get(interval(from, to), all(), all());
+    }
+
+    /** Rows {@code [from*batch, to*batch)} of a time-major row matrix. */
+    private static INDArray span(INDArray m, int from, int to, int batch) {
+        return m.get(interval((long) from * batch, (long) to * batch), all());
+    }
+
+    @Override
+    public boolean checkSupported() {
+        return true;
+    }
+
+    @Override
+    public boolean checkSupported(IActivation gateActivationFn, IActivation activationFn, boolean hasPeepholeConnections) {
+        return gateActivationFn instanceof ActivationSigmoid && activationFn instanceof ActivationTanH && !hasPeepholeConnections;
+    }
+
+    @Override
+    public Map<String, Long> helperMemoryUse() {
+        long bytes = 0;
+        for (Buffers b : cache.values()) bytes += b.bytes();
+        return Map.of("fused LSTM buffers", bytes);
+    }
+
+    private Buffers buffers(DataType type, int steps, int batch, int in, int hidden) {
+        long key = ((long) steps << 32) | batch;
+        Buffers b = cache.get(key);
+        if (b == null || b.type != type || b.in != in || b.hidden != hidden) {
+            b = new Buffers(type, steps, batch, in, hidden);
+            cache.put(key, b);
+        }
+        return b;
+    }
+
+    @Override
+    public FwdPassReturn activate(Layer layer, NeuralNetConfiguration conf, IActivation gateActivationFn, INDArray input,
+                                  INDArray recurrentWeights, INDArray inputWeights, INDArray biases, boolean training,
+                                  INDArray prevOutputActivations, INDArray prevMemCellState, boolean forBackprop,
+                                  boolean forwards, String inputWeightKey, INDArray maskArray,
+                                  boolean hasPeepholeConnections, LayerWorkspaceMgr workspaceMgr) {
+        IActivation activation = ((org.deeplearning4j.nn.conf.layers.BaseLayer) conf.getLayer()).getActivationFn();
+        if (!forwards || input.rank() != 3 || !checkSupported(gateActivationFn, activation, hasPeepholeConnections)) {
+            kept = null;
+            return null;                                                       // DL4J's own path
+        }
+        int batch = (int) input.size(0), in = (int) input.size(1), steps = (int) input.size(2);
+        int hidden = (int) recurrentWeights.size(0);
+        INDArray mask = maskArray != null && maskArray.minNumber().doubleValue() < 1 ? maskArray : null;
+        Pass pass = forBackprop ? reusable(input, prevOutputActivations, prevMemCellState, mask) : null;
+        if (pass == null) pass = forward(input, recurrentWeights, inputWeights, biases, prevOutputActivations,
+                prevMemCellState, mask, steps, batch, in, hidden);
+        kept = training && !forBackprop ? pass : null;
+        Buffers s = pass.buffers;
+        INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, s.type, new long[]{batch, hidden, steps}, 'f');
+        out.assign(steps(s.h3, 1, steps + 1).permute(2, 1, 0));            // the same memory order
+        pass.fwdPassOutput = out;
+        return pass;
+    }
+
+    /** The kept training pass when DL4J asks again for the same input from the same state. */
+    private Pass reusable(INDArray input, INDArray prevAct, INDArray prevMem, INDArray mask) {
+        Pass k = kept;
+        if (k == null || k.input != input || k.generation != k.buffers.generation) return null;
+        Buffers s = k.buffers;
+        if (!same(s.hT[0].transpose(), prevAct) || !same(s.cT[0].transpose(), prevMem)) return null;
+        if (mask == null ? k.masked : !k.masked || !same(k.mask, mask)) return null;
+        return k;
+    }
+
+    private static boolean same(INDArray a, INDArray b) {
+        if (!java.util.Arrays.equals(a.shape(), b.shape())) return false;
+        INDArray d = a.sub(b.castTo(a.dataType()));
+        boolean equal = d.amaxNumber().doubleValue() == 0;
+        if (d.closeable()) d.close();
+        return equal;
+    }
+
+    private Pass forward(INDArray input, INDArray rw, INDArray w, INDArray b, INDArray prevAct, INDArray prevMem,
+                         INDArray mask, int steps, int batch, int in, int hidden) {
+        Buffers s = buffers(rw.dataType(), steps, batch, in, hidden);
+        s.generation++;
+        s.xRow3.assign(input.permute(2, 0, 1));                                // [rows, in, T] -> [T, rows, in]
+        withLargeProductThreads(() -> Nd4j.gemm(s.xRow, w, s.zRow, false, false, 1.0, 0.0));   // x_t W for all steps
+        s.zRow.addiRowVector(b);                                               //   + b
+        s.z3.assign(s.zRow3.permute(0, 2, 1));                                 // feature-major slabs
+        if (prevAct != null) s.hT[0].assign(prevAct.transpose()); else s.hT[0].assign(0);
+        if (prevMem != null) s.cT[0].assign(prevMem.transpose()); else s.cT[0].assign(0);
+        INDArray maskCopy = null;
+        if (mask != null) {
+            s.mask3.assign(mask.transpose().reshape(steps, 1, batch));
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                maskCopy = mask.dup();
+            }
+        }
+        for (int t = 0; t < steps; t++) {
+            INDArray[] a = s.actT[t];
+            Nd4j.gemm(rw, s.hT[t], s.zT[t], true, false, 1.0, 1.0);           // + RW^T h_{t-1}
+            Nd4j.exec(new Sigmoid(s.zGatesT[t], s.actGatesT[t]));                // forget, output, input gates
+            Nd4j.exec(new Tanh(s.zaT[t], a[A]));                                // block input
+            a[F].mul(s.cT[t], s.cT[t + 1]);                                     // c_t = f ⊙ c_{t-1}
+            a[I].mul(a[A], s.ig);
+            s.cT[t + 1].addi(s.ig);                                             //     + i ⊙ a
+            Nd4j.exec(new Tanh(s.cT[t + 1], s.tcT[t]));
+            a[O].mul(s.tcT[t], s.hT[t + 1]);                                    // h_t = o ⊙ tanh(c_t)
+            if (mask != null) {                                                 // DL4J zeroes masked steps' h and c
+                s.hT[t + 1].muliRowVector(s.maskT[t]);
+                s.cT[t + 1].muliRowVector(s.maskT[t]);
+            }
+        }
+        Pass pass = new Pass(s, input, maskCopy);
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            pass.lastAct = s.hT[steps].transpose().dup('c');                   // kept by DL4J as carried state
+            pass.lastMemCell = s.cT[steps].transpose().dup('c');
+        }
+        pass.prevAct = prevAct;
+        pass.prevMemCell = prevMem;
+        return pass;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(NeuralNetConfiguration conf, IActivation gateActivationFn, INDArray input,
+                                                     INDArray recurrentWeights, INDArray inputWeights, INDArray epsilon,
+                                                     boolean truncatedBPTT, int tbpttBackwardLength, FwdPassReturn fwdPass,
+                                                     boolean forwards, String inputWeightKey, String recurrentWeightKey,
+                                                     String biasWeightKey, Map<String, INDArray> gradientViews,
+                                                     INDArray maskArray, boolean hasPeepholeConnections,
+                                                     LayerWorkspaceMgr workspaceMgr) {
+        if (!(fwdPass instanceof Pass pass)) return null;                       // DL4J's own forward pass
+        Buffers s = pass.buffers;
+        if (pass.generation != s.generation)
+            throw new IllegalStateException("the fused LSTM's forward pass was overwritten before its backward pass");
+        int steps = s.steps, batch = s.batch, hidden = s.hidden;
+        int from = truncatedBPTT ? Math.max(0, steps - tbpttBackwardLength) : 0;
+        s.dOut3.assign(epsilon.permute(2, 1, 0));                              // [rows, hidden, T] -> [T, hidden, rows]
+        INDArray a = block(s.act3, A, hidden), f = block(s.act3, F, hidden), o = block(s.act3, O, hidden), i = block(s.act3, I, hidden);
+        INDArray cPrev = steps(s.c3, 0, steps), tcm = s.tc3;
+        if (pass.masked) {                                                      // DL4J's derivative is at the masked c
+            Nd4j.exec(new Tanh(steps(s.c3, 1, steps + 1), s.tcMasked3));
+            tcm = s.tcMasked3;
+        }
+        // factors of dL/dz that do not depend on the incoming gradient, all steps at once
+        a.mul(a, block(s.p3, A, hidden)).rsubi(1.0).muli(i);                   // dz_a = dc ⊙ i ⊙ (1-a²)
+        cPrev.mul(f, block(s.p3, F, hidden)).muli(f.rsub(1.0, s.tmp3));        // dz_f = dc ⊙ c_{t-1} ⊙ f(1-f)
+        s.tc3.mul(o, block(s.p3, O, hidden)).muli(o.rsub(1.0, s.tmp3));        // dz_o = dh ⊙ tanh(c) ⊙ o(1-o)
+        a.mul(i, block(s.p3, I, hidden)).muli(i.rsub(1.0, s.tmp3));            // dz_i = dc ⊙ a ⊙ i(1-i)
+        tcm.mul(tcm, s.q3).rsubi(1.0).muli(o);                                 // dc += dh ⊙ o ⊙ (1-tanh²(c))
+        for (int t = steps - 1; t >= from; t--) {
+            INDArray dh = s.dOutT[t];
+            if (t < steps - 1) dh.addi(s.dhNext);                              // dL/dh_t: output + step t+1
+            dh.mul(s.qT[t], s.dc);
+            if (t < steps - 1) s.dc.addi(s.dcNext);                            // dL/dc_t: via h_t + via c_{t+1}
+            INDArray[] pt = s.pT[t], dzt = s.dzGT[t];
+            s.dc.mul(pt[A], dzt[A]);
+            s.dc.mul(pt[F], dzt[F]);
+            s.dc.mul(pt[I], dzt[I]);
+            dh.mul(pt[O], dzt[O]);
+            if (t > from) {
+                s.dc.mul(s.actT[t][F], s.dcNext);                              // dL/dc_{t-1} = dc ⊙ f
+                Nd4j.gemm(recurrentWeights, s.dzT[t], s.dhNext, false, false, 1.0, 0.0);   // dL/dh_{t-1} = RW dz
+            }
+        }
+        // the weight gradients and the input's, over all steps at once, on row-major copies
+        steps(s.zRow3, from, steps).assign(steps(s.dz3, from, steps).permute(0, 2, 1));
+        steps(s.hRow3, from, steps).assign(steps(s.h3, from, steps).permute(0, 2, 1));
+        INDArray dz = span(s.zRow, from, steps, batch);
+        INDArray gW = gradientViews.get(inputWeightKey), gRW = gradientViews.get(recurrentWeightKey), gB = gradientViews.get(biasWeightKey);
+        withLargeProductThreads(() -> {
+            Nd4j.gemm(span(s.hRow, from, steps, batch), dz, gRW, true, false, 1.0, 0.0);   // dRW = Σ h_{t-1}^T dz_t
+            Nd4j.gemm(span(s.xRow, from, steps, batch), dz, gW, true, false, 1.0, 0.0);    // dW  = Σ x_t^T dz_t
+            if (inputGradient) Nd4j.gemm(dz, inputWeights, span(s.dxRow, from, steps, batch), false, true, 1.0, 0.0);   // dL/dx = dz W^T
+        });
+        gB.assign(dz.sum(true, 0));                                            // db  = Σ dz_t
+        INDArray epsilonNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, s.type, new long[]{batch, s.in, steps}, 'f');
+        if (inputGradient) {
+            if (from > 0) span(s.dxRow, 0, from, batch).assign(0);
+            epsilonNext.assign(s.dxRow3.permute(1, 2, 0));
+        } else {
+            epsilonNext.assign(0);
+        }
+        Gradient g = new DefaultGradient();
+        g.gradientForVariable().put(inputWeightKey, gW);
+        g.gradientForVariable().put(recurrentWeightKey, gRW);
+        g.gradientForVariable().put(biasWeightKey, gB);
+        return new Pair<>(g, epsilonNext);
+    }
+}
