@@ -21,6 +21,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
+import org.seqlab.optim.LargeProducts;
 
 import java.lang.reflect.Field;
 import java.util.LinkedHashMap;
@@ -49,29 +50,6 @@ final class FusedLstmHelper implements LSTMHelper {
     private static final int A = 0, F = 1, O = 2, I = 3;
     private static final Field HELPER = field(LSTM.class, "helper");
     static final Field BIDIRECTIONAL_FWD = field(BidirectionalLayer.class, "fwd"), BIDIRECTIONAL_BWD = field(BidirectionalLayer.class, "bwd");
-
-    /**
-     * BLAS threads for the products over all steps at once; the per-step products and element-wise
-     * ops stay on one thread (the launcher's OMP_NUM_THREADS=1). Measured on this 2-core machine,
-     * alternating the settings within one run: two threads for the large products made a training
-     * step 8-30% faster; two for the per-step products, or for ND4J's element-wise ops, did not help.
-     */
-    private static final int LARGE_PRODUCT_THREADS = Math.min(2, Runtime.getRuntime().availableProcessors());
-
-    /** Runs {@code products} with at least {@link #LARGE_PRODUCT_THREADS} BLAS threads, then restores the setting. */
-    private static void withLargeProductThreads(Runnable products) {
-        int before = Nd4j.factory().blas().getMaxThreads();
-        if (before >= LARGE_PRODUCT_THREADS) {
-            products.run();
-            return;
-        }
-        Nd4j.factory().blas().setMaxThreads(LARGE_PRODUCT_THREADS);
-        try {
-            products.run();
-        } finally {
-            Nd4j.factory().blas().setMaxThreads(before);
-        }
-    }
 
     private final Map<Long, Buffers> cache = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
@@ -332,7 +310,7 @@ final class FusedLstmHelper implements LSTMHelper {
         Buffers s = buffers(rw.dataType(), steps, batch, in, hidden);
         s.generation++;
         s.xRow3.assign(input.permute(2, 0, 1));                                // [rows, in, T] -> [T, rows, in]
-        withLargeProductThreads(() -> Nd4j.gemm(s.xRow, w, s.zRow, false, false, 1.0, 0.0));   // x_t W for all steps
+        LargeProducts.gemm(s.xRow, w, s.zRow, false, false, 1.0, 0.0);        // x_t W for all steps
         s.zRow.addiRowVector(b);                                               //   + b
         s.z3.assign(s.zRow3.permute(0, 2, 1));                                 // feature-major slabs
         if (prevAct != null) s.hT[0].assign(prevAct.transpose()); else s.hT[0].assign(0);
@@ -416,11 +394,9 @@ final class FusedLstmHelper implements LSTMHelper {
         steps(s.hRow3, from, steps).assign(steps(s.h3, from, steps).permute(0, 2, 1));
         INDArray dz = span(s.zRow, from, steps, batch);
         INDArray gW = gradientViews.get(inputWeightKey), gRW = gradientViews.get(recurrentWeightKey), gB = gradientViews.get(biasWeightKey);
-        withLargeProductThreads(() -> {
-            Nd4j.gemm(span(s.hRow, from, steps, batch), dz, gRW, true, false, 1.0, 0.0);   // dRW = Σ h_{t-1}^T dz_t
-            Nd4j.gemm(span(s.xRow, from, steps, batch), dz, gW, true, false, 1.0, 0.0);    // dW  = Σ x_t^T dz_t
-            if (inputGradient) Nd4j.gemm(dz, inputWeights, span(s.dxRow, from, steps, batch), false, true, 1.0, 0.0);   // dL/dx = dz W^T
-        });
+        LargeProducts.gemm(span(s.hRow, from, steps, batch), dz, gRW, true, false, 1.0, 0.0);   // dRW = Σ h_{t-1}^T dz_t
+        LargeProducts.gemm(span(s.xRow, from, steps, batch), dz, gW, true, false, 1.0, 0.0);    // dW  = Σ x_t^T dz_t
+        if (inputGradient) LargeProducts.gemm(dz, inputWeights, span(s.dxRow, from, steps, batch), false, true, 1.0, 0.0);   // dL/dx = dz W^T
         gB.assign(dz.sum(true, 0));                                            // db  = Σ dz_t
         INDArray epsilonNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, s.type, new long[]{batch, s.in, steps}, 'f');
         if (inputGradient) {

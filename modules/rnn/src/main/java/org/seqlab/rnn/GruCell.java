@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
+import org.seqlab.optim.LargeProducts;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -121,7 +122,7 @@ final class GruCell implements RecurrentCell {
     public INDArray forward(INDArray x, int steps, int batch, INDArray[] state) {
         this.x = x;
         Buffers s = buf = cache.get(steps, batch, () -> new Buffers(x.dataType(), steps, batch));
-        Nd4j.gemm(x, wx, s.zx, false, false, 1.0, 0.0);                     // x_t Wx + bx, all steps
+        LargeProducts.gemm(x, wx, s.zx, false, false, 1.0, 0.0);                     // x_t Wx + bx, all steps
         s.zx.addiRowVector(bx);
         s.zh.assign(0).addiRowVector(bh);                                    // bh + h_{t-1} Wh, kept for backward
         if (state != null) s.hT[0].assign(state[0]); else s.hT[0].assign(0);
@@ -168,11 +169,11 @@ final class GruCell implements RecurrentCell {
                 Nd4j.gemm(s.dzhT[t], wh, s.dhNext, false, true, 1.0, 1.0);  // + dzh Wh^T
             }
         }
-        Nd4j.gemm(s.hPrev, s.dzh, gWh, true, false, 1.0, 0.0);
-        Nd4j.gemm(x, s.dzx, gWx, true, false, 1.0, 0.0);
+        LargeProducts.gemm(s.hPrev, s.dzh, gWh, true, false, 1.0, 0.0);
+        LargeProducts.gemm(x, s.dzx, gWx, true, false, 1.0, 0.0);
         gBh.assign(s.dzh.sum(true, 0));
         gBx.assign(s.dzx.sum(true, 0));
-        if (inputGradient != null) Nd4j.gemm(s.dzx, wx, inputGradient, false, true, 1.0, 0.0);
+        if (inputGradient != null) LargeProducts.gemm(s.dzx, wx, inputGradient, false, true, 1.0, 0.0);
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.seqlab.rnn;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.seqlab.optim.LargeProducts;
 import org.seqlab.core.Batch;
 import org.seqlab.core.EvalStats;
 import org.seqlab.core.Generator;
@@ -201,7 +202,7 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
                 input = out;
             }
             lastOutput = input;
-            Nd4j.gemm(input, why, buf.logits, false, false, 1.0, 0.0);     // logits_t = h_t Why + by
+            LargeProducts.gemm(input, why, buf.logits, false, false, 1.0, 0.0);     // logits_t = h_t Why + by
             buf.logits.addiRowVector(by);
             NativeArrays.get(buf.logits, buf.logitValues);
         }
@@ -236,9 +237,9 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
         NativeArrays.put(b.dLogits, b.grad);
         int top = cells.size() - 1;
         INDArray hTop = lastOutput;
-        Nd4j.gemm(hTop, b.dLogits, gWhy, true, false, 1.0, 0.0);          // dWhy = sum_t h_t^T dlogits_t
+        LargeProducts.gemm(hTop, b.dLogits, gWhy, true, false, 1.0, 0.0);          // dWhy = sum_t h_t^T dlogits_t
         gBy.assign(b.dLogits.sum(true, 0));                                 // dby  = sum_t dlogits_t
-        Nd4j.gemm(b.dLogits, why, cells.get(top).outputGradient(), false, true, 1.0, 0.0); // dL/dh_t = dlogits Why^T
+        LargeProducts.gemm(b.dLogits, why, cells.get(top).outputGradient(), false, true, 1.0, 0.0); // dL/dh_t = dlogits Why^T
         for (int l = top; l >= 0; l--) {
             RecurrentCell c = cells.get(l);
             if (p.dropout) c.outputGradient().muli(b.masks[l]);             // through the dropout mask

@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
+import org.seqlab.optim.LargeProducts;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -121,7 +122,7 @@ final class LstmCell implements RecurrentCell {
     public INDArray forward(INDArray x, int steps, int batch, INDArray[] state) {
         this.x = x;
         Buffers s = buf = cache.get(steps, batch, () -> new Buffers(x.dataType(), steps, batch));
-        Nd4j.gemm(x, wx, s.z, false, false, 1.0, 0.0);                        // x_t Wx for all steps
+        LargeProducts.gemm(x, wx, s.z, false, false, 1.0, 0.0);                        // x_t Wx for all steps
         s.z.addiRowVector(b);                                                  //   + b
         if (state != null) {
             s.hT[0].assign(state[0]);
@@ -179,10 +180,10 @@ final class LstmCell implements RecurrentCell {
                 Nd4j.gemm(s.dzT[t], wh, s.dhNext, false, true, 1.0, 0.0);     // dL/dh_{t-1} = dz Wh^T
             }
         }
-        Nd4j.gemm(s.hPrev, s.dz, gWh, true, false, 1.0, 0.0);                 // dWh = Σ h_{t-1}^T dz_t
-        Nd4j.gemm(x, s.dz, gWx, true, false, 1.0, 0.0);                       // dWx = Σ x_t^T dz_t
+        LargeProducts.gemm(s.hPrev, s.dz, gWh, true, false, 1.0, 0.0);                 // dWh = Σ h_{t-1}^T dz_t
+        LargeProducts.gemm(x, s.dz, gWx, true, false, 1.0, 0.0);                       // dWx = Σ x_t^T dz_t
         gB.assign(s.dz.sum(true, 0));                                          // db  = Σ dz_t
-        if (inputGradient != null) Nd4j.gemm(s.dz, wx, inputGradient, false, true, 1.0, 0.0);
+        if (inputGradient != null) LargeProducts.gemm(s.dz, wx, inputGradient, false, true, 1.0, 0.0);
     }
 
     @Override

@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
+import org.seqlab.optim.LargeProducts;
 
 import java.util.Map;
 
@@ -87,7 +88,7 @@ final class VanillaRnnCell implements RecurrentCell {
     public INDArray forward(INDArray x, int steps, int batch, INDArray[] state) {
         this.x = x;
         Buffers b = buf = cache.get(steps, batch, () -> new Buffers(x.dataType(), steps, batch));
-        Nd4j.gemm(x, wxh, b.a, false, false, 1.0, 0.0);                   // x_t Wxh for all steps at once
+        LargeProducts.gemm(x, wxh, b.a, false, false, 1.0, 0.0);                   // x_t Wxh for all steps at once
         b.a.addiRowVector(bh);                                              //   + bh
         if (state != null) b.hT[0].assign(state[0]); else b.hT[0].assign(0);
         for (int t = 0; t < steps; t++) {
@@ -117,10 +118,10 @@ final class VanillaRnnCell implements RecurrentCell {
             da.muli(b.dTanhT[t]);                                           // dL/da_t = dL/dh_t * (1 - h_t^2)
             if (t > 0) Nd4j.gemm(da, whh, b.dNext, false, true, 1.0, 0.0); // dL/dh_{t-1} = dL/da_t Whh^T
         }
-        Nd4j.gemm(b.hPrev, b.dOut, gWhh, true, false, 1.0, 0.0);          // dWhh = sum_t h_{t-1}^T da_t
-        Nd4j.gemm(x, b.dOut, gWxh, true, false, 1.0, 0.0);                 // dWxh = sum_t x_t^T da_t
+        LargeProducts.gemm(b.hPrev, b.dOut, gWhh, true, false, 1.0, 0.0);          // dWhh = sum_t h_{t-1}^T da_t
+        LargeProducts.gemm(x, b.dOut, gWxh, true, false, 1.0, 0.0);                 // dWxh = sum_t x_t^T da_t
         gBh.assign(b.dOut.sum(true, 0));                                    // dbh  = sum_t da_t
-        if (inputGradient != null) Nd4j.gemm(b.dOut, wxh, inputGradient, false, true, 1.0, 0.0); // dL/dx_t = da_t Wxh^T
+        if (inputGradient != null) LargeProducts.gemm(b.dOut, wxh, inputGradient, false, true, 1.0, 0.0); // dL/dx_t = da_t Wxh^T
     }
 
     @Override

@@ -1,0 +1,40 @@
+package org.seqlab.optim;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Matrix products over every step of a batch at once (input projections, weight gradients, output
+ * layers) on two BLAS threads; everything else stays on the launcher's one thread. Measured on
+ * this 2-core machine, alternating the settings within one run (the DL4J LSTM, 2x256, batch 32,
+ * 100 steps): two threads for these products made a training step 8-30% faster, while two threads
+ * for the per-step products (32 rows) or for ND4J's element-wise ops did not help.
+ */
+public final class LargeProducts {
+    /** Threads for a large product: both cores of a 2-core machine, never more than it has. */
+    public static final int THREADS = Math.min(2, Runtime.getRuntime().availableProcessors());
+    /** Below this many multiply-adds a second thread costs more than it saves. */
+    static final long MIN_MULTIPLY_ADDS = 20_000_000L;
+
+    private LargeProducts() {}
+
+    /** {@code c = alpha·op(a)·op(b) + beta·c}, as {@link Nd4j#gemm}, on {@link #THREADS} BLAS threads when large. */
+    public static void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha, double beta) {
+        long k = transposeA ? a.rows() : a.columns();
+        if (c.length() * k < MIN_MULTIPLY_ADDS) {
+            Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);
+            return;
+        }
+        int before = Nd4j.factory().blas().getMaxThreads();
+        if (before >= THREADS) {
+            Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);
+            return;
+        }
+        Nd4j.factory().blas().setMaxThreads(THREADS);
+        try {
+            Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);
+        } finally {
+            Nd4j.factory().blas().setMaxThreads(before);
+        }
+    }
+}
