@@ -1,11 +1,17 @@
 package org.seqlab.experiments.bench;
 
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.seqlab.optim.LargeProducts;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -61,7 +67,7 @@ public final class Peer {
         }
         double torch = torchGflops(python), nd4j = nd4jGflops();
         if (!(torch >= nd4j / 3)) {
-            out.printf(java.util.Locale.ROOT, "peer %s not run: its PyTorch multiplies 1024x1024 matrices at %.1f GFLOP/s, against %.1f "
+            out.printf(Locale.ROOT, "peer %s not run: its PyTorch multiplies 1024x1024 matrices at %.1f GFLOP/s, against %.1f "
                     + "for ND4J here just now (reference BLAS?); a ratio against a crippled peer would mislead (install libopenblas0-pthread)%n",
                     script, torch, nd4j);
             return null;
@@ -90,12 +96,11 @@ public final class Peer {
 
     /** The same product in ND4J, on two BLAS threads (GFLOP/s). */
     public static double nd4jGflops() {
-        org.nd4j.linalg.api.ndarray.INDArray a = org.nd4j.linalg.factory.Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1024, 1024),
-                b = org.nd4j.linalg.factory.Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1024, 1024),
-                c = org.nd4j.linalg.factory.Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1024, 1024);
-        org.seqlab.optim.LargeProducts.gemm(a, b, c, false, false, 1, 0);
+        INDArray a = Nd4j.randn(DataType.FLOAT, 1024, 1024), b = Nd4j.randn(DataType.FLOAT, 1024, 1024),
+                c = Nd4j.create(DataType.FLOAT, 1024, 1024);
+        LargeProducts.gemm(a, b, c, false, false, 1, 0);
         long t0 = System.nanoTime();
-        for (int i = 0; i < 10; i++) org.seqlab.optim.LargeProducts.gemm(a, b, c, false, false, 1, 0);
+        for (int i = 0; i < 10; i++) LargeProducts.gemm(a, b, c, false, false, 1, 0);
         return 10 * 2.0 * Math.pow(1024, 3) / ((System.nanoTime() - t0) / 1e9) / 1e9;
     }
 

@@ -27,8 +27,8 @@ import java.util.List;
  * @param tbptt         truncated BPTT forward length inside each batch (0 = full BPTT)
  * @param tbpttBackward truncated BPTT backward length (default = tbptt)
  * @param helper        fused: each LSTM layer's forward and backward passes by seqlab's fused CPU
- *                      helper (the default on a CPU backend; outputs and gradients equal DL4J's);
- *                      builtin: DL4J's own per-step path (the default elsewhere)
+ *                      helper (outputs and gradients equal DL4J's); builtin: DL4J's own per-step
+ *                      path (default: fused on a CPU backend, builtin elsewhere)
  */
 public record Dl4jLstmConfig(String name, Integer hidden, List<Integer> hiddenSizes, Integer layers, Double dropout,
                              Double weightNoise, Double l2, Precision precision, Input input, Integer embeddingSize,
@@ -55,7 +55,6 @@ public record Dl4jLstmConfig(String name, Integer hidden, List<Integer> hiddenSi
         if (bidirectional == null) bidirectional = false;
         if (tbptt == null) tbptt = 0;
         if (tbpttBackward == null) tbpttBackward = tbptt;
-        if (helper == null) helper = Nd4j.getEnvironment().isCPU() ? Helper.FUSED : Helper.BUILTIN;
         Check.atLeast("hidden", hidden, 1);
         Check.atLeast("layers", layers, 1);
         if (hiddenSizes != null) {
@@ -75,6 +74,11 @@ public record Dl4jLstmConfig(String name, Integer hidden, List<Integer> hiddenSi
         if (tbpttBackward > tbptt) throw new FieldException("tbptt_backward", "must be <= tbptt (" + tbptt + "), got " + tbpttBackward);
         if (tbptt > 0 && tbpttBackward == 0) throw new FieldException("tbptt_backward", "must be >= 1 when tbptt is on");
         if (bidirectional && tbptt > 0) throw new FieldException("tbptt", "truncated BPTT needs a forward-only network (bidirectional is on)");
+    }
+
+    /** The helper asked for, else fused on a CPU backend and builtin elsewhere (decided here, not in the YAML's defaults). */
+    public Helper helperOnThisBackend() {
+        return helper != null ? helper : Nd4j.getEnvironment().isCPU() ? Helper.FUSED : Helper.BUILTIN;
     }
 
     /** Units of LSTM layer {@code i}. */

@@ -90,7 +90,7 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
             net = new CarriedStateNetwork(configuration(config, shape, options, seed));
             net.init();
         }
-        if (config.helper() == Dl4jLstmConfig.Helper.FUSED) FusedLstmHelper.install(net);
+        if (config.helperOnThisBackend() == Dl4jLstmConfig.Helper.FUSED) FusedLstmHelper.install(net);
         List<Optimizer.Tensor> layout = layout(net);
         for (Optimizer.Tensor t : layout) if (t.matrix()) weightRanges.add(new long[]{t.offset(), t.offset() + t.length()});
         optimizer = new Optimizer(options.optimizer(), options.clip(), net.params().dataType(), layout);

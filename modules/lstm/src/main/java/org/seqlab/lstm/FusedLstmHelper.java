@@ -22,9 +22,9 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 import org.seqlab.optim.LargeProducts;
+import org.seqlab.optim.ShapeCache;
 
 import java.lang.reflect.Field;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
@@ -51,12 +51,8 @@ final class FusedLstmHelper implements LSTMHelper {
     private static final Field HELPER = field(LSTM.class, "helper");
     static final Field BIDIRECTIONAL_FWD = field(BidirectionalLayer.class, "fwd"), BIDIRECTIONAL_BWD = field(BidirectionalLayer.class, "bwd");
 
-    private final Map<Long, Buffers> cache = new LinkedHashMap<>(8, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Buffers> e) {
-            return size() > 4;     // training, evaluation and generation shapes each keep their own
-        }
-    };
+    /** Per (steps, batch) shape; the layer's width and the network's precision are fixed. */
+    private final ShapeCache<Buffers> cache = new ShapeCache<>();
     /** The last training forward pass, reused by the forward pass for backprop that DL4J asks for next. */
     private Pass kept;
     /** False for the network's first layer: the gradient with respect to the data is never read. */
@@ -119,14 +115,12 @@ final class FusedLstmHelper implements LSTMHelper {
         final long generation;
         final INDArray input;
         final INDArray mask;       // a copy, or null when nothing is masked
-        final boolean masked;
 
         Pass(Buffers buffers, INDArray input, INDArray mask) {
             this.buffers = buffers;
             this.generation = buffers.generation;
             this.input = input;
             this.mask = mask;
-            this.masked = mask != null;
         }
     }
 
@@ -144,6 +138,7 @@ final class FusedLstmHelper implements LSTMHelper {
         final INDArray mask3, dhNext, dc, dcNext, ig;
         final INDArray[] zT, zaT, zGatesT, actGatesT, actRowT, tcT, qT, dOutT, dzT, maskT, hT, cT;
         final INDArray[][] actT, pT, dzGT;   // [t][gate]
+        final long bytes;
         long generation;
 
         Buffers(DataType type, int steps, int batch, int in, int hidden) {
@@ -154,31 +149,32 @@ final class FusedLstmHelper implements LSTMHelper {
             this.hidden = hidden;
             long n = (long) steps * batch, g = 4L * hidden;
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                xRow3 = Nd4j.create(type, steps, batch, in);
+                xRow3 = create(steps, batch, in);
                 xRow = xRow3.reshape('c', n, in);
-                zRow3 = Nd4j.create(type, steps, batch, g);
+                zRow3 = create(steps, batch, g);
                 zRow = zRow3.reshape('c', n, g);
-                z3 = Nd4j.create(type, steps, g, batch);
-                act3 = Nd4j.create(type, steps, g, batch);
-                h3 = Nd4j.create(type, steps + 1, hidden, batch);
-                c3 = Nd4j.create(type, steps + 1, hidden, batch);
-                tc3 = Nd4j.create(type, steps, hidden, batch);
-                tcMasked3 = Nd4j.create(type, steps, hidden, batch);
-                p3 = Nd4j.create(type, steps, g, batch);
-                q3 = Nd4j.create(type, steps, hidden, batch);
-                tmp3 = Nd4j.create(type, steps, hidden, batch);
-                dz3 = Nd4j.create(type, steps, g, batch);
-                dOut3 = Nd4j.create(type, steps, hidden, batch);
-                hRow3 = Nd4j.create(type, steps, batch, hidden);
+                z3 = create(steps, g, batch);
+                act3 = create(steps, g, batch);
+                h3 = create(steps + 1, hidden, batch);
+                c3 = create(steps + 1, hidden, batch);
+                tc3 = create(steps, hidden, batch);
+                tcMasked3 = create(steps, hidden, batch);
+                p3 = create(steps, g, batch);
+                q3 = create(steps, hidden, batch);
+                tmp3 = create(steps, hidden, batch);
+                dz3 = create(steps, g, batch);
+                dOut3 = create(steps, hidden, batch);
+                hRow3 = create(steps, batch, hidden);
                 hRow = hRow3.reshape('c', n, hidden);
-                dxRow3 = Nd4j.create(type, steps, batch, in);
+                dxRow3 = create(steps, batch, in);
                 dxRow = dxRow3.reshape('c', n, in);
-                mask3 = Nd4j.create(type, steps, 1, batch);
-                dhNext = Nd4j.create(type, hidden, batch);
-                dc = Nd4j.create(type, hidden, batch);
-                dcNext = Nd4j.create(type, hidden, batch);
-                ig = Nd4j.create(type, hidden, batch);
+                mask3 = create(steps, 1, batch);
+                dhNext = create(hidden, batch);
+                dc = create(hidden, batch);
+                dcNext = create(hidden, batch);
+                ig = create(hidden, batch);
             }
+            bytes = allocated * type.width();
             zT = new INDArray[steps]; zaT = new INDArray[steps]; zGatesT = new INDArray[steps]; actGatesT = new INDArray[steps]; actRowT = new INDArray[steps]; tcT = new INDArray[steps];
             qT = new INDArray[steps]; dOutT = new INDArray[steps]; dzT = new INDArray[steps]; maskT = new INDArray[steps];
             hT = new INDArray[steps + 1]; cT = new INDArray[steps + 1];
@@ -207,10 +203,13 @@ final class FusedLstmHelper implements LSTMHelper {
             }
         }
 
-        long bytes() {
-            long n = (long) steps * batch;
-            return type.width() * (n * (4L * 5 * hidden + 3L * in + 6L * hidden + 1) + 2 * (steps + 1L) * batch * hidden
-                    + 4L * batch * hidden);
+        private long allocated;
+
+        /** A buffer of this precision, counted in {@link #bytes}. */
+        private INDArray create(long... shape) {
+            INDArray a = Nd4j.create(type, shape);
+            allocated += a.length();
+            return a;
         }
     }
 
@@ -248,18 +247,8 @@ final class FusedLstmHelper implements LSTMHelper {
     @Override
     public Map<String, Long> helperMemoryUse() {
         long bytes = 0;
-        for (Buffers b : cache.values()) bytes += b.bytes();
+        for (Buffers b : cache.values()) bytes += b.bytes;
         return Map.of("fused LSTM buffers", bytes);
-    }
-
-    private Buffers buffers(DataType type, int steps, int batch, int in, int hidden) {
-        long key = ((long) steps << 32) | batch;
-        Buffers b = cache.get(key);
-        if (b == null || b.type != type || b.in != in || b.hidden != hidden) {
-            b = new Buffers(type, steps, batch, in, hidden);
-            cache.put(key, b);
-        }
-        return b;
     }
 
     @Override
@@ -293,7 +282,7 @@ final class FusedLstmHelper implements LSTMHelper {
         if (k == null || k.input != input || k.generation != k.buffers.generation) return null;
         Buffers s = k.buffers;
         if (!same(s.hT[0].transpose(), prevAct) || !same(s.cT[0].transpose(), prevMem)) return null;
-        if (mask == null ? k.masked : !k.masked || !same(k.mask, mask)) return null;
+        if (mask == null ? k.mask != null : k.mask == null || !same(k.mask, mask)) return null;
         return k;
     }
 
@@ -307,7 +296,7 @@ final class FusedLstmHelper implements LSTMHelper {
 
     private Pass forward(INDArray input, INDArray rw, INDArray w, INDArray b, INDArray prevAct, INDArray prevMem,
                          INDArray mask, int steps, int batch, int in, int hidden) {
-        Buffers s = buffers(rw.dataType(), steps, batch, in, hidden);
+        Buffers s = cache.get(steps, batch, () -> new Buffers(rw.dataType(), steps, batch, in, hidden));
         s.generation++;
         s.xRow3.assign(input.permute(2, 0, 1));                                // [rows, in, T] -> [T, rows, in]
         LargeProducts.gemm(s.xRow, w, s.zRow, false, false, 1.0, 0.0);        // x_t W for all steps
@@ -364,7 +353,7 @@ final class FusedLstmHelper implements LSTMHelper {
         s.dOut3.assign(epsilon.permute(2, 1, 0));                              // [rows, hidden, T] -> [T, hidden, rows]
         INDArray a = block(s.act3, A, hidden), f = block(s.act3, F, hidden), o = block(s.act3, O, hidden), i = block(s.act3, I, hidden);
         INDArray cPrev = steps(s.c3, 0, steps), tcm = s.tc3;
-        if (pass.masked) {                                                      // DL4J's derivative is at the masked c
+        if (pass.mask != null) {                                                      // DL4J's derivative is at the masked c
             Nd4j.exec(new Tanh(steps(s.c3, 1, steps + 1), s.tcMasked3));
             tcm = s.tcMasked3;
         }

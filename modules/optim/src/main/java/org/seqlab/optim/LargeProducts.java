@@ -21,12 +21,8 @@ public final class LargeProducts {
     /** {@code c = alpha·op(a)·op(b) + beta·c}, as {@link Nd4j#gemm}, on {@link #THREADS} BLAS threads when large. */
     public static void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha, double beta) {
         long k = transposeA ? a.rows() : a.columns();
-        if (c.length() * k < MIN_MULTIPLY_ADDS) {
-            Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);
-            return;
-        }
         int before = Nd4j.factory().blas().getMaxThreads();
-        if (before >= THREADS) {
+        if (c.length() * k < MIN_MULTIPLY_ADDS || before >= THREADS) {
             Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);
             return;
         }

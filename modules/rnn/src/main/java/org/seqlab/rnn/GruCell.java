@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 import org.seqlab.optim.LargeProducts;
+import org.seqlab.optim.ShapeCache;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,7 +29,7 @@ final class GruCell implements RecurrentCell {
     private static final int R = 0, Z = 1, N = 2;
     private final int in, hidden;
     private final INDArray wx, wh, bx, bh, gWx, gWh, gBx, gBh;
-    private final NativeArrays.ShapeCache<Buffers> cache = new NativeArrays.ShapeCache<>();
+    private final ShapeCache<Buffers> cache = new ShapeCache<>();
 
     private INDArray x;
     private Buffers buf;

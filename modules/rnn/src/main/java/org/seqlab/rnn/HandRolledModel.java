@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.seqlab.optim.LargeProducts;
+import org.seqlab.optim.ShapeCache;
 import org.seqlab.core.Batch;
 import org.seqlab.core.EvalStats;
 import org.seqlab.core.Generator;
@@ -157,7 +158,7 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
         }
     }
 
-    private final NativeArrays.ShapeCache<Buffers> buffers = new NativeArrays.ShapeCache<>();
+    private final ShapeCache<Buffers> buffers = new ShapeCache<>();
 
     /** A batch converted to time-major arrays (row t*B + b), plus the forward results. */
     private final class Pass {

@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 import org.seqlab.optim.LargeProducts;
+import org.seqlab.optim.ShapeCache;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,7 +32,7 @@ final class LstmCell implements RecurrentCell {
     private static final int I = 0, F = 1, G = 2, O = 3;
     private final int in, hidden;
     private final INDArray wx, wh, b, gWx, gWh, gB;
-    private final NativeArrays.ShapeCache<Buffers> cache = new NativeArrays.ShapeCache<>();
+    private final ShapeCache<Buffers> cache = new ShapeCache<>();
 
     private INDArray x;
     private Buffers buf;

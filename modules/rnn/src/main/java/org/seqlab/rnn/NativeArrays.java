@@ -5,14 +5,9 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.Supplier;
-
 /**
  * Moving data between Java arrays and ND4J buffers in bulk (one memcpy instead of ND4J's
- * element-wise setData, 30x faster), and a small per-shape cache of scratch arrays: allocating a
- * few MB in ND4J costs milliseconds, far more than the arithmetic done in them.
+ * element-wise setData, 30x faster).
  */
 final class NativeArrays {
     private NativeArrays() {}
@@ -56,20 +51,5 @@ final class NativeArrays {
     private static void check(INDArray a, int n) {
         if (a.isView() || a.length() != n || a.ordering() != 'c' || a.data().offset() != 0)
             throw new IllegalArgumentException("bulk copy needs a whole c-order array of " + n + " elements");
-    }
-
-
-    /** Scratch space per (steps, batch) shape; training and evaluation shapes each keep their own. */
-    static final class ShapeCache<B> {
-        private final Map<Long, B> map = new LinkedHashMap<>(8, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, B> e) {
-                return size() > 4;
-            }
-        };
-
-        B get(int steps, int batch, Supplier<B> make) {
-            return map.computeIfAbsent(((long) steps << 32) | batch, k -> make.get());
-        }
     }
 }

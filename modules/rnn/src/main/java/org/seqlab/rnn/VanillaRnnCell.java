@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 import org.seqlab.optim.LargeProducts;
+import org.seqlab.optim.ShapeCache;
 
 import java.util.Map;
 
@@ -25,7 +26,7 @@ final class VanillaRnnCell implements RecurrentCell {
     private final int hidden;
     private final INDArray wxh, whh, bh;
     private final INDArray gWxh, gWhh, gBh;
-    private final NativeArrays.ShapeCache<Buffers> cache = new NativeArrays.ShapeCache<>();
+    private final ShapeCache<Buffers> cache = new ShapeCache<>();
 
     private INDArray x;
     private Buffers buf;
