@@ -88,7 +88,7 @@ public final class ParityBench {
     private static Case gpt(String name, int layers, TransformerConfig.Positions positions, boolean tied, OutputKind kind,
                             TransformerConfig.Precision precision) {
         TransformerConfig c = new TransformerConfig("parity", layers, 2, HIDDEN, CONTEXT, null, 0.0, 0.0, positions, tied,
-                null, null, null, null, precision);
+                null, null, null, null, precision, null);
         return new Case(name, "transformer", "gpt", layers, kind, c,
                 Map.of("heads", 2, "context", CONTEXT, "positions", positions.name().toLowerCase(Locale.ROOT)));
     }

@@ -81,7 +81,7 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "transformer", description = "SameDiff transformer (4 layers, 4 heads, 128 wide, context 64, batch 12) vs the same model in PyTorch (peers/torch_gpt.py) for the same iterations, seeds 1..N; prints the mean validation-loss delta and transformer_vs_torch_tokens_per_s_ratio last.")
+    @Command(name = "transformer", description = "the transformer (4 layers, 4 heads, 128 wide, context 64, batch 12; fused engine, and the SameDiff graph for seed 1) vs the same model in PyTorch (peers/torch_gpt.py) for the same iterations, seeds 1..N; prints the mean validation-loss delta and transformer_vs_torch_tokens_per_s_ratio last.")
     static final class Transformer implements Callable<Integer> {
         @Option(names = "--file", description = "char corpus (default ../shared/datasets/dinos.txt, else the embedded names)")
         Path file;

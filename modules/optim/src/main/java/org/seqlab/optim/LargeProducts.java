@@ -18,6 +18,22 @@ public final class LargeProducts {
 
     private LargeProducts() {}
 
+    /**
+     * Runs {@code work} with every BLAS product on {@link #THREADS} threads, restoring the setting after:
+     * for a step whose products are all large (the fused transformer's, 20% faster a step measured
+     * alternating within one run). ND4J's element-wise ops keep their own (OpenMP) setting.
+     */
+    public static <T> T onBothCores(java.util.function.Supplier<T> work) {
+        int before = Nd4j.factory().blas().getMaxThreads();
+        if (before >= THREADS) return work.get();
+        Nd4j.factory().blas().setMaxThreads(THREADS);
+        try {
+            return work.get();
+        } finally {
+            Nd4j.factory().blas().setMaxThreads(before);
+        }
+    }
+
     /** {@code c = alpha·op(a)·op(b) + beta·c}, as {@link Nd4j#gemm}, on {@link #THREADS} BLAS threads when large. */
     public static void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha, double beta) {
         long k = transposeA ? a.rows() : a.columns();

@@ -28,17 +28,23 @@ import org.seqlab.core.ModelConfig;
  *                      N(0, 1), linear layers U(±1/√fan_in); learns faster in short runs here) or gpt2
  *                      (N(0, 0.02), residual projections scaled by depth, zero biases)
  * @param precision     float (default) or double (for parity checks against a float64 reference)
+ * @param engine        fused: forward and backward passes written out on ND4J with preallocated
+ *                      buffers (the same network, weights and results as the graph; 1.6x its
+ *                      speed at bench transformer's shape here); samediff: the SameDiff graph.
+ *                      Default: fused on a CPU backend, samediff elsewhere
  */
 public record TransformerConfig(String name, Integer layers, Integer heads, Integer embedding, Integer context,
                                 Integer mlpRatio, Double dropout, Double attentionDropout, Positions positions,
                                 Boolean tieEmbeddings, Integer microBatch, Init init, Double framePrior,
-                                WeightInit weightInit, Precision precision)
+                                WeightInit weightInit, Precision precision, Engine engine)
         implements ModelConfig {
     public enum Positions { LEARNED, ALIBI }
 
     public enum WeightInit { PYTORCH, GPT2 }
 
     public enum Precision { FLOAT, DOUBLE }
+
+    public enum Engine { FUSED, SAMEDIFF }
 
     /** @param checkpoint a checkpoint directory written by an earlier run (its {@code checkpoints/NAME}) */
     public record Init(String checkpoint) {
@@ -76,7 +82,18 @@ public record TransformerConfig(String name, Integer layers, Integer heads, Inte
     }
 
     public static TransformerConfig of(String name, int layers, int heads, int embedding, int context) {
-        return new TransformerConfig(name, layers, heads, embedding, context, null, null, null, null, null, null, null, null, null, null);
+        return new TransformerConfig(name, layers, heads, embedding, context, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** This configuration with another engine. */
+    public TransformerConfig withEngine(Engine e) {
+        return new TransformerConfig(name, layers, heads, embedding, context, mlpRatio, dropout, attentionDropout, positions,
+                tieEmbeddings, microBatch, init, framePrior, weightInit, precision, e);
+    }
+
+    /** The engine asked for, else fused on a CPU backend and samediff elsewhere (decided here, not in the YAML's defaults). */
+    public Engine engineOnThisBackend() {
+        return engine != null ? engine : org.nd4j.linalg.factory.Nd4j.getEnvironment().isCPU() ? Engine.FUSED : Engine.SAMEDIFF;
     }
 
     /** The options that shape the weights: a checkpoint can seed a model only when all of them agree. */

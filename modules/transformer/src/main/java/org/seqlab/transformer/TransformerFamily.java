@@ -10,7 +10,7 @@ import org.seqlab.core.TrainingOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** {@code family: transformer}: a decoder-only GPT written with SameDiff. */
+/** {@code family: transformer}: a decoder-only GPT written with SameDiff, trained on a CPU by its fused engine. */
 public final class TransformerFamily implements ModelFamily {
     @Override
     public String key() {
@@ -19,7 +19,7 @@ public final class TransformerFamily implements ModelFamily {
 
     @Override
     public String description() {
-        return "decoder-only transformer (SameDiff): causal multi-head attention, pre-LayerNorm, GELU MLP, learned or ALiBi positions";
+        return "decoder-only transformer (SameDiff graph; on a CPU a fused engine with the same results): causal multi-head attention, pre-LayerNorm, GELU MLP, learned or ALiBi positions";
     }
 
     @Override

@@ -52,9 +52,11 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
     private final TransformerGraph graph;
     private final List<INDArray> params = new ArrayList<>();
     private final List<String> names;
-    /** The gradient variable of each parameter, in {@link #names}' order, in {@link #gradientGraph}. */
+    /** The gradient variable of each parameter, in {@link #names}' order, in {@link #gradientGraph} (samediff engine only). */
     private final List<String> gradientNames;
     private final org.nd4j.autodiff.samediff.SameDiff gradientGraph;
+    /** The written-out passes (engine: fused), or null when the SameDiff graph trains. */
+    private final FusedTransformer fused;
     private final INDArray[] grads;
     private final Optimizer optimizer;
     private final INDArray gradient;   // flat, in the parameters' layout; grads[i] are views into it
@@ -94,9 +96,21 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         grads = graph.views(gradient);
         optimizer = new Optimizer(options.optimizer(), options.clip(), graph.type, graph.layout());
         dropRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
-        MutedOutput.run(graph.sd::createGradFunction);   // SameDiff prints a line per differentiated op
-        gradientGraph = graph.sd.getFunction(GRADIENT_FUNCTION);
-        gradientNames = names.stream().map(n -> graph.sd.getVariable(n).getGradient().name()).toList();
+        if (config.engineOnThisBackend() == TransformerConfig.Engine.FUSED) {
+            Map<String, INDArray> weights = new HashMap<>(), gradients = new HashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                weights.put(names.get(i), params.get(i));
+                gradients.put(names.get(i), grads[i]);
+            }
+            fused = new FusedTransformer(config, shape.kind(), shape.width(), graph.type, weights, gradients);
+            gradientGraph = null;
+            gradientNames = null;
+        } else {
+            fused = null;
+            MutedOutput.run(graph.sd::createGradFunction);   // SameDiff prints a line per differentiated op
+            gradientGraph = graph.sd.getFunction(GRADIENT_FUNCTION);
+            gradientNames = names.stream().map(n -> graph.sd.getVariable(n).getGradient().name()).toList();
+        }
         if (applyInit && config.init() != null) startFrom(Path.of(config.init().checkpoint()));
     }
 
@@ -243,6 +257,21 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
      */
     private double[] run(int rows, int len, float[] x, float[] y, double[] weights, boolean train) {
         int w = shape.width(), n = rows * len;
+        if (fused != null) {
+            Map<String, INDArray> made = train ? dropMasks(rows, len) : new HashMap<>();
+            INDArray bias = constants.computeIfAbsent("bias" + len, k -> attentionBias(len));
+            made.put(TransformerGraph.X, typed(x, n, w));
+            if (train) {
+                made.put(TransformerGraph.Y, typed(y, n, w));
+                made.put(TransformerGraph.WEIGHTS, typed(weights, n, 1));
+            }
+            try {
+                return fused.run(rows, len, made.get(TransformerGraph.X), made.get(TransformerGraph.Y),
+                        made.get(TransformerGraph.WEIGHTS), bias, made);
+            } finally {
+                closeAll(made.values());
+            }
+        }
         Map<String, INDArray> ph = placeholders(rows, len, x, train);
         Map<String, INDArray> out = null;
         try {
@@ -265,7 +294,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
 
     /** Bytes SameDiff keeps cached for reuse in this model's sessions (for tests). */
     long cachedBytes() {
-        return BoundedSessions.cachedBytes(graph.sd) + BoundedSessions.cachedBytes(gradientGraph);
+        return BoundedSessions.cachedBytes(graph.sd) + (gradientGraph == null ? 0 : BoundedSessions.cachedBytes(gradientGraph));
     }
 
     /** Frees arrays made for one call now; cached constants (shared masks and positions) stay. */
@@ -281,7 +310,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
     @Override
     public void close() {
         BoundedSessions.release(graph.sd);
-        BoundedSessions.release(gradientGraph);
+        if (gradientGraph != null) BoundedSessions.release(gradientGraph);
         List<INDArray> owned = new ArrayList<>(constants.values());
         constants.clear();
         owned.add(gradient);
@@ -299,13 +328,23 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         ph.put(TransformerGraph.BIAS, constants.computeIfAbsent("bias" + len, k -> attentionBias(len)));
         if (config.positions() == TransformerConfig.Positions.LEARNED)
             ph.put(TransformerGraph.POS, constants.computeIfAbsent("pos" + rows + "x" + len, k -> positions(rows, len)));
-        for (TransformerGraph.DropSite d : graph.drops) {
-            long[] s = d.attention() ? new long[]{rows, config.heads(), len, len} : new long[]{n, config.embedding()};
-            // evaluation multiplies by a broadcast 1 of the same rank: no mask the size of the attention weights
-            ph.put(d.name(), train ? dropMask(s, d.p())
-                    : constants.computeIfAbsent("ones" + s.length, k -> Nd4j.ones(graph.type, broadcastOne(s.length))));
-        }
+        if (train) ph.putAll(dropMasks(rows, len));
+        else   // evaluation multiplies by a broadcast 1 of the same rank: no mask the size of the attention weights
+            for (TransformerGraph.DropSite d : graph.drops) {
+                int rank = d.attention() ? 4 : 2;
+                ph.put(d.name(), constants.computeIfAbsent("ones" + rank, k -> Nd4j.ones(graph.type, broadcastOne(rank))));
+            }
         return ph;
+    }
+
+    /** A fresh inverted-dropout mask for every drop site, in the graph's order (both engines draw the same masks). */
+    private Map<String, INDArray> dropMasks(int rows, int len) {
+        Map<String, INDArray> masks = new HashMap<>();
+        for (TransformerGraph.DropSite d : graph.drops) {
+            long[] s = d.attention() ? new long[]{rows, config.heads(), len, len} : new long[]{(long) rows * len, config.embedding()};
+            masks.put(d.name(), dropMask(s, d.p()));
+        }
+        return masks;
     }
 
     /**

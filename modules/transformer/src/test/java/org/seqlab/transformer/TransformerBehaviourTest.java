@@ -27,7 +27,7 @@ class TransformerBehaviourTest {
             OptimizerSpec.of(OptimizerSpec.Type.ADAMW).withWeightDecay(0.1), new ClipSpec(ClipSpec.Mode.NORM, 1.0));
 
     private static TransformerConfig config(int context, double dropout, TransformerConfig.Positions positions) {
-        return new TransformerConfig("t", 2, 4, 32, context, null, dropout, null, positions, null, null, null, null, null, null);
+        return new TransformerConfig("t", 2, 4, 32, context, null, dropout, null, positions, null, null, null, null, null, null, null);
     }
 
     private static SequenceModel model(TransformerConfig c, long seed) {
@@ -44,11 +44,13 @@ class TransformerBehaviourTest {
     /**
      * The cause of a shipped experiment's 24 GB: SameDiff's calculateGradientsAndOutputs switches its
      * array releases off, so every step's activations and gradients waited for the GC. Steps must
-     * hand their arrays back to a bounded cache, and closing the model must empty it.
+     * hand their arrays back to a bounded cache, and closing the model must empty it (the samediff engine;
+     * the fused one keeps per-shape buffers instead).
      */
     @Test
     void trainingStepsGiveTheirArraysBackToABoundedCache() {
-        TransformerModel m = (TransformerModel) model(config(16, 0.1, TransformerConfig.Positions.LEARNED), 3);
+        TransformerModel m = (TransformerModel) model(config(16, 0.1, TransformerConfig.Positions.LEARNED)
+                .withEngine(TransformerConfig.Engine.SAMEDIFF), 3);
         for (int i = 0; i < 3; i++) m.trainStep(tokens(4, 16, 70 + i), 1e-3);
         m.evaluate(tokens(4, 16, 80));
         long cached = m.cachedBytes();
@@ -122,7 +124,7 @@ class TransformerBehaviourTest {
     @Test
     void microBatchesGiveTheSameUpdateAsTheWholeBatch() {
         TransformerConfig whole = config(16, 0, TransformerConfig.Positions.LEARNED);
-        TransformerConfig micro = new TransformerConfig("t", 2, 4, 32, 16, null, 0.0, null, null, null, 2, null, null, null, null);
+        TransformerConfig micro = new TransformerConfig("t", 2, 4, 32, 16, null, 0.0, null, null, null, 2, null, null, null, null, null);
         SequenceModel a = model(whole, 7), b = model(micro, 7);
         TokenBatch batch = tokens(6, 16, 8);
         assertEquals(a.trainStep(batch, 1e-2).lossSum(), b.trainStep(batch, 1e-2).lossSum(), 1e-3);
@@ -133,10 +135,10 @@ class TransformerBehaviourTest {
     @Test
     void badOptionsAreRefusedByName() {
         FieldException heads = assertThrows(FieldException.class,
-                () -> new TransformerConfig("t", 2, 3, 32, 16, null, null, null, null, null, null, null, null, null, null));
+                () -> new TransformerConfig("t", 2, 3, 32, 16, null, null, null, null, null, null, null, null, null, null, null));
         assertTrue(heads.getMessage().contains("divide"), heads.getMessage());
-        assertThrows(FieldException.class, () -> new TransformerConfig("t", 2, 4, 32, 0, null, null, null, null, null, null, null, null, null, null));
-        assertThrows(FieldException.class, () -> new TransformerConfig("t", 2, 4, 32, 16, null, 1.0, null, null, null, null, null, null, null, null));
+        assertThrows(FieldException.class, () -> new TransformerConfig("t", 2, 4, 32, 0, null, null, null, null, null, null, null, null, null, null, null));
+        assertThrows(FieldException.class, () -> new TransformerConfig("t", 2, 4, 32, 16, null, 1.0, null, null, null, null, null, null, null, null, null));
     }
 
     @Test
@@ -148,13 +150,13 @@ class TransformerBehaviourTest {
         Checkpoint.write(ckpt, pre, vocab, 1, 5, 1.0);
 
         TransformerConfig tune = new TransformerConfig("tuned", 2, 4, 32, 16, null, 0.1, null, null, null, null,
-                new TransformerConfig.Init(ckpt.toString()), null, null, null);
+                new TransformerConfig.Init(ckpt.toString()), null, null, null, null);
         SequenceModel tuned = model(tune, 99);
         TokenBatch probe = tokens(2, 16, 11);
         assertArrayEquals(pre.logits(probe), tuned.logits(probe), "starts from the pretrained weights, not seed 99's");
 
         TransformerConfig wider = new TransformerConfig("w", 2, 4, 64, 16, null, null, null, null, null, null,
-                new TransformerConfig.Init(ckpt.toString()), null, null, null);
+                new TransformerConfig.Init(ckpt.toString()), null, null, null, null);
         UserException e = assertThrows(UserException.class, () -> model(wider, 1));
         assertTrue(e.getMessage().contains("embedding 32") && e.getMessage().contains("64"), e.getMessage());
     }
@@ -180,7 +182,7 @@ class TransformerBehaviourTest {
     @Test
     void aSingleSeriesTrainsOnItsLastSteps() {
         // width 1, loss on the last step of each window only: the usual next-value task
-        TransformerConfig c = new TransformerConfig("t", 2, 4, 32, 24, null, null, null, null, null, null, null, null, null, null);
+        TransformerConfig c = new TransformerConfig("t", 2, 4, 32, 24, null, null, null, null, null, null, null, null, null, null, null);
         SequenceModel m = new TransformerFamily().create(c, ModelShape.values(1), ADAMW, 14);
         int rows = 16, len = 24;
         float[] in = new float[rows * len], out = new float[rows * len], mask = new float[rows * len];
@@ -204,7 +206,7 @@ class TransformerBehaviourTest {
         // SameDiff differentiates the graph; this checks its backward passes (reshape by a shape
         // placeholder, unstack, permute, batched matmuls, the composed LayerNorm and GELU) numerically
         for (TransformerConfig.Positions positions : TransformerConfig.Positions.values()) {
-            TransformerConfig c = new TransformerConfig("g", 2, 2, 8, 6, 2, null, null, positions, null, null, null, null, null, null);
+            TransformerConfig c = new TransformerConfig("g", 2, 2, 8, 6, 2, null, null, positions, null, null, null, null, null, null, null);
             TransformerModel m = (TransformerModel) new TransformerFamily().create(c, ModelShape.tokens(5), ADAMW, 21);
             SplittableRandom r = new SplittableRandom(3);
             int[] in = new int[12], out = new int[12];
