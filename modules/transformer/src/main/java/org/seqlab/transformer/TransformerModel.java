@@ -61,6 +61,8 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
     private final Optimizer optimizer;
     private final INDArray gradient;   // flat, in the parameters' layout; grads[i] are views into it
     private final SplittableRandom dropRandom;
+    /** Where dropout masks are drawn before one bulk copy into native memory (reused: tens of MB a step). */
+    private float[] maskScratch = new float[0];
     /**
      * Masks and positions per shape, the most recently used kept (generation walks through every
      * length up to the context, which would otherwise keep one of each); evicted ones are freed.
@@ -424,14 +426,28 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         return typed(p, (long) rows * len, ctx);
     }
 
-    /** Inverted dropout: 0 with probability p, else 1/(1-p). */
+    /** Inverted dropout: 0 with probability p, else 1/(1-p), drawn from the model's dropout stream. */
     private INDArray dropMask(long[] s, double p) {
         long n = 1;
         for (long v : s) n *= v;
-        float[] m = new float[Math.toIntExact(n)];
-        float keep = (float) (1 / (1 - p));
-        for (int i = 0; i < m.length; i++) m[i] = dropRandom.nextDouble() < p ? 0f : keep;
-        return typed(m, s);
+        int size = Math.toIntExact(n);
+        if (maskScratch.length < size) maskScratch = new float[size];
+        float[] m = maskScratch;
+        // 16 random bits per element, four elements per draw: a long piece's attention masks are
+        // millions of elements (a draw each took 15% of a Nottingham step). p is rounded to 1/65536
+        // and the kept value makes each mask's expectation exactly 1.
+        int drop = (int) Math.round(p * 65536);
+        float keep = 65536f / (65536 - drop);
+        long bits = 0;
+        for (int i = 0; i < size; i++) {
+            if ((i & 3) == 0) bits = dropRandom.nextLong();
+            m[i] = (int) (bits & 0xFFFF) < drop ? 0f : keep;
+            bits >>>= 16;
+        }
+        if (graph.type != DataType.FLOAT) return typed(java.util.Arrays.copyOf(m, size), s);
+        INDArray mask = Nd4j.createUninitialized(DataType.FLOAT, s, 'c');
+        mask.data().asNioFloat().put(m, 0, size);   // one bulk copy
+        return mask;
     }
 
     // ---- generation: a sliding window over the last `context` steps ----
