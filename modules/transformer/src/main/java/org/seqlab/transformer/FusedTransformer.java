@@ -18,9 +18,9 @@ import java.util.function.Function;
  * The transformer's forward and backward passes written out on ND4J ({@code engine: fused}): the
  * same network, weights and dropout masks as {@link TransformerGraph}, whose SameDiff graph stays
  * the reference (and the engine for GPUs). SameDiff spends most of a CPU step on per-op overhead
- * and fresh allocations; here every activation lives in per-shape buffers made once, the batch's
- * products run as a few large matrix products (both cores when large), and the backward pass is
- * derived by hand (every product on both cores: they are all large):
+ * and fresh allocations; here every activation lives in per-shape buffers made once, a step is a
+ * few dozen large matrix products (all on both cores) and element-wise ops, and the backward pass
+ * is derived by hand:
  *
  * <pre>
  *   LayerNorm:  dx = rstd·(dy·g − mean(dy·g) − x̂·mean(dy·g·x̂))
@@ -122,7 +122,7 @@ final class FusedTransformer {
 
     private void forward(Buffers b, INDArray x, INDArray bias, Map<String, INDArray> masks) {
         INDArray h = b.h;
-        LargeProducts.gemm(x, wte, h, false, false, 1, 0);
+        Nd4j.gemm(x, wte, h, false, false, 1, 0);
         if (learned) {
             INDArray positions = wpe.get(NDArrayIndex.interval(0, b.len), NDArrayIndex.all());
             for (INDArray r : b.hRows) r.addi(positions);
@@ -133,7 +133,7 @@ final class FusedTransformer {
             Layer a = b.layer(l);
             String site = "h" + l + ".";
             layerNorm(b, h, p.ln1g, p.ln1b, a.xhat1, a.rstd1, a.ln1);
-            LargeProducts.gemm(a.ln1, p.attnW, a.qkv, false, false, 1, 0);
+            Nd4j.gemm(a.ln1, p.attnW, a.qkv, false, false, 1, 0);
             a.qkv.addiRowVector(p.attnB);
             a.q.assign(a.qkvParts[0]).muli(scale);
             a.k.assign(a.qkvParts[1]);
@@ -145,25 +145,25 @@ final class FusedTransformer {
             if (attMask != null) a.p.mul(attMask, a.pd);
             Nd4j.matmul(attMask != null ? a.pd3 : a.p3, a.v3, a.yh3, false, false, false);
             a.yByHead.assign(a.yh);                                            // [B, H, T, hd] -> [B, T, H·hd]
-            LargeProducts.gemm(a.y, p.projW, b.tmp, false, false, 1, 0);
+            Nd4j.gemm(a.y, p.projW, b.tmp, false, false, 1, 0);
             b.tmp.addiRowVector(p.projB);
             drop(b.tmp, masks.get(site + "drop.attn_out"));
             h.addi(b.tmp);
 
             layerNorm(b, h, p.ln2g, p.ln2b, a.xhat2, a.rstd2, a.ln2);
-            LargeProducts.gemm(a.ln2, p.w1, a.u, false, false, 1, 0);
+            Nd4j.gemm(a.ln2, p.w1, a.u, false, false, 1, 0);
             a.u.addiRowVector(p.b1);
             a.u.mul(GELU, a.sig);
             Nd4j.exec(new Sigmoid(a.sig, a.sig));
             a.u.mul(a.sig, a.g);
-            LargeProducts.gemm(a.g, p.w2, b.tmp, false, false, 1, 0);
+            Nd4j.gemm(a.g, p.w2, b.tmp, false, false, 1, 0);
             b.tmp.addiRowVector(p.b2);
             drop(b.tmp, masks.get(site + "drop.mlp_out"));
             h.addi(b.tmp);
         }
         layerNorm(b, h, lnfG, lnfB, b.xhatF, b.rstdF, b.hf);
-        if (tied) LargeProducts.gemm(b.hf, wte, b.logits, false, true, 1, 0);
-        else LargeProducts.gemm(b.hf, headW, b.logits, false, false, 1, 0);
+        if (tied) Nd4j.gemm(b.hf, wte, b.logits, false, true, 1, 0);
+        else Nd4j.gemm(b.hf, headW, b.logits, false, false, 1, 0);
         b.logits.addiRowVector(headB);
     }
 
@@ -193,11 +193,11 @@ final class FusedTransformer {
         INDArray dh = b.dh;
         colSum(b, b.dLogits, gHeadB);
         if (tied) {
-            LargeProducts.gemm(b.dLogits, b.hf, gWte, true, false, 1, 1);
-            LargeProducts.gemm(b.dLogits, wte, b.dTmp, false, false, 1, 0);
+            Nd4j.gemm(b.dLogits, b.hf, gWte, true, false, 1, 1);
+            Nd4j.gemm(b.dLogits, wte, b.dTmp, false, false, 1, 0);
         } else {
-            LargeProducts.gemm(b.hf, b.dLogits, gHeadW, true, false, 1, 1);
-            LargeProducts.gemm(b.dLogits, headW, b.dTmp, false, true, 1, 0);
+            Nd4j.gemm(b.hf, b.dLogits, gHeadW, true, false, 1, 1);
+            Nd4j.gemm(b.dLogits, headW, b.dTmp, false, true, 1, 0);
         }
         dh.assign(0);
         layerNormBackward(b, b.dTmp, lnfG, b.xhatF, b.rstdF, gLnfG, gLnfB, dh);
@@ -209,27 +209,27 @@ final class FusedTransformer {
             // MLP: h += drop(gelu(LN2(h)·W1 + b1)·W2 + b2)
             INDArray dz = masked(dh, masks.get(site + "drop.mlp_out"), b.dTmp);
             colSum(b, dz, gp.b2);
-            LargeProducts.gemm(a.g, dz, gp.w2, true, false, 1, 1);
-            LargeProducts.gemm(dz, p.w2, b.dU, false, true, 1, 0);             // dL/dgelu
+            Nd4j.gemm(a.g, dz, gp.w2, true, false, 1, 1);
+            Nd4j.gemm(dz, p.w2, b.dU, false, true, 1, 0);             // dL/dgelu
             a.g.mul(a.sig, b.fTmp).rsubi(a.g).muli(GELU).addi(a.sig);          // σ + 1.702·g·(1 − σ), g = u·σ
             b.dU.muli(b.fTmp);                                                  // dL/du
             colSum(b, b.dU, gp.b1);
-            LargeProducts.gemm(a.ln2, b.dU, gp.w1, true, false, 1, 1);
-            LargeProducts.gemm(b.dU, p.w1, b.dTmp2, false, true, 1, 0);
+            Nd4j.gemm(a.ln2, b.dU, gp.w1, true, false, 1, 1);
+            Nd4j.gemm(b.dU, p.w1, b.dTmp2, false, true, 1, 0);
             layerNormBackward(b, b.dTmp2, p.ln2g, a.xhat2, a.rstd2, gp.ln2g, gp.ln2b, dh);
 
             // attention: h += drop(attn(LN1(h))·Wo + bo)
             INDArray dout = masked(dh, masks.get(site + "drop.attn_out"), b.dTmp);
             colSum(b, dout, gp.projB);
-            LargeProducts.gemm(a.y, dout, gp.projW, true, false, 1, 1);
-            LargeProducts.gemm(dout, p.projW, b.dY, false, true, 1, 0);
+            Nd4j.gemm(a.y, dout, gp.projW, true, false, 1, 1);
+            Nd4j.gemm(dout, p.projW, b.dY, false, true, 1, 0);
             b.dYh.assign(b.dYByHead);                                           // [B, T, H·hd] -> [B, H, T, hd]
             INDArray attMask = masks.get(site + "drop.att");
             INDArray pUsed3 = attMask != null ? a.pd3 : a.p3;
             Nd4j.matmul(b.dYh3, a.v3, b.dP3, false, true, false);              // dL/d(dropped P)
             Nd4j.matmul(pUsed3, b.dYh3, b.dV3, true, false, false);
             if (attMask != null) b.dP.muli(attMask);
-            b.yTmp.assign(b.dYh).muli(a.yh);
+            b.dYh.mul(a.yh, b.yTmp);
             INDArray rowDot = b.yTmp2d.sum(true, 1);                            // rowsum(P ⊙ dP), [B·H·T, 1]
             b.dP2d.subiColumnVector(rowDot).muli(a.p2d);                       // dS
             rowDot.close();
@@ -240,8 +240,8 @@ final class FusedTransformer {
             b.dQkvParts[1].assign(b.dK);
             b.dQkvParts[2].assign(b.dV);
             colSum(b, b.dQkv, gp.attnB);
-            LargeProducts.gemm(a.ln1, b.dQkv, gp.attnW, true, false, 1, 1);
-            LargeProducts.gemm(b.dQkv, p.attnW, b.dTmp2, false, true, 1, 0);
+            Nd4j.gemm(a.ln1, b.dQkv, gp.attnW, true, false, 1, 1);
+            Nd4j.gemm(b.dQkv, p.attnW, b.dTmp2, false, true, 1, 0);
             layerNormBackward(b, b.dTmp2, p.ln1g, a.xhat1, a.rstd1, gp.ln1g, gp.ln1b, dh);
         }
         drop(dh, masks.get("drop.emb"));
@@ -249,13 +249,13 @@ final class FusedTransformer {
             INDArray positions = gWpe.get(NDArrayIndex.interval(0, b.len), NDArrayIndex.all());
             for (INDArray r : b.dhRows) positions.addi(r);
         }
-        LargeProducts.gemm(x, dh, gWte, true, false, 1, 1);
+        Nd4j.gemm(x, dh, gWte, true, false, 1, 1);
     }
 
     /** {@code g} masked by dropout into {@code out}, or {@code g} itself when the site has no dropout. */
     private static INDArray masked(INDArray g, INDArray mask, INDArray out) {
         if (mask == null) return g;
-        return out.assign(g).muli(mask);
+        return g.mul(mask, out);
     }
 
     /** grad [1, n] += the column sums of {@code a} [rows, n], as one product with a row of ones. */
