@@ -426,8 +426,8 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         return typed(p, (long) rows * len, ctx);
     }
 
-    /** Inverted dropout: 0 with probability p, else 1/(1-p), drawn from the model's dropout stream. */
-    private INDArray dropMask(long[] s, double p) {
+    /** Inverted dropout: 0 with probability p, else 1/(1-p), drawn from the model's dropout stream (package-private for a test). */
+    INDArray dropMask(long[] s, double p) {
         long n = 1;
         for (long v : s) n *= v;
         int size = Math.toIntExact(n);
