@@ -37,16 +37,7 @@ public final class LargeProducts {
     /** {@code c = alpha·op(a)·op(b) + beta·c}, as {@link Nd4j#gemm}, on {@link #THREADS} BLAS threads when large. */
     public static void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha, double beta) {
         long k = transposeA ? a.rows() : a.columns();
-        int before = Nd4j.factory().blas().getMaxThreads();
-        if (c.length() * k < MIN_MULTIPLY_ADDS || before >= THREADS) {
-            Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);
-            return;
-        }
-        Nd4j.factory().blas().setMaxThreads(THREADS);
-        try {
-            Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);
-        } finally {
-            Nd4j.factory().blas().setMaxThreads(before);
-        }
+        if (c.length() * k < MIN_MULTIPLY_ADDS) Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);
+        else onBothCores(() -> Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta));
     }
 }

@@ -266,6 +266,7 @@ final class FusedTransformer {
     /**
      * LayerNorm's backward pass: the gain and bias gradients, and dL/d(input) added into {@code dIn}.
      * With dx̂ = dy·g, the two row means are products with g: mean(dx̂) = dy·gᵀ/D and mean(dx̂·x̂) = (dy·x̂)·gᵀ/D.
+     * {@code dy} is a scratch buffer and is overwritten.
      */
     private void layerNormBackward(Buffers b, INDArray dy, INDArray g, INDArray xhat, INDArray rstd,
                                    INDArray gG, INDArray gB, INDArray dIn) {
@@ -282,11 +283,17 @@ final class FusedTransformer {
     /** dL/dlogits of Σ weight·loss per step: softmax − y, sigmoid − y, or 2(z − y). */
     private void lossGradient(INDArray logits, INDArray y, INDArray weights, INDArray out) {
         switch (kind) {
-            case TOKENS -> Nd4j.exec(new SoftMax(logits, out, -1));
-            case FRAMES -> Nd4j.exec(new Sigmoid(logits, out));
-            case VALUES -> out.assign(logits).muli(2);
+            case TOKENS -> {
+                Nd4j.exec(new SoftMax(logits, out, -1));
+                out.subi(y);
+            }
+            case FRAMES -> {
+                Nd4j.exec(new Sigmoid(logits, out));
+                out.subi(y);
+            }
+            case VALUES -> logits.sub(y, out).muli(2);
         }
-        out.subi(kind == OutputKind.VALUES ? y.mul(2) : y).muliColumnVector(weights);
+        out.muliColumnVector(weights);
     }
 
     // ---- buffers ----

@@ -260,18 +260,14 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
     private double[] run(int rows, int len, float[] x, float[] y, double[] weights, boolean train) {
         int w = shape.width(), n = rows * len;
         if (fused != null) {
-            Map<String, INDArray> made = train ? dropMasks(rows, len) : new HashMap<>();
             INDArray bias = constants.computeIfAbsent("bias" + len, k -> attentionBias(len));
-            made.put(TransformerGraph.X, typed(x, n, w));
-            if (train) {
-                made.put(TransformerGraph.Y, typed(y, n, w));
-                made.put(TransformerGraph.WEIGHTS, typed(weights, n, 1));
-            }
+            INDArray in = typed(x, n, w), target = train ? typed(y, n, w) : null, weight = train ? typed(weights, n, 1) : null;
+            Map<String, INDArray> masks = train ? dropMasks(rows, len) : Map.of();
             try {
-                return fused.run(rows, len, made.get(TransformerGraph.X), made.get(TransformerGraph.Y),
-                        made.get(TransformerGraph.WEIGHTS), bias, made);
+                return fused.run(rows, len, in, target, weight, bias, masks);
             } finally {
-                closeAll(made.values());
+                closeAll(masks.values());
+                closeAll(java.util.Arrays.asList(in, target, weight));
             }
         }
         Map<String, INDArray> ph = placeholders(rows, len, x, train);
