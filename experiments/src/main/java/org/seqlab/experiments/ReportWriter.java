@@ -287,7 +287,7 @@ public final class ReportWriter {
                 s.append("| ").append(run.model()).append(" | ").append(run.family()).append(" | settings not recorded |\n");
                 continue;
             }
-            String seq = t.batching() == org.seqlab.core.train.TrainingConfig.Batching.EXAMPLES ? "one name" : String.valueOf(t.seqLen());
+            String seq = t.batching() == org.seqlab.core.train.TrainingConfig.Batching.EXAMPLES ? "one example" : String.valueOf(t.seqLen());
             String clip = t.clip().mode() == org.seqlab.core.ClipSpec.Mode.NONE ? "none"
                     : t.clip().mode().name().toLowerCase(Locale.ROOT) + " " + t.clip().threshold();
             Map<String, Object> c = settings(run);

@@ -293,12 +293,19 @@ class CliTest {
         assertTrue(md.contains("negative log-likelihood per frame") && md.contains("## Generated music") && md.contains(".mid)"), md);
         assertTrue(md.contains("| model | family | cell | hidden | layers | dropout | heads | embedding | context | positions | params |")
                 && md.contains("| gpt | transformer | — | — | 1 | 0.0 | 2 | 32 | 32 | learned |"), "each family's own settings as columns: " + md);
-        assertUserError(Files.readString(yaml), "training.batching: does not apply to piano rolls", "--set", "training.batching=examples");
+        assertUserError(Files.readString(yaml), "training.batching: piano rolls take windows", "--set", "training.batching=sequential");
         assertTrue(md.contains("<audio controls preload=\"none\" src=\"samples/lstm-t1.0-1.wav\"></audio>"), md);
 
         CliRun moved = run("run", yaml.toString(), "--out", dir.resolve("moved").toString(), "--set", "data.augment={transpose: 4}",
                 "--set", "training.epochs=2", "--set", "models=[{family: handrolled, name: lstm, cell: lstm, hidden: 24}]");
         assertEquals(0, moved.code(), moved.err());
+        // whole tunes, one per row: trains, is scored like the rest, and the report says what a sequence was
+        Path whole = dir.resolve("whole");
+        CliRun tunes = run("run", yaml.toString(), "--out", whole.toString(), "--set", "training.batching=examples", "--set", "samples.count=0");
+        assertEquals(0, tunes.code(), tunes.err());
+        for (JsonNode run : Json.MAPPER.readTree(whole.resolve("results.json").toFile()).get("runs"))     // tunes of 20-97 frames: longer than the transformer's context
+            assertTrue(run.get("metrics").get("test_loss").asDouble() < baseline, "whole tunes train: " + run.get("model") + " " + run.get("metrics"));
+        assertTrue(Files.readString(whole.resolve("report.md")).contains("| one example |"), "the report's seq len column");
         // a key another kind of data reads is refused, naming where it was set, never ignored
         assertUserError(TINY, "data.augment: does not apply to builtin:markov-names", "--set", "data.augment={transpose: 3}");
         assertUserError(Files.readString(yaml), "data.max_vocab: does not apply to a piano-roll dataset", "--set", "data.max_vocab=10");

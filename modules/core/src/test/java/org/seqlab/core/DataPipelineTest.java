@@ -144,6 +144,57 @@ class DataPipelineTest {
         assertEquals(List.of(200, 200, 50, 100), lengths200, "430 steps: 200 + 200 + 30 (as 50); 60 steps as 100");
     }
 
+    /**
+     * batching: examples on piano rolls: each epoch predicts every frame of every tune once, each
+     * tune whole in one row from its first frame; the batches are dealt anew every epoch, and rows
+     * of one batch come sorted out of a shuffled pool, so padding stays small.
+     */
+    @Test
+    void wholeTunesAreDealtIntoNewBatchesOfSimilarLengthEveryEpoch() {
+        SplittableRandom lengths = new SplittableRandom(5);
+        java.util.List<float[][]> tunes = new java.util.ArrayList<>();
+        for (int n = 0; n < 300; n++) {
+            float[][] t = new float[40 + lengths.nextInt(400)][2];
+            for (int f = 0; f < t.length; f++) t[f][0] = n * 10_000 + f;     // tune n, frame f
+            tunes.add(t);
+        }
+        org.seqlab.core.data.WholeTunes train = new org.seqlab.core.data.WholeTunes(tunes, 8, new SplittableRandom(2), 0);
+        assertEquals(38, train.batchesPerEpoch(), "300 tunes in batches of 8");
+        java.util.Set<java.util.Set<Float>> firstEpoch = new java.util.HashSet<>();
+        for (int epoch = 0; epoch < 2; epoch++) {
+            java.util.Map<Float, Integer> predicted = new java.util.HashMap<>();
+            long computed = 0, real = 0;
+            for (int b = 0; b < train.batchesPerEpoch(); b++) {
+                org.seqlab.core.FrameBatch batch = train.next();
+                assertFalse(batch.continues(), "every batch starts its tunes");
+                java.util.Set<Float> starts = new java.util.HashSet<>();
+                for (int r = 0; r < batch.rows(); r++) {
+                    int row = r * batch.length();
+                    if (batch.mask()[row] == 1) {
+                        assertEquals(0f, batch.inputs()[row * 2] % 10_000, "row " + r + " starts at its tune's first frame");
+                        starts.add(batch.inputs()[row * 2]);
+                    }
+                    for (int t = 0; t < batch.length(); t++)
+                        if (batch.mask()[row + t] == 1) {
+                            assertEquals(batch.inputs()[(row + t) * 2] + 1, batch.targets()[(row + t) * 2], 0f, "the target is the next frame");
+                            predicted.merge(batch.targets()[(row + t) * 2], 1, Integer::sum);
+                            real++;
+                        }
+                }
+                computed += (long) batch.rows() * batch.length();
+                if (epoch == 0) firstEpoch.add(starts);
+                else assertFalse(firstEpoch.contains(starts), "epoch 2 deals new batches");
+            }
+            long expected = tunes.stream().mapToLong(t -> t.length - 1).sum();
+            assertEquals(expected, predicted.size(), "every frame but each tune's first is predicted");
+            assertTrue(predicted.values().stream().allMatch(c -> c == 1), "exactly once");
+            double padding = 1 - (double) real / computed;
+            assertTrue(padding < 0.12, "sorted pools keep padding small: " + padding);
+        }
+        assertEquals(List.of(16, 18, 208, 256, 288, 1792), java.util.stream.IntStream.of(16, 17, 200, 254, 258, 1787)
+                .map(org.seqlab.core.data.WholeTunes::rounded).boxed().toList(), "eight lengths per octave");
+    }
+
     /** Transposition moves every note by the same number of keys and drops what leaves the keyboard. */
     @Test
     void transposingMovesEveryNoteAndDropsWhatLeavesTheKeyboard() {

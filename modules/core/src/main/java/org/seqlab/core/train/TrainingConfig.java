@@ -22,8 +22,11 @@ import org.seqlab.core.TrainingOptions;
  * @param divergenceFactor  stop when the smoothed training loss exceeds this many times its best
  * @param batching          windows: random windows of seq_len, full BPTT in each (default);
  *                          sequential: contiguous lanes walked window by window with the hidden
- *                          state carried over (truncated BPTT); examples: one example (line) per
- *                          row, padded and masked (lines mode only; seq_len unused)
+ *                          state carried over (truncated BPTT); examples: one example per row,
+ *                          padded and masked, full BPTT through it (seq_len unused): a line of
+ *                          text (lines mode), or a whole tune of a piano roll (tunes dealt into new
+ *                          batches of similar length every epoch; piano rolls' windows are whole
+ *                          tunes walked in seq_len chunks with the state carried)
  * @param patience          early stopping: stop after this many epochs (validations, with eval_every) without a new best
  *                          validation loss (0 = off); the best weights are what gets evaluated
  * @param budgetTokens      fair budget: stop once this many training tokens were seen (0 = off)

@@ -13,6 +13,7 @@ import org.seqlab.core.SequenceModel;
 import org.seqlab.core.UserException;
 import org.seqlab.core.data.BatchSource;
 import org.seqlab.core.data.FrameTunes;
+import org.seqlab.core.data.WholeTunes;
 import org.seqlab.core.data.Vocabulary;
 import org.seqlab.core.sample.Sampler;
 import org.seqlab.core.train.TrainingConfig;
@@ -66,8 +67,9 @@ public final class FrameTask implements Task {
         this.set = set;
         this.ticksPerFrame = ticksPerFrame;
         this.skipped = skipped;
-        if (training.batching() != TrainingConfig.Batching.WINDOWS)
-            throw new FieldException("training.batching", "does not apply to piano rolls: whole tunes are walked in seq_len chunks");
+        if (training.batching() == TrainingConfig.Batching.SEQUENTIAL)
+            throw new FieldException("training.batching", "piano rolls take windows (whole tunes walked in seq_len chunks, the state "
+                    + "carried) or examples (one whole tune per row, reshuffled every epoch), not sequential");
     }
 
     @Override
@@ -110,7 +112,9 @@ public final class FrameTask implements Task {
 
     @Override
     public BatchSource training(SplittableRandom random) {
-        return new FrameTunes(set.train(), training.batchSize(), training.seqLen(), random, transpose);
+        return training.batching() == TrainingConfig.Batching.EXAMPLES
+                ? new WholeTunes(set.train(), training.batchSize(), random, transpose)
+                : new FrameTunes(set.train(), training.batchSize(), training.seqLen(), random, transpose);
     }
 
     @Override public List<? extends Batch> validPass() { return pass(set.valid()); }
