@@ -3,7 +3,6 @@ package org.seqlab.experiments.bench;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.seqlab.optim.LargeProducts;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -81,10 +80,11 @@ public final class Peer {
     }
 
     /**
-     * How fast this PyTorch multiplies 1024x1024 float matrices on two threads (GFLOP/s; NaN when it
-     * cannot). A reference BLAS is about ten times slower than OpenBLAS; this machine's own speed
-     * varies several-fold from minute to minute, so the figure is judged against ND4J's, measured
-     * just after it ({@link #nd4jGflops}), never against a fixed bar.
+     * How fast this PyTorch multiplies 1024x1024 float matrices as the peers run (two intra-op
+     * threads, the peer's environment; GFLOP/s; NaN when it cannot). A reference BLAS is about ten
+     * times slower than OpenBLAS; this machine's own speed varies several-fold from minute to minute,
+     * so the figure is judged against ND4J's, measured just after it ({@link #nd4jGflops}), never
+     * against a fixed bar.
      */
     public static double torchGflops(String python) {
         String code = "import time,torch\ntorch.set_num_threads(2)\na=torch.randn(1024,1024);b=torch.randn(1024,1024);a@b\n"
@@ -94,14 +94,23 @@ public final class Peer {
         return a.problem() == null && m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
-    /** The same product in ND4J, on two BLAS threads (GFLOP/s). */
+    /**
+     * The same product in ND4J on one BLAS thread (GFLOP/s), as PyTorch's OpenBLAS multiplies under
+     * the launcher's OMP_NUM_THREADS=1: like with like, so that only a slow BLAS fails the check.
+     */
     public static double nd4jGflops() {
         INDArray a = Nd4j.randn(DataType.FLOAT, 1024, 1024), b = Nd4j.randn(DataType.FLOAT, 1024, 1024),
                 c = Nd4j.create(DataType.FLOAT, 1024, 1024);
-        LargeProducts.gemm(a, b, c, false, false, 1, 0);
-        long t0 = System.nanoTime();
-        for (int i = 0; i < 10; i++) LargeProducts.gemm(a, b, c, false, false, 1, 0);
-        return 10 * 2.0 * Math.pow(1024, 3) / ((System.nanoTime() - t0) / 1e9) / 1e9;
+        int before = Nd4j.factory().blas().getMaxThreads();
+        Nd4j.factory().blas().setMaxThreads(1);
+        try {
+            Nd4j.gemm(a, b, c, false, false, 1, 0);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 10; i++) Nd4j.gemm(a, b, c, false, false, 1, 0);
+            return 10 * 2.0 * Math.pow(1024, 3) / ((System.nanoTime() - t0) / 1e9) / 1e9;
+        } finally {
+            Nd4j.factory().blas().setMaxThreads(before);
+        }
     }
 
     /** Checks that {@code python} can import {@code modules}; returns null when it can, else why not. */
@@ -121,7 +130,7 @@ public final class Peer {
     /** Runs {@code python -c code} with a time limit. */
     static Answer python(String python, String code, long timeoutSeconds) {
         try {
-            Process p = new ProcessBuilder(python, "-c", code).redirectErrorStream(true).start();
+            Process p = peerEnvironment(new ProcessBuilder(python, "-c", code).redirectErrorStream(true)).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -137,6 +146,20 @@ public final class Peer {
     }
 
     /**
+     * The peer's environment: this one without OpenBLAS's kernel overrides (the launcher names
+     * ND4J's OpenBLAS 0.3.19 kernels; the peer's newer OpenBLAS recognises the CPU itself, and the
+     * override slows a current NumPy). OMP_NUM_THREADS=1 stays: with it PyTorch's OpenBLAS multiplies on
+     * one thread beside the script's two intra-op threads, its fastest setting here (torch_gpt.py
+     * 3,518 tokens/s; with OPENBLAS_NUM_THREADS=2 as well 1,791).
+     */
+    static ProcessBuilder peerEnvironment(ProcessBuilder pb) {
+        Map<String, String> env = pb.environment();
+        env.remove("OPENBLAS_CORETYPE");
+        env.remove("OPENBLAS_L2_SIZE");
+        return pb;
+    }
+
+    /**
      * Runs {@code python script args...} and extracts {@code key=<number>} from its output. The
      * OpenBLAS core-type overrides of this machine are removed for the peer alone (they slow a
      * current NumPy).
@@ -146,11 +169,7 @@ public final class Peer {
         List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
         cmd.addAll(args);
         try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            Map<String, String> env = pb.environment();
-            env.remove("OPENBLAS_CORETYPE");
-            env.remove("OPENBLAS_L2_SIZE");
-            Process p = pb.start();
+            Process p = peerEnvironment(new ProcessBuilder(cmd).redirectErrorStream(true)).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
