@@ -27,9 +27,9 @@ public final class BenchMachine {
         out.printf(Locale.ROOT, "machine: %d cores, load average %s, CPU busy %.0f%% over the last second (before measuring)%n",
                 cores, load == null ? "unknown" : load, 100 * busy);
         String kernels = System.getenv("OPENBLAS_CORETYPE");
-        out.println("seqlab's OpenBLAS kernels: " + (kernels == null || kernels.isBlank()
+        out.println("OpenBLAS kernels, both sides: " + (kernels == null || kernels.isBlank()
                 ? "chosen by OpenBLAS from the CPU model (OPENBLAS_CORETYPE unset; the launcher sets it from the CPU's features)"
-                : "OPENBLAS_CORETYPE=" + kernels) + "; the peer's OpenBLAS chooses its own (the variable is removed for it)");
+                : "OPENBLAS_CORETYPE=" + kernels));
         if (python != null) out.println("peer " + peerScript.getFileName() + ": " + torchThreads(python) + ", " + scriptThreads(peerScript));
         boolean quiet = busy < BUSY;
         if (!quiet)

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -146,16 +145,15 @@ public final class Peer {
     }
 
     /**
-     * The peer's environment: this one without OpenBLAS's kernel overrides (the launcher names
-     * ND4J's OpenBLAS 0.3.19 kernels; the peer's newer OpenBLAS recognises the CPU itself, and the
-     * override slows a current NumPy). OMP_NUM_THREADS=1 stays: with it PyTorch's OpenBLAS multiplies on
-     * one thread beside the script's two intra-op threads, its fastest setting here (torch_gpt.py
-     * 3,518 tokens/s; with OPENBLAS_NUM_THREADS=2 as well 1,791).
+     * The peer's environment: this one, OpenBLAS's kernels included. PyTorch's OpenBLAS (0.3.21)
+     * does not know this CPU either and falls back to SSE3 Prescott kernels without
+     * OPENBLAS_CORETYPE (1024x1024 product, two threads: 27 GFLOP/s; with the launcher's SkylakeX
+     * 203), so both sides multiply with the kernels the launcher names. OMP_NUM_THREADS=1 stays:
+     * PyTorch's OpenBLAS then multiplies on one thread beside the script's two intra-op threads, its
+     * fastest setting here (torch_gpt.py 3,518 tokens/s; with OPENBLAS_NUM_THREADS=2 as well 1,791).
      */
     static ProcessBuilder peerEnvironment(ProcessBuilder pb) {
-        Map<String, String> env = pb.environment();
-        env.remove("OPENBLAS_CORETYPE");
-        env.remove("OPENBLAS_L2_SIZE");
+        pb.environment().remove("OPENBLAS_L2_SIZE");
         return pb;
     }
 
