@@ -15,8 +15,9 @@ import java.util.Locale;
 /**
  * {@code seqlab bench music}: seqlab's best frame model (nottingham.yaml's hand-rolled LSTM, 256
  * units, dropout 0.25, batch 8, Adam 5e-3, clip 1, scored on the moving average of its weights)
- * and the peer {@code torch_poly.py} (PyTorch 1-layer LSTM of the same size) each train for the same wall time on the same piano-roll file; both report the test
- * NLL per frame at their best validation epoch. Prints {@code music_vs_torch_test_nll_delta} last
+ * and the peer {@code torch_poly.py} (PyTorch 1-layer LSTM of the same size) each train for the
+ * same wall time on the same piano-roll file; both report the test NLL per frame at their best
+ * validation epoch. Prints {@code music_vs_torch_test_nll_delta} last
  * (seqlab − peer; negative is better).
  */
 public final class MusicBench {

@@ -3,6 +3,7 @@ package org.seqlab.experiments.bench;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.seqlab.optim.LargeProducts;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -100,16 +101,12 @@ public final class Peer {
     public static double nd4jGflops() {
         INDArray a = Nd4j.randn(DataType.FLOAT, 1024, 1024), b = Nd4j.randn(DataType.FLOAT, 1024, 1024),
                 c = Nd4j.create(DataType.FLOAT, 1024, 1024);
-        int before = Nd4j.factory().blas().getMaxThreads();
-        Nd4j.factory().blas().setMaxThreads(1);
-        try {
+        return LargeProducts.onThreads(1, () -> {
             Nd4j.gemm(a, b, c, false, false, 1, 0);
             long t0 = System.nanoTime();
             for (int i = 0; i < 10; i++) Nd4j.gemm(a, b, c, false, false, 1, 0);
             return 10 * 2.0 * Math.pow(1024, 3) / ((System.nanoTime() - t0) / 1e9) / 1e9;
-        } finally {
-            Nd4j.factory().blas().setMaxThreads(before);
-        }
+        });
     }
 
     /** Checks that {@code python} can import {@code modules}; returns null when it can, else why not. */
@@ -145,7 +142,8 @@ public final class Peer {
     }
 
     /**
-     * The peer's environment: this one, OpenBLAS's kernels included. PyTorch's OpenBLAS (0.3.21)
+     * The peer's environment: this one, OpenBLAS's kernels included, less an OPENBLAS_L2_SIZE
+     * override (a cache size tuned for another library build). PyTorch's OpenBLAS (0.3.21)
      * does not know this CPU either and falls back to SSE3 Prescott kernels without
      * OPENBLAS_CORETYPE (1024x1024 product, two threads: 27 GFLOP/s; with the launcher's SkylakeX
      * 203), so both sides multiply with the kernels the launcher names. OMP_NUM_THREADS=1 stays:
@@ -158,9 +156,8 @@ public final class Peer {
     }
 
     /**
-     * Runs {@code python script args...} and extracts {@code key=<number>} from its output. The
-     * OpenBLAS core-type overrides of this machine are removed for the peer alone (they slow a
-     * current NumPy).
+     * Runs {@code python script args...} and extracts {@code key=<number>} from its output, in
+     * {@link #peerEnvironment the peer's environment}.
      */
     public static Outcome run(String python, Path script, List<String> args, String key, long timeoutSeconds) {
         if (!Files.isRegularFile(script)) return new Outcome(null, null, "peer script " + script + " not found");

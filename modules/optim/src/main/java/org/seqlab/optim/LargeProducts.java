@@ -24,9 +24,13 @@ public final class LargeProducts {
      * alternating within one run). ND4J's element-wise ops keep their own (OpenMP) setting.
      */
     public static <T> T onBothCores(java.util.function.Supplier<T> work) {
+        return Nd4j.factory().blas().getMaxThreads() >= THREADS ? work.get() : onThreads(THREADS, work);
+    }
+
+    /** Runs {@code work} with every BLAS product on {@code threads} threads, restoring the setting after. */
+    public static <T> T onThreads(int threads, java.util.function.Supplier<T> work) {
         int before = Nd4j.factory().blas().getMaxThreads();
-        if (before >= THREADS) return work.get();
-        Nd4j.factory().blas().setMaxThreads(THREADS);
+        Nd4j.factory().blas().setMaxThreads(threads);
         try {
             return work.get();
         } finally {

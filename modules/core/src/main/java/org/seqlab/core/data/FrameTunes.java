@@ -54,8 +54,8 @@ public final class FrameTunes implements BatchSource {
     @Override
     public FrameBatch next() {
         if (position >= epoch.size()) {
-            List<List<FrameBatch>> order = new ArrayList<>(transpose == 0 ? groups : groups(transposed(), rows, chunk));
-            for (int i = order.size() - 1; i > 0; i--) java.util.Collections.swap(order, i, random.nextInt(i + 1));
+            List<List<FrameBatch>> order = new ArrayList<>(transpose == 0 ? groups : groups(transposed(tunes, transpose, random), rows, chunk));
+            shuffle(order, random);
             List<FrameBatch> e = new ArrayList<>();
             order.forEach(e::addAll);
             epoch = e;
@@ -65,10 +65,15 @@ public final class FrameTunes implements BatchSource {
     }
 
     /** The tunes, each moved by its own random number of keys in [-transpose, transpose]. */
-    private List<float[][]> transposed() {
+    static List<float[][]> transposed(List<float[][]> tunes, int transpose, SplittableRandom random) {
         List<float[][]> out = new ArrayList<>(tunes.size());
         for (float[][] tune : tunes) out.add(transpose(tune, random.nextInt(2 * transpose + 1) - transpose));
         return out;
+    }
+
+    /** Fisher-Yates, from {@code random}. */
+    static <T> void shuffle(List<T> list, SplittableRandom random) {
+        for (int i = list.size() - 1; i > 0; i--) java.util.Collections.swap(list, i, random.nextInt(i + 1));
     }
 
     /** {@code tune} moved {@code keys} keys up (down when negative); what leaves the keyboard is dropped. */
@@ -101,23 +106,31 @@ public final class FrameTunes implements BatchSource {
             List<float[][]> group = sorted.subList(g, Math.min(sorted.size(), g + rows));
             int steps = group.get(0).length - 1;                  // sorted: the first is the longest
             List<FrameBatch> chunks = new ArrayList<>();
-            for (int start = 0; start < steps; start += chunk) {
-                int length = Math.min(chunk, (steps - start + quantum - 1) / quantum * quantum);
-                float[] in = new float[rows * length * width], tgt = new float[rows * length * width], mask = new float[rows * length];
-                for (int r = 0; r < group.size(); r++) {
-                    float[][] tune = group.get(r);
-                    for (int t = 0; t < length; t++) {
-                        int f = start + t;
-                        if (f + 1 >= tune.length) break;
-                        System.arraycopy(tune[f], 0, in, (r * length + t) * width, width);
-                        System.arraycopy(tune[f + 1], 0, tgt, (r * length + t) * width, width);
-                        mask[r * length + t] = 1f;
-                    }
-                }
-                chunks.add(new FrameBatch(rows, length, width, in, tgt, mask, start > 0));
-            }
+            for (int start = 0; start < steps; start += chunk)
+                chunks.add(chunk(group, rows, start, Math.min(chunk, (steps - start + quantum - 1) / quantum * quantum)));
             out.add(chunks);
         }
         return out;
+    }
+
+    /**
+     * Frames [start, start + length) of each tune of {@code group} (one row each) predicting the
+     * next, padded and masked to {@code rows} rows of {@code length} steps; a chunk after the first
+     * continues the one before.
+     */
+    static FrameBatch chunk(List<float[][]> group, int rows, int start, int length) {
+        int width = group.get(0)[0].length;
+        float[] in = new float[rows * length * width], tgt = new float[rows * length * width], mask = new float[rows * length];
+        for (int r = 0; r < group.size(); r++) {
+            float[][] tune = group.get(r);
+            for (int t = 0; t < length; t++) {
+                int f = start + t;
+                if (f + 1 >= tune.length) break;
+                System.arraycopy(tune[f], 0, in, (r * length + t) * width, width);
+                System.arraycopy(tune[f + 1], 0, tgt, (r * length + t) * width, width);
+                mask[r * length + t] = 1f;
+            }
+        }
+        return new FrameBatch(rows, length, width, in, tgt, mask, start > 0);
     }
 }

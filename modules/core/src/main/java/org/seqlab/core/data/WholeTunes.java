@@ -3,7 +3,6 @@ package org.seqlab.core.data;
 import org.seqlab.core.FrameBatch;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -54,40 +53,23 @@ public final class WholeTunes implements BatchSource {
     }
 
     private List<List<float[][]>> deal() {
-        List<float[][]> order = new ArrayList<>(tunes.size());
-        for (float[][] t : tunes)
-            order.add(transpose == 0 ? t : FrameTunes.transpose(t, random.nextInt(2 * transpose + 1) - transpose));
-        shuffle(order);
+        List<float[][]> order = new ArrayList<>(transpose == 0 ? tunes : FrameTunes.transposed(tunes, transpose, random));
+        FrameTunes.shuffle(order, random);
         List<List<float[][]>> batches = new ArrayList<>();
         for (int p = 0; p < order.size(); p += POOL * rows) {
             List<float[][]> pool = new ArrayList<>(order.subList(p, Math.min(order.size(), p + POOL * rows)));
             pool.sort(Comparator.comparingInt((float[][] t) -> t.length).reversed());
             for (int b = 0; b < pool.size(); b += rows) batches.add(pool.subList(b, Math.min(pool.size(), b + rows)));
         }
-        shuffle(batches);
+        FrameTunes.shuffle(batches, random);
         return batches;
-    }
-
-    private <T> void shuffle(List<T> list) {
-        for (int i = list.size() - 1; i > 0; i--) Collections.swap(list, i, random.nextInt(i + 1));
     }
 
     /** One batch of whole tunes, each row a tune, padded (and masked) to the rounded longest. */
     static FrameBatch batch(List<float[][]> group, int rows) {
-        int width = group.get(0)[0].length;
         int steps = 0;
         for (float[][] t : group) steps = Math.max(steps, t.length - 1);
-        int length = rounded(steps);
-        float[] in = new float[rows * length * width], tgt = new float[rows * length * width], mask = new float[rows * length];
-        for (int r = 0; r < group.size(); r++) {
-            float[][] tune = group.get(r);
-            for (int t = 0; t + 1 < tune.length; t++) {
-                System.arraycopy(tune[t], 0, in, (r * length + t) * width, width);
-                System.arraycopy(tune[t + 1], 0, tgt, (r * length + t) * width, width);
-                mask[r * length + t] = 1f;
-            }
-        }
-        return new FrameBatch(rows, length, width, in, tgt, mask, false);
+        return FrameTunes.chunk(group, rows, 0, rounded(steps));
     }
 
     /** {@code steps} rounded up to eight lengths per octave (16: 16, 17: 18, 200: 208, 254: 256, 258: 288). */
