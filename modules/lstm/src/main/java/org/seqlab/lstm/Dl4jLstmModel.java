@@ -38,6 +38,7 @@ import org.seqlab.core.BatchArrays;
 import org.seqlab.core.TokenBatch;
 import org.seqlab.core.TrainingOptions;
 import org.seqlab.core.VectorBatch;
+import org.seqlab.optim.LargeProducts;
 import org.seqlab.optim.Optimizer;
 
 import java.io.IOException;
@@ -259,6 +260,10 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
      */
     @Override
     public EvalStats trainStep(Batch batch, double learningRate) {
+        return LargeProducts.onBothCores(() -> train(batch, learningRate));   // every product on both cores
+    }
+
+    private EvalStats train(Batch batch, double learningRate) {
         if (!batch.continues()) clearState(true);        // (a bidirectional network keeps no state at all)
         int rows = batch.rows(), len = batch.length(), segment = config.tbptt() > 0 ? config.tbptt() : len;
         double lossSum = 0;
@@ -340,7 +345,7 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
 
     @Override
     public EvalStats evaluate(Batch batch) {
-        double[] logits = forward(batch, batch.continues());
+        double[] logits = LargeProducts.onBothCores(() -> forward(batch, batch.continues()));
         return score(batch, logits);
     }
 

@@ -135,7 +135,7 @@ final class FusedLstmHelper implements LSTMHelper {
         final DataType type;
         final int steps, batch, in, hidden;
         final INDArray xRow3, xRow, zRow3, zRow, z3, act3, h3, c3, tc3, tcMasked3, p3, q3, tmp3, dz3, dOut3, hRow3, hRow, dxRow3, dxRow;
-        final INDArray mask3, dhNext, dc, dcNext, ig;
+        final INDArray mask3, dhNext, dc, dcNext, ig, ones, biasSum;
         final INDArray[] zT, zaT, zGatesT, actGatesT, actRowT, tcT, qT, dOutT, dzT, maskT, hT, cT;
         final INDArray[][] actT, pT, dzGT;   // [t][gate]
         final long bytes;
@@ -173,6 +173,8 @@ final class FusedLstmHelper implements LSTMHelper {
                 dc = create(hidden, batch);
                 dcNext = create(hidden, batch);
                 ig = create(hidden, batch);
+                ones = create(1, n).assign(1);
+                biasSum = create(1, g);
             }
             bytes = allocated * type.width();
             zT = new INDArray[steps]; zaT = new INDArray[steps]; zGatesT = new INDArray[steps]; actGatesT = new INDArray[steps]; actRowT = new INDArray[steps]; tcT = new INDArray[steps];
@@ -386,7 +388,8 @@ final class FusedLstmHelper implements LSTMHelper {
         LargeProducts.gemm(span(s.hRow, from, steps, batch), dz, gRW, true, false, 1.0, 0.0);   // dRW = Σ h_{t-1}^T dz_t
         LargeProducts.gemm(span(s.xRow, from, steps, batch), dz, gW, true, false, 1.0, 0.0);    // dW  = Σ x_t^T dz_t
         if (inputGradient) LargeProducts.gemm(dz, inputWeights, span(s.dxRow, from, steps, batch), false, true, 1.0, 0.0);   // dL/dx = dz W^T
-        gB.assign(dz.sum(true, 0));                                            // db  = Σ dz_t
+        LargeProducts.columnSums(dz, s.ones.get(all(), interval(0, dz.rows())), s.biasSum);   // db = Σ dz_t
+        gB.assign(s.biasSum);                                                  //   (DL4J's gradient view: no product into it)
         INDArray epsilonNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, s.type, new long[]{batch, s.in, steps}, 'f');
         if (inputGradient) {
             if (from > 0) span(s.dxRow, 0, from, batch).assign(0);

@@ -4,11 +4,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Matrix products over every step of a batch at once (input projections, weight gradients, output
- * layers) on two BLAS threads; everything else stays on the launcher's one thread. Measured on
- * this 2-core machine, alternating the settings within one run (the DL4J LSTM, 2x256, batch 32,
- * 100 steps): two threads for these products made a training step 8-30% faster, while two threads
- * for the per-step products (32 rows) or for ND4J's element-wise ops did not help.
+ * Matrix products on two BLAS threads; ND4J's element-wise ops stay on the launcher's one thread
+ * (two made them slower). The models run a whole training step {@link #onBothCores}: with
+ * OpenBLAS's AVX-512 kernels (OPENBLAS_CORETYPE=SkylakeX), two threads for every product made the
+ * hand-rolled LSTM's training step 25-35% faster at 8 rows of 384 units (per-step products of 4.7M
+ * multiply-adds), 14% at 32 rows of 256 (8.4M) and 0-10% at 8 rows of 256 (2.1M), measured on this
+ * 2-core machine. OpenBLAS itself keeps tiny products on one thread. Switching threads around each
+ * per-step product instead cost more than it gained. Outside a step, {@link #gemm} uses two
+ * threads for large products only.
  */
 public final class LargeProducts {
     /** Threads for a large product: both cores of a 2-core machine, never more than it has. */
@@ -36,6 +39,15 @@ public final class LargeProducts {
         } finally {
             Nd4j.factory().blas().setMaxThreads(before);
         }
+    }
+
+    /**
+     * Column sums of {@code a} [n, m] into {@code into} [1, m] as the product {@code ones·a}, with
+     * {@code ones} [1, n]: a BLAS product, where ND4J's {@code sum(true, 0)} over a tall matrix
+     * took 6% of an LSTM training step.
+     */
+    public static void columnSums(INDArray a, INDArray ones, INDArray into) {
+        gemm(ones, a, into, false, false, 1.0, 0.0);
     }
 
     /** {@code c = alpha·op(a)·op(b) + beta·c}, as {@link Nd4j#gemm}, on {@link #THREADS} BLAS threads when large. */

@@ -38,7 +38,7 @@ final class GruCell implements RecurrentCell {
     /** Scratch arrays and their per-step, per-gate views for one (steps, batch) shape. */
     private final class Buffers {
         final int steps, batch;
-        final INDArray zx, zh, act, hAll, pn, pz, pr, dzx, dzh, dOut, dhNext, rzSum, nPre, tmp, hs, hPrev;
+        final INDArray zx, zh, act, hAll, pn, pz, pr, dzx, dzh, dOut, dhNext, rzSum, nPre, tmp, hs, hPrev, ones;
         final INDArray[] hT, dOutT, dzhT, zxRZ, zhRZ, actRZ, dzxRZ, dzhRZ, zhT;
         final INDArray[][] zxG, zhG, actG, dzxG, dzhG;
         final INDArray[] pnT, pzT, prT;
@@ -61,6 +61,7 @@ final class GruCell implements RecurrentCell {
             dhNext = Nd4j.create(dt, batch, hidden);
             rzSum = Nd4j.create(dt, batch, 2L * hidden);
             nPre = Nd4j.create(dt, batch, hidden);
+            ones = Nd4j.ones(dt, 1, n);
             hs = span(hAll, 1, steps + 1, batch);
             hPrev = span(hAll, 0, steps, batch);
             hT = new INDArray[steps + 1];
@@ -172,8 +173,8 @@ final class GruCell implements RecurrentCell {
         }
         LargeProducts.gemm(s.hPrev, s.dzh, gWh, true, false, 1.0, 0.0);
         LargeProducts.gemm(x, s.dzx, gWx, true, false, 1.0, 0.0);
-        gBh.assign(s.dzh.sum(true, 0));
-        gBx.assign(s.dzx.sum(true, 0));
+        LargeProducts.columnSums(s.dzh, s.ones, gBh);
+        LargeProducts.columnSums(s.dzx, s.ones, gBx);
         if (inputGradient != null) LargeProducts.gemm(s.dzx, wx, inputGradient, false, true, 1.0, 0.0);
     }
 

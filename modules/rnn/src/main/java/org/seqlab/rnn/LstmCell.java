@@ -42,7 +42,7 @@ final class LstmCell implements RecurrentCell {
     private final class Buffers {
         final int steps, batch;
         final INDArray z, act, hAll, cAll, tc, p, q, dz, dOut, dhNext, dcNext, dc, ig, tmp;
-        final INDArray hs, hPrev, cPrev;
+        final INDArray hs, hPrev, cPrev, ones;
         final INDArray[] zT, zgT, tcT, qT, dOutT, dzT, hT, cT, actRowT;
         final INDArray[][] actT, pT, dzGT;   // [t][gate]
 
@@ -64,6 +64,7 @@ final class LstmCell implements RecurrentCell {
             dcNext = Nd4j.create(dt, batch, hidden);
             dc = Nd4j.create(dt, batch, hidden);
             ig = Nd4j.create(dt, batch, hidden);
+            ones = Nd4j.ones(dt, 1, n);
             hs = span(hAll, 1, steps + 1, batch);
             hPrev = span(hAll, 0, steps, batch);
             cPrev = span(cAll, 0, steps, batch);
@@ -183,7 +184,7 @@ final class LstmCell implements RecurrentCell {
         }
         LargeProducts.gemm(s.hPrev, s.dz, gWh, true, false, 1.0, 0.0);                 // dWh = Σ h_{t-1}^T dz_t
         LargeProducts.gemm(x, s.dz, gWx, true, false, 1.0, 0.0);                       // dWx = Σ x_t^T dz_t
-        gB.assign(s.dz.sum(true, 0));                                          // db  = Σ dz_t
+        LargeProducts.columnSums(s.dz, s.ones, gB);                            // db  = Σ dz_t
         if (inputGradient != null) LargeProducts.gemm(s.dz, wx, inputGradient, false, true, 1.0, 0.0);
     }
 

@@ -35,7 +35,7 @@ final class VanillaRnnCell implements RecurrentCell {
     /** Scratch arrays and their per-step views for one (steps, batch) shape. */
     private final class Buffers {
         final int steps, batch;
-        final INDArray a, hAll, dTanh, dOut, dNext, hs, hPrev;
+        final INDArray a, hAll, dTanh, dOut, dNext, hs, hPrev, ones;
         final INDArray[] aT, hT, dTanhT, dOutT;
 
         Buffers(DataType dt, int steps, int batch) {
@@ -46,6 +46,7 @@ final class VanillaRnnCell implements RecurrentCell {
             hAll = Nd4j.create(dt, (long) (steps + 1) * batch, hidden);  // h_{-1} (initial state), h_0 .. h_{T-1}
             dTanh = Nd4j.create(dt, n, hidden);
             dOut = Nd4j.create(dt, n, hidden);
+            ones = Nd4j.ones(dt, 1, n);
             dNext = Nd4j.create(dt, batch, hidden);
             hs = span(hAll, 1, steps + 1, batch);
             hPrev = span(hAll, 0, steps, batch);
@@ -121,7 +122,7 @@ final class VanillaRnnCell implements RecurrentCell {
         }
         LargeProducts.gemm(b.hPrev, b.dOut, gWhh, true, false, 1.0, 0.0);          // dWhh = sum_t h_{t-1}^T da_t
         LargeProducts.gemm(x, b.dOut, gWxh, true, false, 1.0, 0.0);                 // dWxh = sum_t x_t^T da_t
-        gBh.assign(b.dOut.sum(true, 0));                                    // dbh  = sum_t da_t
+        LargeProducts.columnSums(b.dOut, b.ones, gBh);                       // dbh  = sum_t da_t
         if (inputGradient != null) LargeProducts.gemm(b.dOut, wxh, inputGradient, false, true, 1.0, 0.0); // dL/dx_t = da_t Wxh^T
     }
 
