@@ -17,7 +17,9 @@ import java.util.Locale;
  * units, dropout 0.25, batch 8, Adam 5e-3, clip 1, scored on the moving average of its weights)
  * and the peer {@code torch_poly.py} (PyTorch 1-layer LSTM of the same size) each train for the
  * same wall time on the same piano-roll file; both report the test NLL per frame at their best
- * validation epoch. Prints {@code music_vs_torch_test_nll_delta} last
+ * validation epoch. Both batch alike: every tune whole in one row, dealt into new batches every
+ * epoch (seqlab's {@code batching: examples}; the peer shuffles freely, seqlab by length within
+ * pools, which pads less). Prints {@code music_vs_torch_test_nll_delta} last
  * (seqlab − peer; negative is better).
  */
 public final class MusicBench {
@@ -41,6 +43,7 @@ public final class MusicBench {
                   epochs: 100000
                   budget_seconds: %s
                   batch_size: 8
+                  batching: examples
                   seq_len: 200
                   lr: 0.005
                   optimizer: {type: adam, ema: 0.99}
