@@ -243,7 +243,8 @@ public final class Peer {
         return String.join(" ", words);
     }
 
-    private static String shellWord(String s) {
+    /** {@code s} as one word of a shell line: as it is when nothing in it is special to a shell, else single-quoted. */
+    public static String shellWord(String s) {
         return s.matches("[A-Za-z0-9_./:=+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 
