@@ -23,6 +23,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 import org.seqlab.optim.LargeProducts;
 import org.seqlab.optim.LstmKernel;
+import org.seqlab.optim.FusedKernels;
 import org.seqlab.optim.LstmSteps;
 import org.seqlab.optim.ShapeCache;
 
@@ -156,7 +157,7 @@ final class FusedLstmHelper implements LSTMHelper {
             long n = (long) steps * batch, g = 4L * hidden;
             int cells = hidden * batch;
             // a feature-major [4·hidden, batch] step is one row per gate block, in DL4J's order a, f, o, i
-            fused = LstmSteps.enabled() ? new LstmSteps(type, steps, new LstmKernel.Layout(1, cells, 0, 3 * cells, cells, 0, 2 * cells)) : null;
+            fused = FusedKernels.enabled() ? new LstmSteps(type, steps, new LstmKernel.Layout(1, cells, 0, 3 * cells, cells, 0, 2 * cells)) : null;
             maskValues = fused != null ? new double[steps * batch] : null;
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 xRow3 = create(steps, batch, in);

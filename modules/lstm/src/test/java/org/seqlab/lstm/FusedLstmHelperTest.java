@@ -105,12 +105,12 @@ class FusedLstmHelperTest {
     @ParameterizedTest
     @EnumSource(Precision.class)
     void withoutTheFusedKernelsTheHelperStillTrainsAsDl4jsOwnPath(Precision p) {
-        boolean was = org.seqlab.optim.LstmSteps.useKernels(false);
+        boolean was = org.seqlab.optim.FusedKernels.use(false);
         try {
             raggedAndHoledMasksTrainAsDl4jsOwnPath(p);
             truncatedBpttTrainsAsDl4jsOwnPath(p);
         } finally {
-            org.seqlab.optim.LstmSteps.useKernels(was);
+            org.seqlab.optim.FusedKernels.use(was);
         }
     }
 

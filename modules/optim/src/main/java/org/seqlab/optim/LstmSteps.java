@@ -12,31 +12,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * One per (steps, batch) shape, kept with the family's other buffers.
  */
 public final class LstmSteps {
-    /**
-     * Whether the fused kernels run: the JVM has the Vector API ({@code --add-modules
-     * jdk.incubator.vector}, which the launcher and the tests give it) and {@code -Dseqlab.kernels=nd4j}
-     * does not ask for the element-wise ops of ND4J instead (to compare the two).
-     */
-    public static boolean enabled() {
-        return enabled;
-    }
-
-    /** Whether the Vector API is in this JVM at all. */
-    public static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-
-    private static volatile boolean enabled = VECTOR_API && !"nd4j".equals(System.getProperty("seqlab.kernels"));
-
-    /**
-     * Switches the kernels on or off for layers made from now on (a layer keeps what it started
-     * with); returns the previous setting. For tests and benches that compare the two paths.
-     */
-    public static boolean useKernels(boolean on) {
-        if (on && !VECTOR_API) throw new IllegalStateException("the fused kernels need --add-modules jdk.incubator.vector");
-        boolean was = enabled;
-        enabled = on;
-        return was;
-    }
-
     private final LstmKernel.Layout layout;
     private final int steps, cells, size;
     private final boolean single;

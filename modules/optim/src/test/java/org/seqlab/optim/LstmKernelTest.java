@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LstmKernelTest {
     @Test
     void theTestsRunTheKernels() {
-        assertTrue(LstmSteps.enabled(), "the test JVM has --add-modules jdk.incubator.vector (surefire's argLine)");
+        assertTrue(FusedKernels.enabled(), "the test JVM has --add-modules jdk.incubator.vector (surefire's argLine)");
     }
 
     /** rows, length: a row-major step of {@code rows} batch rows of {@code length} units, or a feature-major one (rows 1). */

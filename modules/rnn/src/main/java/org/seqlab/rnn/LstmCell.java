@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 import org.seqlab.optim.LargeProducts;
 import org.seqlab.optim.LstmKernel;
+import org.seqlab.optim.FusedKernels;
 import org.seqlab.optim.LstmSteps;
 import org.seqlab.optim.ShapeCache;
 
@@ -54,7 +55,7 @@ final class LstmCell implements RecurrentCell {
             this.steps = steps;
             this.batch = batch;
             // a row-major [batch, 4·hidden] step, gates in the order i, f, g, o
-            fused = LstmSteps.enabled() ? new LstmSteps(dt, steps, new LstmKernel.Layout(batch, hidden, 4 * hidden, 0, hidden, 2 * hidden, 3 * hidden)) : null;
+            fused = FusedKernels.enabled() ? new LstmSteps(dt, steps, new LstmKernel.Layout(batch, hidden, 4 * hidden, 0, hidden, 2 * hidden, 3 * hidden)) : null;
             long n = (long) steps * batch;
             z = Nd4j.create(dt, n, 4L * hidden);
             act = Nd4j.create(dt, n, 4L * hidden);

@@ -7,7 +7,7 @@ import org.seqlab.core.ModelShape;
 import org.seqlab.core.OptimizerSpec;
 import org.seqlab.core.TokenBatch;
 import org.seqlab.core.TrainingOptions;
-import org.seqlab.optim.LstmSteps;
+import org.seqlab.optim.FusedKernels;
 
 import java.util.SplittableRandom;
 
@@ -22,14 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FusedKernelPathTest {
     @Test
     void theKernelsTrainAsNd4jsElementWiseOpsDo() {
-        assertTrue(LstmSteps.enabled(), "the test JVM runs the kernels");
+        assertTrue(FusedKernels.enabled(), "the test JVM runs the kernels");
         double[] fused = train();
-        boolean was = LstmSteps.useKernels(false);
+        boolean was = FusedKernels.use(false);
         double[] nd4j;
         try {
             nd4j = train();
         } finally {
-            LstmSteps.useKernels(was);
+            FusedKernels.use(was);
         }
         for (int i = 0; i < fused.length; i++)
             assertEquals(nd4j[i], fused[i], 1e-12 * Math.abs(nd4j[i]), "loss " + i + " of " + java.util.Arrays.toString(nd4j));
