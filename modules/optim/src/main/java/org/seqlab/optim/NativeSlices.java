@@ -35,8 +35,25 @@ public final class NativeSlices {
         new DoublePointer(v.data().pointer()).position(v.offset()).put(src, off, n);
     }
 
+    /**
+     * The memory of a contiguous c-order array (a whole one or a contiguous view), in the machine's
+     * byte order, element 0 at byte 0: for kernels that read and write ND4J's memory in place.
+     */
+    public static java.nio.ByteBuffer direct(INDArray a) {
+        if (!contiguous(a))
+            throw new IllegalArgumentException("a fused kernel needs a contiguous c-order array, got " + a.shapeInfoToString());
+        int width = a.dataType().width();
+        return a.data().asNio().position((int) (a.offset() * width)).limit((int) ((a.offset() + a.length()) * width)).slice()
+                .order(java.nio.ByteOrder.nativeOrder());
+    }
+
+    /** Elements one after the other in memory, in c order (a vector's order does not matter). */
+    private static boolean contiguous(INDArray a) {
+        return a.length() <= 1 || a.elementWiseStride() == 1 && (a.ordering() == 'c' || a.isVector());
+    }
+
     private static int check(INDArray v, DataType type) {
-        if (v.dataType() != type || v.ordering() != 'c' || (v.length() > 1 && v.elementWiseStride() != 1) || v.length() > Integer.MAX_VALUE)
+        if (v.dataType() != type || !contiguous(v) || v.length() > Integer.MAX_VALUE)
             throw new IllegalArgumentException("a bulk copy needs a contiguous c-order " + type + " array, got " + v.dataType() + " "
                     + v.shapeInfoToString());
         return (int) v.length();

@@ -6,6 +6,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.seqlab.optim.NativeSlices;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,7 +16,7 @@ import java.nio.ByteOrder;
  * writing ND4J's own memory (no copies): GELU and its derivative, LayerNorm forward and backward
  * over each row, the attention softmax with its bias, and the attention softmax's backward. ND4J
  * takes 3 to 9 ops for each of these, and its sigmoid alone on a [768, 512] array took 2-4 ms
- * here, where the fused GELU takes 0.3-0.7 ms. Arrays are the engine's own buffers: whole,
+ * here, where the fused GELU takes 0.3-0.7 ms. Arrays are the engine's own buffers: contiguous,
  * c-ordered, float or double; parameters (LayerNorm's gain and bias) come in as Java arrays.
  * Used when {@link org.seqlab.optim.FusedKernels#enabled()} says the Vector API is there.
  */
@@ -26,11 +27,8 @@ final class TransformerKernels {
 
     private TransformerKernels() {}
 
-    /** The memory of a whole array (not a view), in the machine's byte order. */
-    static ByteBuffer bytes(INDArray a) {
-        if (a.isView() || a.offset() != 0 || a.ordering() != 'c')
-            throw new IllegalArgumentException("a fused kernel needs a whole c-order array, got " + a.shapeInfoToString());
-        return a.data().asNio().order(ORDER);
+    private static ByteBuffer bytes(INDArray a) {
+        return NativeSlices.direct(a);
     }
 
     private static boolean single(INDArray a) {
