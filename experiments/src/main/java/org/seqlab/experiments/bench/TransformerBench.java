@@ -39,13 +39,15 @@ public final class TransformerBench {
     private final int iterations;
     private final double capSeconds;
     private final int seeds;
+    private final boolean withPeer;
     private final PrintStream out;
 
-    public TransformerBench(Path file, int iterations, double capSeconds, int seeds, PrintStream out) {
+    public TransformerBench(Path file, int iterations, double capSeconds, int seeds, boolean withPeer, PrintStream out) {
         this.file = file;
         this.iterations = iterations;
         this.capSeconds = capSeconds;
         this.seeds = seeds;
+        this.withPeer = withPeer;
         this.out = out;
     }
 
@@ -59,7 +61,7 @@ public final class TransformerBench {
         BenchMachine.describe(out, peer);
         double[] mine = new double[seeds], theirs = new double[seeds];
         double mySpeed = 0, theirSpeed = 0;
-        String python = Peer.torch(out, peer);
+        String python = withPeer ? Peer.torch(out, peer) : null;
         Peer.Outcome fastest = null;
         for (int seed = 1; seed <= seeds; seed++) {
             double[] run = trainSeqlab(train, valid, v.size(), seed, null);
@@ -87,7 +89,9 @@ public final class TransformerBench {
         out.printf(Locale.ROOT, "engines, seed 1: fused %,.0f tokens/s (best of the seeds) against samediff %,.0f: %.2fx; validation %.4f against %.4f%n",
                 mySpeed, graph[1], mySpeed / graph[1], mine[0], graph[0]);
         double myMean = mean(mine);
-        out.printf(Locale.ROOT, "seqlab mean validation loss over %d seeds: %.4f%n", seeds, myMean);
+        out.printf(Locale.ROOT, "seqlab mean validation loss over %d seeds: %.4f; element-wise work on %s%n", seeds, myMean,
+                org.seqlab.optim.FusedKernels.enabled() ? "the fused kernels" : "ND4J's ops (-Dseqlab.kernels=nd4j or no Vector API)");
+        out.printf(Locale.ROOT, "transformer_tokens_per_s=%.0f%ntransformer_samediff_tokens_per_s=%.0f%n", mySpeed, graph[1]);
         if (!peerRan) return Double.NaN;
         double[] deltas = new double[seeds];
         for (int i = 0; i < seeds; i++) deltas[i] = mine[i] - theirs[i];
@@ -95,7 +99,7 @@ public final class TransformerBench {
                 myMean, mean(theirs), seeds, mean(deltas),
                 seeds > 1 ? String.format(Locale.ROOT, ", per seed %s, standard error of the mean %.4f", java.util.Arrays.toString(
                         java.util.Arrays.stream(deltas).mapToObj(d -> String.format(Locale.ROOT, "%+.4f", d)).toArray()), standardError(deltas)) : "");
-        out.printf(Locale.ROOT, "transformer_vs_torch_val_loss_delta=%+.4f%n", mean(deltas));
+        out.printf(Locale.ROOT, "transformer_vs_torch_val_loss_delta=%+.4f%ntorch_transformer_tokens_per_s=%.0f%n", mean(deltas), theirSpeed);
         double ratio = mySpeed / theirSpeed;
         out.printf(Locale.ROOT, "best tokens/s over the %d seeds: seqlab %,.0f, torch %,.0f (%s; by hand, from your shell: %s)%n",
                 seeds, mySpeed, theirSpeed, fastest.threads().label(), fastest.shellLine());

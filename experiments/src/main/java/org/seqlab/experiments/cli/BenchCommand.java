@@ -112,12 +112,15 @@ final class BenchCommand implements Runnable {
         @Option(names = "--repeats", defaultValue = "3", description = "measurements per side; the best counts (default ${DEFAULT-VALUE})")
         int repeats;
 
+        @Option(names = "--no-peer", description = "seqlab's side only, no ratio (e.g. to compare SEQLAB_JAVA_OPTS=-Dseqlab.kernels=nd4j)")
+        boolean noPeer;
+
         @Override
         public Integer call() throws Exception {
             if (repeats < 1) throw new org.seqlab.core.UserException("--repeats: must be >= 1, got " + repeats);
             if (!(seconds > 0)) throw new org.seqlab.core.UserException("--seconds: must be > 0, got " + seconds);
             Path f = file != null ? file : HandRolledBench.defaultCorpus();
-            return recorded(spec, out -> new org.seqlab.experiments.bench.LstmBench(f, seconds, repeats, out).run());
+            return recorded(spec, out -> new org.seqlab.experiments.bench.LstmBench(f, seconds, repeats, !noPeer, out).run());
         }
     }
 
@@ -138,11 +141,14 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seeds", defaultValue = "3", description = "seeds 1..N for each side; losses are compared as means (default ${DEFAULT-VALUE})")
         int seeds;
 
+        @Option(names = "--no-peer", description = "seqlab's side only, no ratio (e.g. to compare SEQLAB_JAVA_OPTS=-Dseqlab.kernels=nd4j)")
+        boolean noPeer;
+
         @Override
         public Integer call() throws Exception {
             Path f = file != null ? file : HandRolledBench.defaultCorpus();
             if (seeds < 1) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--seeds must be at least 1, got " + seeds);
-            return recorded(spec, out -> new org.seqlab.experiments.bench.TransformerBench(f, iters, seconds, seeds, out).run());
+            return recorded(spec, out -> new org.seqlab.experiments.bench.TransformerBench(f, iters, seconds, seeds, !noPeer, out).run());
         }
     }
 

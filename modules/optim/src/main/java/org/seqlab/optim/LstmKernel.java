@@ -2,7 +2,6 @@ package org.seqlab.optim;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * with respect to the pre-activations and the cell's gradient for the step before. The hand-rolled
  * LSTM and DL4J's fused helper both run these (one implementation): ND4J would take 8 ops a step
  * forward and 13 backward, each paying its 10-50 µs per-op cost, the backward ones on strided
- * gate columns. Transcendentals go through the Vector API's EXP and TANH (the JDK's vectorised
- * math library); the same code runs on AVX2 or AVX-512, at the width the CPU prefers.
+ * gate columns. σ and tanh come from {@link VectorMath} (vectorised, and the same whatever the JIT
+ * did); the same code runs on AVX2 or AVX-512, at the width the CPU prefers.
  * <pre>
  *   i = σ(zi)  f = σ(zf)  g = tanh(zg)  o = σ(zo)     c = f ⊙ c' + i ⊙ g     h = o ⊙ tanh(c)
  *   dh = dOut + dhNext                                 dc = dh ⊙ o ⊙ (1 - tanh²(c)) + dcNext
@@ -59,24 +58,24 @@ public final class LstmKernel {
             int j = 0;
             for (; j < bound; j += step) {
                 FloatVector i = sigmoid(FloatVector.fromArray(F, z, zi + j)), f = sigmoid(FloatVector.fromArray(F, z, zf + j));
-                FloatVector g = FloatVector.fromArray(F, z, zg + j).lanewise(VectorOperators.TANH), o = sigmoid(FloatVector.fromArray(F, z, zo + j));
+                FloatVector g = VectorMath.tanh(FloatVector.fromArray(F, z, zg + j)), o = sigmoid(FloatVector.fromArray(F, z, zo + j));
                 i.intoArray(act, a0 + zi + j);
                 f.intoArray(act, a0 + zf + j);
                 g.intoArray(act, a0 + zg + j);
                 o.intoArray(act, a0 + zo + j);
                 FloatVector cell = f.mul(FloatVector.fromArray(F, c, cPrev0 + cr + j)).add(i.mul(g));
-                FloatVector t = cell.lanewise(VectorOperators.TANH);
+                FloatVector t = VectorMath.tanh(cell);
                 cell.intoArray(c, c0 + cr + j);
                 t.intoArray(tc, tc0 + cr + j);
                 o.mul(t).intoArray(h, cr + j);
             }
             for (; j < len; j++) {
-                float i = sigmoid(z[zi + j]), f = sigmoid(z[zf + j]), g = (float) Math.tanh(z[zg + j]), o = sigmoid(z[zo + j]);
+                float i = sigmoid(z[zi + j]), f = sigmoid(z[zf + j]), g = VectorMath.tanh(z[zg + j]), o = sigmoid(z[zo + j]);
                 act[a0 + zi + j] = i;
                 act[a0 + zf + j] = f;
                 act[a0 + zg + j] = g;
                 act[a0 + zo + j] = o;
-                float cell = f * c[cPrev0 + cr + j] + i * g, t = (float) Math.tanh(cell);
+                float cell = f * c[cPrev0 + cr + j] + i * g, t = VectorMath.tanh(cell);
                 c[c0 + cr + j] = cell;
                 tc[tc0 + cr + j] = t;
                 h[cr + j] = o * t;
@@ -134,24 +133,24 @@ public final class LstmKernel {
             int j = 0;
             for (; j < bound; j += step) {
                 DoubleVector i = sigmoid(DoubleVector.fromArray(D, z, zi + j)), f = sigmoid(DoubleVector.fromArray(D, z, zf + j));
-                DoubleVector g = DoubleVector.fromArray(D, z, zg + j).lanewise(VectorOperators.TANH), o = sigmoid(DoubleVector.fromArray(D, z, zo + j));
+                DoubleVector g = VectorMath.tanh(DoubleVector.fromArray(D, z, zg + j)), o = sigmoid(DoubleVector.fromArray(D, z, zo + j));
                 i.intoArray(act, a0 + zi + j);
                 f.intoArray(act, a0 + zf + j);
                 g.intoArray(act, a0 + zg + j);
                 o.intoArray(act, a0 + zo + j);
                 DoubleVector cell = f.mul(DoubleVector.fromArray(D, c, cPrev0 + cr + j)).add(i.mul(g));
-                DoubleVector t = cell.lanewise(VectorOperators.TANH);
+                DoubleVector t = VectorMath.tanh(cell);
                 cell.intoArray(c, c0 + cr + j);
                 t.intoArray(tc, tc0 + cr + j);
                 o.mul(t).intoArray(h, cr + j);
             }
             for (; j < len; j++) {
-                double i = sigmoid(z[zi + j]), f = sigmoid(z[zf + j]), g = Math.tanh(z[zg + j]), o = sigmoid(z[zo + j]);
+                double i = sigmoid(z[zi + j]), f = sigmoid(z[zf + j]), g = VectorMath.tanh(z[zg + j]), o = sigmoid(z[zo + j]);
                 act[a0 + zi + j] = i;
                 act[a0 + zf + j] = f;
                 act[a0 + zg + j] = g;
                 act[a0 + zo + j] = o;
-                double cell = f * c[cPrev0 + cr + j] + i * g, t = Math.tanh(cell);
+                double cell = f * c[cPrev0 + cr + j] + i * g, t = VectorMath.tanh(cell);
                 c[c0 + cr + j] = cell;
                 tc[tc0 + cr + j] = t;
                 h[cr + j] = o * t;
@@ -194,20 +193,19 @@ public final class LstmKernel {
         }
     }
 
-    // σ(x) = 1 / (1 + e^-x)
     private static FloatVector sigmoid(FloatVector x) {
-        return FloatVector.broadcast(F, 1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f));
+        return VectorMath.sigmoid(x);
     }
 
     private static DoubleVector sigmoid(DoubleVector x) {
-        return DoubleVector.broadcast(D, 1d).div(x.neg().lanewise(VectorOperators.EXP).add(1d));
+        return VectorMath.sigmoid(x);
     }
 
     private static float sigmoid(float x) {
-        return (float) (1 / (1 + Math.exp(-x)));
+        return VectorMath.sigmoid(x);
     }
 
     private static double sigmoid(double x) {
-        return 1 / (1 + Math.exp(-x));
+        return VectorMath.sigmoid(x);
     }
 }

@@ -2,11 +2,11 @@ package org.seqlab.transformer;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.seqlab.optim.NativeSlices;
+import org.seqlab.optim.VectorMath;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -47,24 +47,24 @@ final class TransformerKernels {
             float k = (float) -c;
             for (int up = F.loopBound(n); i < up; i += F.length()) {
                 FloatVector x = FloatVector.fromByteBuffer(F, ub, 4 * i, ORDER);
-                FloatVector s = FloatVector.broadcast(F, 1f).div(x.mul(k).lanewise(VectorOperators.EXP).add(1f));
+                FloatVector s = FloatVector.broadcast(F, 1f).div(VectorMath.exp(x.mul(k)).add(1f));
                 s.intoByteBuffer(sb, 4 * i, ORDER);
                 x.mul(s).intoByteBuffer(gb, 4 * i, ORDER);
             }
             for (; i < n; i++) {
-                float x = ub.getFloat(4 * i), s = (float) (1 / (1 + Math.exp(-c * x)));
+                float x = ub.getFloat(4 * i), s = 1f / (VectorMath.exp(x * k) + 1f);
                 sb.putFloat(4 * i, s);
                 gb.putFloat(4 * i, x * s);
             }
         } else {
             for (int up = D.loopBound(n); i < up; i += D.length()) {
                 DoubleVector x = DoubleVector.fromByteBuffer(D, ub, 8 * i, ORDER);
-                DoubleVector s = DoubleVector.broadcast(D, 1d).div(x.mul(-c).lanewise(VectorOperators.EXP).add(1d));
+                DoubleVector s = DoubleVector.broadcast(D, 1d).div(VectorMath.exp(x.mul(-c)).add(1d));
                 s.intoByteBuffer(sb, 8 * i, ORDER);
                 x.mul(s).intoByteBuffer(gb, 8 * i, ORDER);
             }
             for (; i < n; i++) {
-                double x = ub.getDouble(8 * i), s = 1 / (1 + Math.exp(-c * x));
+                double x = ub.getDouble(8 * i), s = 1d / (VectorMath.exp(x * -c) + 1d);
                 sb.putDouble(8 * i, s);
                 gb.putDouble(8 * i, x * s);
             }
@@ -184,12 +184,9 @@ final class TransformerKernels {
                 }
                 float sum = 0;
                 int j = 0;
-                for (; j < up; j += F.length()) {
-                    FloatVector e = FloatVector.fromArray(F, x, j).sub(max).lanewise(VectorOperators.EXP);
-                    e.intoArray(x, j);
-                    sum += e.reduceLanes(VectorOperators.ADD);
-                }
-                for (; j < len; j++) sum += x[j] = (float) Math.exp(x[j] - max);
+                for (; j < up; j += F.length()) VectorMath.exp(FloatVector.fromArray(F, x, j).sub(max)).intoArray(x, j);
+                for (; j < len; j++) x[j] = VectorMath.exp(x[j] - max);
+                for (j = 0; j < len; j++) sum += x[j];             // in order: the same sum whatever the JIT did
                 float inv = 1 / sum;
                 for (j = 0; j < len; j++) pb.putFloat(4 * (o + j), x[j] * inv);
             }
@@ -205,12 +202,9 @@ final class TransformerKernels {
                 }
                 double sum = 0;
                 int j = 0;
-                for (; j < up; j += D.length()) {
-                    DoubleVector e = DoubleVector.fromArray(D, x, j).sub(max).lanewise(VectorOperators.EXP);
-                    e.intoArray(x, j);
-                    sum += e.reduceLanes(VectorOperators.ADD);
-                }
-                for (; j < len; j++) sum += x[j] = Math.exp(x[j] - max);
+                for (; j < up; j += D.length()) VectorMath.exp(DoubleVector.fromArray(D, x, j).sub(max)).intoArray(x, j);
+                for (; j < len; j++) x[j] = VectorMath.exp(x[j] - max);
+                for (j = 0; j < len; j++) sum += x[j];
                 for (j = 0; j < len; j++) pb.putDouble(8 * (o + j), x[j] / sum);
             }
         }
