@@ -191,8 +191,9 @@ class NewerCommandsBadInputTest {
         assertTrue(ok.err().contains("warning: " + run.resolve("gone.png") + " (the picture of m) is missing"), ok.err());
         assertFalse(Files.readString(run.resolve("report.md")).contains("gone.png"), "no broken link");
 
-        // the same directory twice is one directory
-        CliRun twice = CliRun.of("report", run.toString(), run.resolve(".").toString(), "--out", dir.resolve("cmp").toString());
+        // the same directory named again (another spelling, a link) is one directory
+        Path link = Files.createSymbolicLink(dir.resolve("link"), run);
+        CliRun twice = CliRun.of("report", run.toString(), run.resolve(".").toString(), link.toString(), "--out", dir.resolve("cmp").toString());
         assertEquals(0, twice.code(), twice.err());
         assertTrue(twice.out().contains("(1 runs from 1 directories)"), twice.out());
         assertTrue(twice.err().contains("is named more than once"), twice.err());

@@ -34,11 +34,11 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         java.io.PrintWriter err = spec.commandLine().getErr();
-        // the same directory named twice (or as ./x and x) is one set of runs
+        // the same directory named twice (as ./x and x, or through a link) is one set of runs
         List<Path> unique = new ArrayList<>();
         Set<Path> seen = new HashSet<>();
         for (Path d : dirs)
-            if (seen.add(d.toAbsolutePath().normalize())) unique.add(d);
+            if (seen.add(Files.exists(d) ? d.toRealPath() : d.toAbsolutePath().normalize())) unique.add(d);
             else err.println("seqlab: warning: " + d + " is named more than once; its runs are reported once");
         // every input is read and checked before anything is written
         List<Results> read = new ArrayList<>();
