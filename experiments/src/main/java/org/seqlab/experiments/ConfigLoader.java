@@ -126,7 +126,13 @@ public final class ConfigLoader {
     /** Binds a (possibly modified) tree with the same strict checks as a file. */
     public static ExperimentConfig bind(JsonNode tree, ConfigLocations where) {
         try {
-            return MAPPER.treeToValue(withModelTraining(tree, where), ExperimentConfig.class);
+            JsonNode bound = withModelTraining(tree, where);
+            ExperimentConfig cfg = MAPPER.treeToValue(bound, ExperimentConfig.class);
+            checkSchedule(bound.path("training").path("schedule"), "training.schedule", where);
+            JsonNode perModel = bound.path("model_training");
+            for (int i = 0; i < perModel.size(); i++)
+                checkSchedule(perModel.get(i).path("schedule"), "models[" + i + "].training.schedule", where);
+            return cfg;
         } catch (JsonMappingException e) {
             throw explain(e, where);
         } catch (IOException e) {
@@ -141,22 +147,15 @@ public final class ConfigLoader {
     /**
      * Moves every {@code models[i].training} override into {@code model_training[i]}, merged over the
      * experiment's {@code training}, so that each model's options bind (and fail) exactly like the
-     * shared ones; error locations are copied so messages still point at the model's lines.
+     * shared ones; errors name them as {@code models[i].training...}, where the user wrote them.
      */
     private static JsonNode withModelTraining(JsonNode tree, ConfigLocations where) {
         if (!(tree instanceof ObjectNode root)) return tree;
+        // filled here alone: a written one would silently replace each model's training
+        if (root.has("model_training"))
+            throw where.error("model_training", "not a key to write: give a model its own training under models[i].training");
         if (!(root.get("models") instanceof ArrayNode models)) return tree;
         ObjectNode out = root.deepCopy();
-        JsonNode written = out.remove("model_training");
-        boolean overrides = false;
-        for (JsonNode m : models) overrides |= m.has("training");
-        // a saved config (provenance.json) carries the merged form and no overrides: take it as it is
-        if (written != null && !written.isNull() && !overrides) {
-            out.set("model_training", written);
-            return out;
-        }
-        if (written != null && !written.isNull())
-            throw where.error("model_training", "not a key to write: give a model its own training under models[i].training");
         ArrayNode outModels = (ArrayNode) out.get("models");
         ArrayNode perModel = JsonNodeFactory.instance.arrayNode();
         boolean any = false;
@@ -178,12 +177,33 @@ public final class ConfigLoader {
             }
             ((ObjectNode) outModels.get(i)).remove("training");
             JsonNode shared = root.get("training");
-            perModel.add(shared instanceof ObjectNode s ? merge(s, (ObjectNode) override) : override.deepCopy());
-            for (String path : where.pathsUnder(at)) where.put("model_training[" + i + "]" + path.substring(at.length()), where.placeOf(path));
+            ObjectNode merged = shared instanceof ObjectNode s ? merge(s, (ObjectNode) override) : override.deepCopy();
+            // a schedule of its own type replaces the shared one: another type's settings do not apply to it
+            if (override.get("schedule") instanceof ObjectNode own && own.has("type")) merged.set("schedule", own.deepCopy());
+            perModel.add(merged);
             any = true;
         }
         if (any) out.set("model_training", perModel);
         return out;
+    }
+
+    /** A schedule's settings that its type would ignore are refused where they were written. */
+    private static void checkSchedule(JsonNode schedule, String at, ConfigLocations where) {
+        if (!(schedule instanceof ObjectNode o)) return;
+        JsonNode type = o.get("type");
+        List<String> given = new ArrayList<>();
+        o.fieldNames().forEachRemaining(given::add);
+        try {
+            org.seqlab.core.train.LearningRateSchedule.checkGiven(type == null || type.isNull() ? null
+                    : org.seqlab.core.train.LearningRateSchedule.Type.valueOf(type.asText().toUpperCase(java.util.Locale.ROOT)), given);
+        } catch (FieldException f) {
+            throw where.error(at + "." + f.field(), f.reason());
+        }
+    }
+
+    /** The path a user wrote: a model's merged training is bound as model_training[i], written as models[i].training. */
+    private static String userPath(String path) {
+        return path.replaceFirst("^model_training\\[(\\d+)]", "models[$1].training");
     }
 
     private static boolean isTrainingKey(String key) {
@@ -198,7 +218,7 @@ public final class ConfigLoader {
             if (r.getFieldName() != null) path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
             else if (r.getIndex() >= 0) path.append('[').append(r.getIndex()).append(']');
         }
-        String p = path.toString();
+        String p = userPath(path.toString());
         if (e instanceof UnrecognizedPropertyException u) {
             return where.error(p, "unknown key (expected one of: " + known(u.getKnownPropertyIds()) + ")");
         }
@@ -220,9 +240,12 @@ public final class ConfigLoader {
         return where.error(p, e.getOriginalMessage());
     }
 
+    /** Keys the loader fills itself: never offered to users as valid. */
+    private static final java.util.Set<String> INTERNAL_KEYS = java.util.Set.of("model_training");
+
     private static String known(Collection<Object> ids) {
         TreeSet<String> s = new TreeSet<>();
-        for (Object o : ids) s.add(o.toString());
+        for (Object o : ids) if (!INTERNAL_KEYS.contains(o.toString())) s.add(o.toString());
         return String.join(", ", s);
     }
 
@@ -371,10 +394,35 @@ public final class ConfigLoader {
         set(root, path, value, place, where);
     }
 
+    /** The settings of one sweep parameter (ParamSpec's keys). */
+    private static final java.util.Set<String> PARAMETER_SETTINGS = java.util.Set.of("type", "min", "max", "log", "values");
+
+    /**
+     * For a path under {@code sweep.parameters}, the index of {@code parts} where the parameter's own
+     * (dotted) name ends: at a name already in the file, else before a trailing setting
+     * ({@code sweep.parameters.training.lr.type}), else at the end; 0 for any other path.
+     */
+    private static int sweepParameterEnd(ObjectNode root, String[] parts) {
+        if (parts.length < 3 || !parts[0].equals("sweep") || !parts[1].equals("parameters")) return 0;
+        JsonNode existing = root.path("sweep").path("parameters");
+        for (int end = parts.length; end > 2; end--)
+            if (existing.has(String.join(".", java.util.Arrays.asList(parts).subList(2, end)))) return end;
+        return parts.length > 3 && PARAMETER_SETTINGS.contains(parts[parts.length - 1]) ? parts.length - 1 : parts.length;
+    }
+
     /** Sets the value at a dotted path such as {@code models[0].hidden}, creating mappings on the way. */
     public static void set(ObjectNode root, String path, JsonNode value, String place, ConfigLocations where) {
         List<Object> steps = new ArrayList<>();
-        for (String part : path.split("\\.")) {
+        String[] parts = path.split("\\.", -1);
+        int parameter = sweepParameterEnd(root, parts);
+        for (int p = 0; p < parts.length; p++) {
+            String part = parts[p];
+            if (p == 2 && parameter > 2) {
+                // a sweep parameter's name is itself a dotted path (training.lr): one key of sweep.parameters
+                steps.add(String.join(".", java.util.Arrays.asList(parts).subList(2, parameter)));
+                p = parameter - 1;
+                continue;
+            }
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)((\\[\\d+])*)").matcher(part);
             if (!m.matches()) throw new UserException(place + ": bad key path '" + path + "' (expected e.g. training.lr or models[0].hidden)");
             steps.add(m.group(1));
@@ -395,6 +443,7 @@ public final class ConfigLoader {
                     if (next == null || next.isNull()) {
                         next = steps.get(i + 1) instanceof Integer ? JsonNodeFactory.instance.arrayNode() : JsonNodeFactory.instance.objectNode();
                         ((ObjectNode) node).set(key, next);
+                        where.put(walked.toString(), place);      // an error about a key made here names the flag
                     }
                     node = next;
                 }

@@ -23,12 +23,6 @@ public final class ConfigLocations {
     }
 
     /** The place of {@code path}, or of its nearest parent that has one. */
-    /** Every recorded path at or below {@code prefix} (e.g. models[0].training and its keys). */
-    java.util.List<String> pathsUnder(String prefix) {
-        return places.keySet().stream().filter(p -> p.equals(prefix) || p.startsWith(prefix + ".") || p.startsWith(prefix + "["))
-                .toList();
-    }
-
     public String placeOf(String path) {
         String p = path;
         while (true) {

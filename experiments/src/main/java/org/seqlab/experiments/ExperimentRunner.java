@@ -234,7 +234,7 @@ public final class ExperimentRunner {
         String hash = Sha256.of(Json.write(List.of(config, cfg.trainingOf(mc), p.sha256(), seed, cfg.samples(), cfg.data())));
         Path runFile = out.resolve("runs").resolve(key + ".json");
         if (!fresh && Files.exists(runFile)) {
-            Results.Run done = Json.read(runFile, Results.Run.class);
+            Results.Run done = Json.readOutput(runFile, Results.Run.class, "run result");
             if (hash.equals(done.configHash())) {
                 console.info(mc.name() + " (seed " + seed + "): finished in an earlier run, reusing its results (--fresh retrains)");
                 return done;
@@ -252,7 +252,7 @@ public final class ExperimentRunner {
                 if (String.valueOf(e.getMessage()).contains("Allocation failed") || String.valueOf(e.getMessage()).contains("bad_alloc"))
                     throw new MemoryWatch.MemoryBudgetExceeded(mc.name() + " is too large to allocate on this machine ("
                             + e.getMessage() + "): lower its size (hidden, layers, embedding, vocabulary). " + budget.advice()
-                            + " Finished models are kept: run the same command again to resume.");
+                            + VocabularyAdvice.of(p.vocabulary()) + " Finished models are kept: run the same command again to resume.");
                 throw e;
             }
             return trainAndEvaluate(mc, seed, shape, p, model, family, config, hash, t, runFile, watch);
@@ -260,7 +260,7 @@ public final class ExperimentRunner {
             // the Java heap, or JavaCPP's maxphysicalbytes: one clear line, the finished models kept
             throw new MemoryWatch.MemoryBudgetExceeded(mc.name() + " ran out of memory (" + e.getMessage() + "). "
                     + budget.advice() + " The Java heap is SEQLAB_HEAP (now " + MemoryUse.gb(Runtime.getRuntime().maxMemory())
-                    + "). Finished models are kept: run the same command again to resume.");
+                    + ")." + VocabularyAdvice.of(p.vocabulary()) + " Finished models are kept: run the same command again to resume.");
         } finally {
             watch.stop();
             NativeMemory.release(model);

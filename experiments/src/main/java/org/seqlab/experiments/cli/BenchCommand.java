@@ -190,9 +190,14 @@ final class BenchCommand implements Runnable {
 
     @Command(name = "sweep", description = "One sweep of small hand-rolled LSTMs on one local worker, then as Spark tasks (local[2]); prints the tasks' overheads, "
             + "an estimate for 8, 32 and 128 executors, and spark_local2_vs_serial_trials_per_hour_ratio last.")
-    static final class Sweep implements Callable<Integer> {
+    static final class Sweep implements Callable<Integer>, LaunchNeeds.SparkUser {
         @Spec
         CommandSpec spec;
+
+        @Override
+        public boolean needsSpark() {
+            return true;
+        }
 
         @Option(names = "--file", description = "char corpus (default ../shared/datasets/dinos.txt, else the embedded names)")
         Path file;

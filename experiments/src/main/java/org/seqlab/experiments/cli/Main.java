@@ -42,6 +42,7 @@ public final class Main implements Runnable {
                 return USER_ERROR;
             }
             String files = org.seqlab.experiments.FileProblem.describe(e);
+            if (files == null) files = org.seqlab.experiments.MalformedFile.describe(e);
             if (files != null) {
                 cmd.getErr().println("seqlab: error: " + files);
                 if (debug) e.printStackTrace(cmd.getErr());

@@ -55,12 +55,32 @@ final class SampleCommand implements Callable<Integer> {
             throw new org.seqlab.core.UserException("--" + e.field().replace('_', '-') + ": " + e.reason());
         }
         Checkpoint.Info info = Checkpoint.info(checkpoint);
-        if (info.vocabulary() == null) throw new org.seqlab.core.UserException(checkpoint + ": not a token model");
+        if (info.vocabulary() == null) throw new org.seqlab.core.UserException(checkpoint + ": " + notTokens(info));
         SequenceModel model = Checkpoint.load(checkpoint, Families::get);
         Tokenizer tok = Tokenizer.of(info.vocabulary());     // characters or words, as the model was trained
+        try {
+            tok.encode(prime, "--prime");
+        } catch (org.seqlab.core.UserException e) {
+            // the vocabulary is the checkpoint's: data.unknown, which the advice of a training run names, cannot change it
+            throw new org.seqlab.core.UserException(e.getMessage().replaceFirst(" \\(set data\\.unknown to .*\\)$", "")
+                    + " of " + checkpoint + "; write --prime with the model's own characters or words (its vocabulary: "
+                    + checkpoint.resolve("checkpoint.json") + ")");
+        }
         SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < count; i++)
             System.out.println(tok.join(prime, TextSampling.generate(model, tok, prime, maxLength, sampler, random)));
         return 0;
+    }
+
+    /** Why a checkpoint without a vocabulary cannot be sampled here, and where its samples are instead. */
+    private String notTokens(Checkpoint.Info info) {
+        var kind = info.shape() == null ? null : info.shape().kind();
+        String what = kind == org.seqlab.core.OutputKind.FRAMES ? "a piano-roll (MIDI) model"
+                : kind == org.seqlab.core.OutputKind.VALUES ? "a time-series model" : "not a token model";
+        String where = kind == org.seqlab.core.OutputKind.VALUES
+                ? "its forecasts are in its run's report (report.html)"
+                : "its MIDI samples are in its run's report (report.html and samples/*.mid; ./seqlab render FILE.mid makes a WAV)";
+        return what + ": seqlab sample writes text from token models only; " + where
+                + ". For more samples, raise samples.count in the experiment and run it again (finished models are reused)";
     }
 }

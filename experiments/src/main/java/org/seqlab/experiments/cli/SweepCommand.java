@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "sweep", description = "Run an experiment's sweep: section (Arbiter random or grid search); re-running resumes.")
-final class SweepCommand implements Callable<Integer> {
+final class SweepCommand implements Callable<Integer>, LaunchNeeds.SparkUser {
     @Mixin
     ExperimentOptions options;
 
@@ -50,22 +50,37 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     @Override
+    public boolean needsSpark() {
+        if (spark != null) return true;
+        var sweep = options.load().config().sweep();
+        return sweep != null && sweep.spark() != null;
+    }
+
+    @Override
     public Integer call() throws Exception {
+        // every input is checked before the output directory is claimed: a bad one leaves nothing behind
+        if (spark != null) try {
+            org.seqlab.experiments.sweep.SparkMaster.check(spark);
+        } catch (org.seqlab.core.FieldException e) {
+            throw new org.seqlab.core.UserException("--spark " + spark + ": " + e.reason());
+        }
         ConfigLoader.Loaded loaded = options.load();
         Path dir = options.outDir(loaded);
         Catalogue catalogue = options.catalogue();
+        SweepRunner runner = new SweepRunner(loaded, dir, line -> {
+            synchronized (System.out) {
+                System.out.println(line);
+            }
+        }, catalogue);
+        runner.check();
+        var yaml = loaded.config().sweep().spark();       // the sweep section exists: SweepRunner checked
+        String master = spark != null ? spark : yaml != null ? yaml.master() : null;
+        if (master != null) org.seqlab.experiments.sweep.SparkMaster.reachable(master);
         // fetch a registry dataset once, before any trial, and stop here if it cannot be had
         var data = ExperimentRunner.resolveData(loaded, catalogue, System.out::println);
         java.util.List<org.seqlab.experiments.sweep.TrialLog.Trial> trials;
         try (org.seqlab.experiments.DirectoryLock lock = org.seqlab.experiments.DirectoryLock.acquire(dir, "seqlab sweep " + options.file)) {
             org.seqlab.experiments.sweep.SweepIdentity.claim(dir, loaded.tree(), org.seqlab.experiments.sweep.SweepIdentity.dataContent(data), fresh, System.out::println);
-            SweepRunner runner = new SweepRunner(loaded, dir, line -> {
-                synchronized (System.out) {
-                    System.out.println(line);
-                }
-            }, catalogue);
-            var yaml = loaded.config().sweep().spark();       // the sweep section exists: SweepRunner checked
-            String master = spark != null ? spark : yaml != null ? yaml.master() : null;
             if (master == null) trials = runner.run();
             else try (org.seqlab.experiments.sweep.TrialRunner remote = sparkTrials(master, loaded, data, dir)) {
                 trials = runner.run(remote);

@@ -37,12 +37,12 @@ public record ParamSpec(Type type, Double min, Double max, Boolean log, List<Obj
         }
     }
 
-    /** A value this parameter can take (its lower bound or first value): what the paths are checked with before a sweep. */
-    public Object example() {
+    /** The values that bound what this parameter can take (both bounds, or every discrete value): what a sweep is checked with before it runs. */
+    public List<Object> extremes() {
         return switch (type) {
-            case INT -> min.intValue();
-            case CONTINUOUS -> min;
-            case DISCRETE -> values.get(0);
+            case INT -> List.of(min.intValue(), max.intValue());
+            case CONTINUOUS -> List.of(min, max);
+            case DISCRETE -> values;
         };
     }
 }

@@ -48,6 +48,7 @@ public record SweepConfig(Generator generator, Integer trials, Integer workers, 
     public record Spark(String master, Boolean checkpoints) {
         public Spark {
             if (master == null || master.isBlank()) throw new FieldException("master", "is required, e.g. local[2] or spark://host:7077");
+            SparkMaster.check(master);
             if (checkpoints == null) checkpoints = false;
         }
     }

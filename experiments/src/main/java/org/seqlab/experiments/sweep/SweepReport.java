@@ -52,7 +52,10 @@ public final class SweepReport {
             if (values.size() > 1) varying.add(p);
         }
         Map<String, byte[]> images = new LinkedHashMap<>();
-        for (String p : varying) images.put("scatter-" + p.replaceAll("[^A-Za-z0-9]+", "_") + ".png", scatter(p));
+        for (String p : varying) {
+            byte[] png = scatter(p);
+            if (png != null) images.put("scatter-" + p.replaceAll("[^A-Za-z0-9]+", "_") + ".png", png);
+        }
         String metric = sweep.metric().name().toLowerCase(Locale.ROOT);
         StringBuilder s = new StringBuilder("# Sweep: " + loaded.config().name() + "\n\n");
         long finished = trials.size(), ok = trials.stream().filter(t -> "ok".equals(t.status())).count();
@@ -93,6 +96,7 @@ public final class SweepReport {
         return v instanceof Double d ? String.format(Locale.ROOT, "%.4g", d) : String.valueOf(v);
     }
 
+    /** The parameter's values against the metric, or null when no trial has a metric. */
     private byte[] scatter(String param) throws IOException {
         XYChart c = new XYChartBuilder().width(520).height(360).title(param).xAxisTitle(param)
                 .yAxisTitle(sweep.metric().name().toLowerCase(Locale.ROOT)).build();
@@ -113,7 +117,8 @@ public final class SweepReport {
             xs.add(x);
             ys.add(t.metric());
         }
-        if (xs.isEmpty()) { xs.add(0.0); ys.add(0.0); }
+        // no trial with a metric: nothing to plot (a placeholder point would break a logarithmic axis)
+        if (xs.isEmpty()) return null;
         ParamSpec spec = sweep.parameters().get(param);
         if (spec != null && Boolean.TRUE.equals(spec.log())) c.getStyler().setXAxisLogarithmic(true);
         c.addSeries(param, xs.stream().mapToDouble(Double::doubleValue).toArray(), ys.stream().mapToDouble(Double::doubleValue).toArray());

@@ -97,7 +97,7 @@ public final class SweepRunner {
      * trial asks this process at each validation.
      */
     public List<TrialLog.Trial> run(TrialRunner remote) throws IOException {
-        checkParameterPaths();
+        check();
         Files.createDirectories(out);
         TrialLog log = new TrialLog(out.resolve("trials.jsonl"));
         List<TrialLog.Trial> earlier = new ArrayList<>(log.readRepairing());
@@ -256,25 +256,27 @@ public final class SweepRunner {
     }
 
     /**
-     * Every parameter path must name a key of the experiment: checked with an example value of each
-     * before any trial runs, for every generator, so a misspelt path is one error (exit 2) rather
-     * than a sweep of failed trials. A bad value stays the trial's own failure.
+     * Checks the search space before any trial runs (and before anything is written), for every
+     * generator: each parameter path must name a key of the experiment, and each value it can take
+     * (every discrete value, both bounds of a range) must pass the same field checks as a run. A
+     * value is refused when it fails on its own key with the rest of the file as written; a
+     * failure that only a combination of values causes stays the trial's own.
      */
-    private void checkParameterPaths() {
-        Map<String, Object> sample = new LinkedHashMap<>();
-        sweep.parameters().forEach((path, spec) -> sample.put(path, spec.example()));
-        for (Map.Entry<String, Object> e : sample.entrySet()) {
-            ObjectNode tree = loaded.tree().deepCopy();
-            ConfigLocations where = loaded.locations().copy();
-            String place = loaded.file() + ": sweep.parameters." + e.getKey();
-            ConfigLoader.set(tree, e.getKey(), ConfigLoader.MAPPER.valueToTree(e.getValue()), place, where);
-            tree.remove("sweep");
-            try {
-                ConfigLoader.bind(tree, where);
-            } catch (UserException bad) {
-                if (bad.getMessage().contains("unknown key")) throw bad;
+    public void check() {
+        sweep.parameters().forEach((path, spec) -> {
+            for (Object value : spec.extremes()) {
+                ObjectNode tree = loaded.tree().deepCopy();
+                ConfigLocations where = loaded.locations().copy();
+                String place = where.placeOf("sweep.parameters." + path) + ": sweep.parameters." + path + " (the value " + value + ")";
+                ConfigLoader.set(tree, path, ConfigLoader.MAPPER.valueToTree(value), place, where);
+                tree.remove("sweep");
+                try {
+                    ConfigLoader.bind(tree, where);
+                } catch (UserException bad) {
+                    if (bad.getMessage().contains("unknown key") || bad.getMessage().contains(" " + path + ": ")) throw bad;
+                }
             }
-        }
+        });
     }
 
     private long deadline() {
@@ -311,12 +313,12 @@ public final class SweepRunner {
             Path file = out.resolve(t.out()).resolve("results.json");
             if (!Files.isRegularFile(file)) continue;
             try {
-                org.seqlab.core.Results r = org.seqlab.core.Json.read(file, org.seqlab.core.Results.class);
+                org.seqlab.core.Results r = org.seqlab.core.Results.read(file);
                 if (r.runs().isEmpty() || r.runs().get(0).curve() == null) continue;
                 TrainingListener judged = StoppingRule.listener(t.trial(), rule::judge);
                 judged.onStart(r.runs().get(0).model(), 0);
                 for (org.seqlab.core.train.EpochRecord p : r.runs().get(0).curve()) judged.stopAfter(p);
-            } catch (IOException unreadable) {
+            } catch (UserException unreadable) {
                 console.accept("trial-" + t.trial() + ": its results.json is unreadable; the stopping rule goes on without its curve");
             }
         }

@@ -20,6 +20,19 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
     }
 
     /**
+     * Reads a results.json: fields this version does not know are skipped (newer versions only add
+     * fields); a damaged file, or one without the fields every report needs, is one line naming it.
+     */
+    public static Results read(java.nio.file.Path file) {
+        Results r = Json.readOutput(file, Results.class, "results");
+        String missing = r.experiment() == null ? "experiment" : r.dataset() == null ? "dataset" : r.runs() == null ? "runs" : null;
+        if (missing == null && r.runs().contains(null)) missing = "runs[" + r.runs().indexOf(null) + "]";
+        if (missing != null)
+            throw new UserException(file + ": not a complete results file: it has no '" + missing + "' (damaged, or not written by seqlab run)");
+        return r;
+    }
+
+    /**
      * A figure from the literature (the experiment's {@code published:}), with the experiment it
      * was given for: a comparison of several experiments keeps each one's figures apart.
      */

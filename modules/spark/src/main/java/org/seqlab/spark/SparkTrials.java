@@ -67,8 +67,15 @@ public final class SparkTrials implements TrialRunner {
         if (!master.startsWith("local")) conf.setJars(seqlabJars());
         // local mode: everything in this JVM, so the loopback address, whatever the host name resolves to (CI sandboxes)
         else conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
+        org.seqlab.experiments.sweep.SparkMaster.reachable(master);
         this.sc = new JavaSparkContext(conf);
         sc.setLogLevel("ERROR");
+    }
+
+    /** Spark stopped its context by itself (e.g. the master never took the application): one line instead of its trace. */
+    private org.seqlab.core.UserException stopped() {
+        return new org.seqlab.core.UserException("the Spark master " + master + " did not run the sweep (Spark stopped the connection to it): "
+                + "check that it is a Spark master with workers up and enough free cores, and see its log");
     }
 
     /**
@@ -110,7 +117,13 @@ public final class SparkTrials implements TrialRunner {
         }
         TrialTask task = new TrialTask(experimentJson, experimentFile, dataZip, dataName, trial, paramsJson, of, deadlineMillis, checkpoints, judge != null);
         long submitted = System.currentTimeMillis();
-        JavaFutureAction<List<TrialTask.Outcome>> job = sc.parallelize(List.of(task), 1).map(TrialTask::run).collectAsync();
+        JavaFutureAction<List<TrialTask.Outcome>> job;
+        try {
+            job = sc.parallelize(List.of(task), 1).map(TrialTask::run).collectAsync();
+        } catch (IllegalStateException e) {
+            if (sc.sc().isStopped()) throw stopped();
+            throw e;
+        }
         int shipped = experimentJson.length() + paramsJson.length() + (dataZip == null ? 0 : dataZip.length);
         return CompletableFuture.supplyAsync(() -> receive(job, submitted, shipped), waiting);
     }
@@ -155,6 +168,7 @@ public final class SparkTrials implements TrialRunner {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (ExecutionException e) {
+            if (sc.sc().isStopped()) throw stopped();
             throw new CompletionException("Spark could not run the trial (after its retries): " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

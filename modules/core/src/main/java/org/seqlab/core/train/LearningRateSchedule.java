@@ -1,6 +1,7 @@
 package org.seqlab.core.train;
 
 import org.seqlab.core.Check;
+import org.seqlab.core.FieldException;
 
 /**
  * Learning rate as a function of the step, the same for every family.
@@ -19,6 +20,27 @@ public record LearningRateSchedule(Type type, Integer warmupSteps, Double minFac
                                    Double factor, Integer patience) {
     public enum Type { CONSTANT, COSINE, STEP, EXPONENTIAL, PLATEAU }
 
+    /** The settings each type uses (the others would be ignored). */
+    private static final java.util.Map<Type, java.util.Set<String>> USES = java.util.Map.of(
+            Type.CONSTANT, java.util.Set.of(),
+            Type.COSINE, java.util.Set.of("warmup_steps", "min_factor"),
+            Type.STEP, java.util.Set.of("every_steps", "factor"),
+            Type.EXPONENTIAL, java.util.Set.of("every_steps", "factor"),
+            Type.PLATEAU, java.util.Set.of("factor", "patience"));
+
+    /**
+     * Refuses a setting that a schedule of {@code type} does not use, which would otherwise be
+     * silently ignored. Checked where a user writes a schedule (the config loader), not in the
+     * constructor: results.json files carry every setting, defaults included.
+     */
+    public static void checkGiven(Type type, java.util.Collection<String> given) {
+        Type t = type == null ? Type.CONSTANT : type;
+        for (String key : given)
+            if (!key.equals("type") && !USES.get(t).contains(key))
+                throw new FieldException(key, "does not apply to a " + t.name().toLowerCase(java.util.Locale.ROOT) + " schedule"
+                        + (USES.get(t).isEmpty() ? ", which takes no settings" : " (it takes " + String.join(", ", new java.util.TreeSet<>(USES.get(t))) + ")"));
+    }
+
     public static final LearningRateSchedule CONSTANT = new LearningRateSchedule(Type.CONSTANT, null, null, null, null, null);
 
     public LearningRateSchedule {
@@ -31,7 +53,8 @@ public record LearningRateSchedule(Type type, Integer warmupSteps, Double minFac
         Check.atLeast("warmup_steps", warmupSteps, 0);
         Check.range("min_factor", minFactor, 0, 1, true);
         Check.atLeast("every_steps", everySteps, 1);
-        Check.range("factor", factor, 0, 1, true);
+        if (!(factor > 0 && factor <= 1))     // 0 would leave a rate of 0 after the first decay
+            throw new FieldException("factor", "must be in (0, 1], got " + factor);
         Check.atLeast("patience", patience, 1);
     }
 

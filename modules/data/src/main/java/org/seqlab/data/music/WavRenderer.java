@@ -68,11 +68,31 @@ public final class WavRenderer {
 
     /** {@code midi} (a standard MIDI file's bytes) as a WAV file's bytes. */
     public static byte[] render(byte[] midi) throws IOException {
+        return render(midi, Double.POSITIVE_INFINITY).wav();
+    }
+
+    /**
+     * A rendering: the WAV file's bytes, the seconds of audio in it, the seconds the whole MIDI file
+     * lasts (with the tail; more than {@code seconds} when it was cut at the cap) and its notes.
+     */
+    public record Rendered(byte[] wav, double seconds, double fullSeconds, int notes) {
+        public boolean cut() {
+            return fullSeconds > seconds + 1e-9;
+        }
+    }
+
+    /**
+     * {@code midi} rendered to WAV, at most {@code maxSeconds} of it: a few bytes of MIDI can ask
+     * for hours of audio (one long delta time), which would be gigabytes of WAV.
+     */
+    public static Rendered render(byte[] midi, double maxSeconds) throws IOException {
         Sequence seq;
         try {
             seq = MidiSystem.getSequence(new ByteArrayInputStream(midi));
         } catch (InvalidMidiDataException e) {
             throw new IOException("not a MIDI file: " + e.getMessage(), e);
+        } catch (java.io.EOFException e) {
+            throw new IOException("not a MIDI file: it ends early (empty, cut short, or a header without its track)", e);
         }
         Method openStream = openStream();
         Synthesizer synth;
@@ -83,11 +103,13 @@ public final class WavRenderer {
         }
         try {
             AudioInputStream stream = (AudioInputStream) openStream.invoke(synth, FORMAT, (Map<String, Object>) null);
-            double seconds = send(seq, synth.getReceiver()) + TAIL_SECONDS;
+            int[] notes = new int[1];
+            double full = send(seq, synth.getReceiver(), maxSeconds * 1e6, notes) + TAIL_SECONDS;
+            double seconds = Math.min(full, maxSeconds);
             long frames = (long) Math.ceil(seconds * FORMAT.getFrameRate());
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             AudioSystem.write(new AudioInputStream(stream, FORMAT, frames), AudioFileFormat.Type.WAVE, out);
-            return out.toByteArray();
+            return new Rendered(out.toByteArray(), frames / (double) FORMAT.getFrameRate(), full, notes[0]);
         } catch (IllegalAccessException | InvocationTargetException | MidiUnavailableException e) {
             Throwable cause = e instanceof InvocationTargetException t ? t.getCause() : e;
             throw new IllegalStateException("the JDK's software synthesizer could not render: " + cause, cause);
@@ -109,10 +131,11 @@ public final class WavRenderer {
     }
 
     /**
-     * Sends every channel message of {@code seq} to {@code receiver} stamped with its time in
-     * microseconds (tempo changes followed), and returns the time of the last event in seconds.
+     * Sends every channel message of {@code seq} before {@code maxMicros} to {@code receiver}
+     * stamped with its time in microseconds (tempo changes followed), counts the notes it starts
+     * into {@code notes[0]}, and returns the time of the last event in seconds.
      */
-    private static double send(Sequence seq, Receiver receiver) {
+    private static double send(Sequence seq, Receiver receiver, double maxMicros, int[] notes) {
         List<MidiEvent> events = new ArrayList<>();
         for (Track t : seq.getTracks()) for (int i = 0; i < t.size(); i++) events.add(t.get(i));
         events.sort(Comparator.comparingLong(MidiEvent::getTick));   // stable: a tick's events keep their order
@@ -129,8 +152,9 @@ public final class WavRenderer {
                 byte[] d = meta.getData();
                 int tempo = ((d[0] & 0xff) << 16) | ((d[1] & 0xff) << 8) | (d[2] & 0xff);
                 microsPerTick = (double) tempo / seq.getResolution();
-            } else if (m instanceof ShortMessage) {
-                receiver.send(m, (long) micros);
+            } else if (m instanceof ShortMessage sm) {
+                if (sm.getCommand() == ShortMessage.NOTE_ON && sm.getData2() > 0) notes[0]++;
+                if (micros < maxMicros) receiver.send(m, (long) micros);
             }
         }
         return micros / 1e6;
