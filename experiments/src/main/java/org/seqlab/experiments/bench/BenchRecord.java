@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * latest record of each bench, so that no figure is typed by hand.
  */
 public record BenchRecord(String bench, String command, String date, String commit, Boolean dirty, String cpu, int cores,
-                          String loadBefore, Boolean quiet, Map<String, Double> figures, List<String> byHand, List<String> log) {
+                          String openblasKernels, String loadBefore, Boolean quiet, Map<String, Double> figures, List<String> byHand, List<String> log) {
     private static final Pattern FIGURE = Pattern.compile("^([a-z][a-z0-9_]*)=([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?|NaN)$");
     private static final Pattern BY_HAND = Pattern.compile("by hand, from your shell: (.*)\\)$");
     private static final Pattern LOAD = Pattern.compile("load average ([0-9. ]+),");
@@ -98,7 +98,7 @@ public record BenchRecord(String bench, String command, String date, String comm
             if (line.startsWith("warning: the machine is busy")) quiet = false;
         }
         return new BenchRecord(bench, command, start.toString(), commit, dirty, cpuModel(), Runtime.getRuntime().availableProcessors(),
-                load, quiet, figures, byHand, log);
+                System.getenv("OPENBLAS_CORETYPE"), load, quiet, figures, byHand, log);
     }
 
     /** The CPU's model name from /proc/cpuinfo, or the architecture where it cannot be read. */

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 
 /**
  * {@code seqlab bench report}: the results page ({@code docs/results.md}) made from records, never
- * typed: the latest record of each bench under {@code reports/bench/}, and each shipped
+ * typed: the latest record of each bench and command under {@code reports/bench/}, and each shipped
  * experiment's {@code results.json} where it has been run into {@code reports/<name>/}. Every
  * figure carries its date, commit and command; one measured on an older commit than the code it
  * describes is marked as such.
@@ -55,9 +55,11 @@ public final class BenchReport {
         Map<String, BenchRecord> latest = latestRecords();
         if (latest.isEmpty()) md.append("\nNo bench has been recorded yet (`./seqlab bench lstm`, for one, writes a record).\n");
         for (BenchRecord r : latest.values()) {
-            md.append("\n### bench ").append(r.bench()).append("\n\n");
-            md.append(String.format(Locale.ROOT, "Measured %s on %s: %s, %d cores, load average before %s%s. Command: `%s`.%n",
+            md.append("\n### bench ").append(r.bench()).append(r.command().endsWith("bench " + r.bench()) ? "" : ": `" + r.command() + "`")
+                    .append("\n\n");
+            md.append(String.format(Locale.ROOT, "Measured %s on %s: %s, %d cores, OpenBLAS kernels %s, load average before %s%s. Command: `%s`.%n",
                     r.date().replaceFirst("T(\\d\\d:\\d\\d).*", " $1"), commitText(r.commit(), r.dirty()), r.cpu(), r.cores(),
+                    r.openblasKernels() == null ? "by CPU model" : r.openblasKernels(),
                     r.loadBefore() == null ? "not taken" : r.loadBefore(),
                     r.quiet() == null ? "" : r.quiet() ? " (quiet)" : " (**busy: the figures are not to be trusted**)",
                     r.command()));
@@ -85,7 +87,7 @@ public final class BenchReport {
         return md.toString();
     }
 
-    /** The latest record of each bench, by bench name. */
+    /** The latest record of each bench and command (options, SEQLAB_JAVA_OPTS), by bench name and command. */
     Map<String, BenchRecord> latestRecords() throws IOException {
         Map<String, BenchRecord> latest = new TreeMap<>();
         Path dir = root.resolve("reports").resolve("bench");
@@ -93,8 +95,9 @@ public final class BenchReport {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
                 BenchRecord r = BenchRecord.read(f);
-                BenchRecord had = latest.get(r.bench());
-                if (had == null || had.date().compareTo(r.date()) < 0) latest.put(r.bench(), r);
+                String key = r.bench() + "\0" + r.command();           // each way of running a bench keeps its own latest figures
+                BenchRecord had = latest.get(key);
+                if (had == null || had.date().compareTo(r.date()) < 0) latest.put(key, r);
             }
         }
         return latest;

@@ -35,7 +35,9 @@ final class BenchCommand implements Runnable {
      */
     static int recorded(CommandSpec spec, BenchRecord.Body body) throws Exception {
         List<String> args = spec.root().commandLine().getParseResult().originalArgs();
-        String command = "./seqlab " + args.stream().map(org.seqlab.experiments.bench.Peer::shellWord)
+        String javaOptions = System.getenv("SEQLAB_JAVA_OPTS");
+        String command = (javaOptions == null || javaOptions.isBlank() ? "" : "SEQLAB_JAVA_OPTS=" + org.seqlab.experiments.bench.Peer.shellWord(javaOptions) + " ")
+                + "./seqlab " + args.stream().map(org.seqlab.experiments.bench.Peer::shellWord)
                 .collect(java.util.stream.Collectors.joining(" "));
         BenchRecord.capture(spec.name(), command, System.out, BenchRecord.directory(), body);
         return 0;

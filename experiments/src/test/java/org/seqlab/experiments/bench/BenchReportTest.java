@@ -74,15 +74,19 @@ class BenchReportTest {
         git(root, "commit", "-q", "-m", "one");
         String first = git(root, "rev-parse", "HEAD");
         Path records = Files.createDirectories(root.resolve("reports/bench"));
-        Json.writeFile(records.resolve("lstm-1.json"), BenchRecord.of("lstm", "./seqlab bench lstm --seconds 5",
+        Json.writeFile(records.resolve("lstm-1.json"), BenchRecord.of("lstm", "./seqlab bench lstm",
                 Instant.parse("2026-12-06T09:00:00Z"), first, false, "lstm_vs_torch_tokens_per_s_ratio=1.50\n"));
+        Json.writeFile(records.resolve("lstm-3.json"), BenchRecord.of("lstm", "SEQLAB_JAVA_OPTS=-Dseqlab.kernels=nd4j ./seqlab bench lstm --no-peer",
+                Instant.parse("2026-12-07T09:00:00Z"), first, false, "lstm_tokens_per_s=4321\n"));
         Json.writeFile(records.resolve("lstm-2.json"), BenchRecord.of("lstm", "./seqlab bench lstm",
                 Instant.parse("2026-12-07T10:00:00Z"), first, false, PRINTED));
         BenchReport report = new BenchReport(root);
         String page = report.render();
         assertTrue(page.contains("Measured 2026-12-07 10:00 on commit `" + first.substring(0, 10) + "`"), page);
         assertTrue(page.contains("| `lstm_vs_torch_tokens_per_s_ratio` | 0.3900 |"), page);
-        assertFalse(page.contains("1.50"), "only the latest record of a bench: " + page);
+        assertFalse(page.contains("1.50"), "only the latest record of a bench and command: " + page);
+        assertTrue(page.contains("### bench lstm: `SEQLAB_JAVA_OPTS=-Dseqlab.kernels=nd4j ./seqlab bench lstm --no-peer`")
+                && page.contains("| `lstm_tokens_per_s` | 4321 |"), "another way of running it keeps its own: " + page);
         assertTrue(page.contains("PEER_THREADS=1 python3 torch_char.py x lstm"), page);
         assertFalse(page.contains("Older than the code"), page);
         assertNull(report.age(first));
