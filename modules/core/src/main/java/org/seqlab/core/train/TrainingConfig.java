@@ -37,9 +37,15 @@ import org.seqlab.core.TrainingOptions;
  *                          (0 = epoch ends only), as nanoGPT's eval_interval: learning curves with
  *                          points inside long epochs; a new best is checkpointed at any validation,
  *                          and patience and the plateau schedule then count validations
- * @param init              how every model's weights start: small_output (default), pytorch or
- *                          xavier (see {@link InitScheme}); the same scheme and seed give twin
- *                          families identical starting weights
+ * @param init              how every model's weights start, one scheme for every family (README,
+ *                          "Initialisation and dropout"): pytorch, PyTorch's defaults per layer type
+ *                          (recurrent weights and biases U(±1/√hidden), linear and output layers
+ *                          U(±1/√fan_in), embeddings N(0, 1), no forget-gate offset); xavier, every
+ *                          matrix N(0, 2/(fan_in + fan_out)) (a gate's width as fan-out), biases 0,
+ *                          LSTM forget-gate bias 1; small_output (default), pytorch with an output
+ *                          layer N(0, 0.02²) and bias 0, so the first loss is ln V. forget_bias and
+ *                          frame_prior apply on top; the same scheme and seed give twin families (the
+ *                          hand-rolled and the DL4J LSTM) identical starting weights
  */
 public record TrainingConfig(Integer epochs, Integer batchSize, Integer seqLen, Double lr,
                              LearningRateSchedule schedule, OptimizerSpec optimizer, ClipSpec clip,
