@@ -93,7 +93,7 @@ public final class TwinsBench {
             TwinCurves.Curve a = TwinCurves.mean(hand), b = TwinCurves.mean(dl4j);
             double gap = TwinCurves.largestGap(a, b);
             out.printf(Locale.ROOT, "dropout %s, mean of %d seeds: handrolled %s; dl4j-lstm %s%n", dropout, seeds, points(a), points(b));
-            out.printf(Locale.ROOT, "twins_dropout_%s_max_gap=%.4f%n", dropout, gap);
+            out.printf(Locale.ROOT, "%s=%.4f%n", dropout == 0 ? "twins_no_dropout_max_gap" : "twins_dropout_" + String.valueOf(dropout).replace('.', '_') + "_max_gap", gap);
             worst = Double.isNaN(gap) ? Double.NaN : Math.max(worst, gap);
         }
         out.printf(Locale.ROOT, "twins_max_gap=%.4f%n", worst);
