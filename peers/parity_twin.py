@@ -7,7 +7,8 @@ pre-LayerNorm GPT written with torch.nn.functional), loads the weights, trains w
 torch.optim.AdamW (weight decay on matrices only, as seqlab's default), clip_grad_norm_ and the
 given rates, carrying the hidden state (detached) into a batch that continues the previous one (the
 GPT: the previous inputs, as context without loss), and writes the mean loss of every step as a
-JSON list.
+JSON list. A recurrent case with "dropout": p drops where seqlab does, on every recurrent layer's
+output (between layers and before the head); the bench's cases have none.
 
 usage: parity_twin.py CASE.json OUT.json
 """
@@ -35,7 +36,10 @@ class Twin(torch.nn.Module):
         self.arch, self.kind = case["architecture"], case["kind"]
         width, h, layers = case["width"], case["hidden"], case["layers"]
         kinds = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "dl4j": torch.nn.LSTM}
-        self.rnn = kinds[self.arch](width, h, num_layers=layers, batch_first=True, dtype=dtype)
+        # seqlab's dropout falls on every recurrent layer's output: torch's between layers, plus one before the head
+        p = case.get("dropout", 0.0)
+        self.rnn = kinds[self.arch](width, h, num_layers=layers, batch_first=True, dtype=dtype, dropout=p if layers > 1 else 0.0)
+        self.drop = torch.nn.Dropout(p)
         self.head = torch.nn.Linear(h, width, dtype=dtype)
         w = {k: tensor(v, dtype) for k, v in (weights or case["weights"]).items()}
         frozen = []
@@ -78,7 +82,7 @@ class Twin(torch.nn.Module):
 
     def forward(self, x, state):
         y, state = self.rnn(x, state)
-        return self.head(y), state
+        return self.head(self.drop(y)), state
 
 
 class Gpt(torch.nn.Module):

@@ -142,7 +142,7 @@ public final class ConfigLoader {
 
     /** Training keys a model may override: they change how it is optimised, not the batches every model sees. */
     static final java.util.Set<String> MODEL_TRAINING_KEYS = java.util.Set.of("epochs", "lr", "schedule", "optimizer", "clip",
-            "divergence_factor", "patience", "budget_tokens", "budget_seconds");
+            "divergence_factor", "patience", "budget_tokens", "budget_seconds", "init");
 
     /**
      * Moves every {@code models[i].training} override into {@code model_training[i]}, merged over the

@@ -279,8 +279,8 @@ public final class ReportWriter {
         for (Results.Run run : r.runs()) keys.addAll(settings(run).keySet());
         s.append("| model | family | ");
         for (String k : keys) s.append(k.replace('_', ' ')).append(" | ");
-        s.append("params | seq len | batch | lr | clip | epochs run | train s | tokens/s | peak memory | off-heap peak |\n|---|---|");
-        s.append("---:|".repeat(keys.size())).append("---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        s.append("params | seq len | batch | lr | clip | init | epochs run | train s | tokens/s | peak memory | off-heap peak |\n|---|---|");
+        s.append("---:|".repeat(keys.size())).append("---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|\n");
         for (Results.Run run : r.runs()) {
             var t = run.training() != null ? run.training() : r.training();
             if (t == null) {                        // results.json from an older seqlab
@@ -295,15 +295,20 @@ public final class ReportWriter {
             var mem = run.memory();
             s.append("| ").append(run.model()).append(" | ").append(run.family()).append(" | ");
             for (String k : keys) s.append(opt(c, k)).append(" | ");
-            s.append(String.format(Locale.ROOT, "%,d | %s | %d | %s | %s | %d | %s | %s | %s | %s |%n",
-                    run.params(), seq, t.batchSize(), t.lr(), clip, run.curve().isEmpty() ? 0 : run.curve().get(run.curve().size() - 1).epoch(),
+            s.append(String.format(Locale.ROOT, "%,d | %s | %d | %s | %s | %s | %d | %s | %s | %s | %s |%n",
+                    run.params(), seq, t.batchSize(), t.lr(), clip, t.init().key(), run.curve().isEmpty() ? 0 : run.curve().get(run.curve().size() - 1).epoch(),
                     m == null ? "—" : String.format(Locale.ROOT, "%.1f", m.trainSeconds()),
                     m == null || m.trainTokensPerS() == null ? "—" : String.format(Locale.ROOT, "%,.0f", m.trainTokensPerS()),
                     mem == null ? "—" : org.seqlab.core.MemoryUse.gb(mem.peakRssBytes()),
                     mem == null ? "—" : org.seqlab.core.MemoryUse.gb(mem.peakOffHeapBytes())));
         }
-        return s.append("\nPeak memory is the process's resident set while the model trained, was evaluated and sampled; "
-                + "off-heap is the part outside the Java heap (ND4J's arrays, native libraries).\n\n").toString();
+        s.append("\nPeak memory is the process's resident set while the model trained, was evaluated and sampled; "
+                + "off-heap is the part outside the Java heap (ND4J's arrays, native libraries). "
+                + "Init is training.init, the scheme every family draws its starting weights from (the README's \"Initialisation and dropout\").");
+        if (r.runs().stream().anyMatch(run -> settings(run).get("dropout") instanceof Number d && d.doubleValue() > 0))
+            s.append(" Dropout falls on every recurrent layer's output, between stacked layers and before the output layer "
+                    + "(handrolled, dl4j-lstm); in a transformer on the embedding, the attention weights and the attention and MLP outputs.");
+        return s.append("\n\n").toString();
     }
 
     /** The run's declared settings; for a results.json from before families declared them, the four the table used to show. */

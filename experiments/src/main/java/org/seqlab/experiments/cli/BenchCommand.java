@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", description = "Speed benchmarks against the peer scripts in ../shared/bench (run one after the other).",
         subcommands = {BenchCommand.HandRolled.class, BenchCommand.Lstm.class, BenchCommand.Memory.class,
                 BenchCommand.Music.class, BenchCommand.Parity.class, BenchCommand.Sweep.class, BenchCommand.Transformer.class,
-                BenchCommand.Report.class})
+                BenchCommand.Twins.class, BenchCommand.Report.class})
 final class BenchCommand implements Runnable {
     /** {@code f} when it is a file, else a user error saying what was looked for. */
     static Path existing(Path f, String what) {
@@ -26,7 +26,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: handrolled, lstm, memory, music, parity, sweep or transformer (or report)");
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: handrolled, lstm, memory, music, parity, sweep, transformer or twins (or report)");
     }
 
     /**
@@ -151,6 +151,61 @@ final class BenchCommand implements Runnable {
             Path f = file != null ? file : HandRolledBench.defaultCorpus();
             if (seeds < 1) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--seeds must be at least 1, got " + seeds);
             return recorded(spec, out -> new org.seqlab.experiments.bench.TransformerBench(f, iters, seconds, seeds, !noPeer, out).run());
+        }
+    }
+
+    @Command(name = "twins", description = "The hand-rolled LSTM and the DL4J LSTM (2x256, batch 32 x 100, Adam 2e-3, clip 5) from the same "
+            + "starting weights on the same batches, --seconds of training each, validated at the same steps, without dropout and with "
+            + "dropout 0.2, seeds 1..N; prints twins_no_dropout_max_gap= and twins_dropout_0_2_max_gap= (largest gap between the mean validation curves) and twins_max_gap= last.")
+    static final class Twins implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--file", description = "char corpus (default: the registry's tiny-shakespeare, 1.1 MB of plays)")
+        Path file;
+
+        @Option(names = "--seconds", defaultValue = "60", description = "training time of each model (default ${DEFAULT-VALUE})")
+        double seconds;
+
+        @Option(names = "--seeds", defaultValue = "3", description = "seeds 1..N per setting; curves are compared as means (default ${DEFAULT-VALUE})")
+        int seeds;
+
+        @Option(names = "--hidden", defaultValue = "256", description = "units per layer (default ${DEFAULT-VALUE})")
+        int hidden;
+
+        @Option(names = "--layers", defaultValue = "2", description = "LSTM layers (default ${DEFAULT-VALUE})")
+        int layers;
+
+        @Option(names = "--batch", defaultValue = "32", description = "sequences per batch (default ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--seq", defaultValue = "100", description = "steps per window (default ${DEFAULT-VALUE})")
+        int seq;
+
+        @Option(names = "--eval-every", defaultValue = "25", description = "validate after every multiple of this many steps (default ${DEFAULT-VALUE})")
+        int evalEvery;
+
+        @Option(names = "--init", description = "training.init scheme: small_output (default), pytorch or xavier")
+        String init;
+
+        @Override
+        public Integer call() throws Exception {
+            for (var o : java.util.Map.of("--seeds", seeds, "--hidden", hidden, "--layers", layers, "--batch", batch, "--seq", seq,
+                    "--eval-every", evalEvery).entrySet())
+                if (o.getValue() < 1) throw new org.seqlab.core.UserException(o.getKey() + ": must be >= 1, got " + o.getValue());
+            if (!(seconds > 0)) throw new org.seqlab.core.UserException("--seconds: must be > 0, got " + seconds);
+            org.seqlab.core.InitScheme scheme = org.seqlab.core.InitScheme.DEFAULT;
+            if (init != null) {
+                try {
+                    scheme = org.seqlab.core.InitScheme.valueOf(init.toUpperCase(java.util.Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new org.seqlab.core.UserException("--init: unknown scheme '" + init + "' (small_output, pytorch or xavier)");
+                }
+            }
+            Path f = file != null ? existing(file, "char corpus") : org.seqlab.experiments.bench.TwinsBench.defaultCorpus();
+            org.seqlab.core.InitScheme init = scheme;
+            return recorded(spec, out -> new org.seqlab.experiments.bench.TwinsBench(f, hidden, layers, batch, seq, evalEvery, seconds, seeds,
+                    init, out).run());
         }
     }
 

@@ -14,8 +14,10 @@ import java.util.List;
  * @param hidden        units of every LSTM layer (ignored when hidden_sizes is given)
  * @param hiddenSizes   units per layer, e.g. [256, 128]; sets the depth
  * @param layers        LSTM layers when hidden_sizes is not given
- * @param dropout       drop probability between layers (seqlab speaks drop probability; DL4J's
- *                      dropOut(p) takes the retain probability, so it gets 1 - dropout)
+ * @param dropout       inverted dropout on every LSTM layer's output during training (drop
+ *                      probability): between stacked layers and before the projection or output
+ *                      layer, as handrolled (seqlab speaks drop probability; DL4J's dropOut(p) takes
+ *                      the retain probability of a layer's input, so the layers after each LSTM get 1 - dropout)
  * @param weightNoise   std of additive Gaussian weight noise during training (0 = off)
  * @param l2            L2 penalty on the weight matrices, (l2 / 2) * |W|^2 added to the objective (0 = off);
  *                      decoupled weight decay is the optimiser's (training.optimizer.weight_decay)

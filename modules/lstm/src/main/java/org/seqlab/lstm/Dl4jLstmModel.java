@@ -27,6 +27,7 @@ import org.seqlab.core.Batch;
 import org.seqlab.core.EvalStats;
 import org.seqlab.core.FieldException;
 import org.seqlab.core.Generator;
+import org.seqlab.core.InitialWeights;
 import org.seqlab.core.Json;
 import org.seqlab.core.ModelConfig;
 import org.seqlab.core.ModelShape;
@@ -55,7 +56,8 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 /**
  * Deeplearning4j's LSTM behind {@link SequenceModel}: [one-hot | embedding] → LSTM × depth (dropout
- * between) → [projection] → RnnOutputLayer (softmax + MCXENT for tokens, sigmoid + binary XENT for
+ * on every LSTM's output: between layers and before the projection or output layer, as the
+ * hand-rolled family) → [projection] → RnnOutputLayer (softmax + MCXENT for tokens, sigmoid + binary XENT for
  * frames, identity + L2 for values). DL4J computes the gradients; seqlab's {@link Optimizer} updates
  * the weights, as in every family. Evaluation
  * turns the output probabilities into logits (values are used as they are) and scores them with
@@ -90,6 +92,7 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
         } else {
             net = new CarriedStateNetwork(configuration(config, shape, options, seed));
             net.init();
+            StartingWeights.write(net, config, new InitialWeights(options.init(), seed));   // not DL4J's own: twins start alike
         }
         if (config.helperOnThisBackend() == Dl4jLstmConfig.Helper.FUSED) FusedLstmHelper.install(net);
         List<Optimizer.Tensor> layout = layout(net);
@@ -114,7 +117,7 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
         NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(dataType(c))
-                .weightInit(WeightInit.XAVIER)
+                .weightInit(WeightInit.XAVIER)     // overwritten by StartingWeights (training.init)
                 .updater(new NoOp());        // DL4J computes gradients; seqlab's Optimizer updates
         if (c.weightNoise() > 0) b.weightNoise(new WeightNoise(new NormalDistribution(0, c.weightNoise())));
         NeuralNetConfiguration.ListBuilder list = b.list();

@@ -110,10 +110,10 @@ final class GruCell implements RecurrentCell {
 
     static Parameters.Spec[] specs(String prefix, int in, int hidden) {
         return new Parameters.Spec[]{
-                new Parameters.Spec(prefix + "Wx", in, 3 * hidden, Math.sqrt(2.0 / (in + hidden))),
-                new Parameters.Spec(prefix + "Wh", hidden, 3 * hidden, 1 / Math.sqrt(hidden)),
-                new Parameters.Spec(prefix + "bx", 1, 3 * hidden, 0),
-                new Parameters.Spec(prefix + "bh", 1, 3 * hidden, 0)};
+                new Parameters.Spec(prefix + "Wx", in, 3 * hidden),
+                new Parameters.Spec(prefix + "Wh", hidden, 3 * hidden),
+                new Parameters.Spec(prefix + "bx", 1, 3 * hidden),
+                new Parameters.Spec(prefix + "bh", 1, 3 * hidden)};
     }
 
     @Override public int inputSize() { return in; }

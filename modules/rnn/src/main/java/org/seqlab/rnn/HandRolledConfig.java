@@ -11,8 +11,10 @@ import org.seqlab.core.ModelConfig;
  * @param cell       recurrent cell: rnn (tanh), lstm or gru
  * @param hidden     hidden units per layer
  * @param layers     stacked recurrent layers
- * @param dropout    inverted dropout on every layer's output during training (drop probability)
- * @param forgetBias LSTM only: initial forget-gate bias (1 keeps memory open early on)
+ * @param dropout    inverted dropout on every recurrent layer's output during training (drop
+ *                   probability): between stacked layers and before the output layer, as dl4j-lstm
+ * @param forgetBias LSTM only: the forget-gate bias to start from (1 keeps memory open early on);
+ *                   unset, training.init's (1 under xavier, drawn as every bias otherwise)
  * @param precision  float for training, double for exact gradient checks
  * @param framePrior frame models only: initial probability of each unit being on (the output bias
  *                   starts at its log-odds; e.g. 0.04 for piano rolls, where few keys sound at once);
@@ -30,13 +32,12 @@ public record HandRolledConfig(String name, Cell cell, Integer hidden, Integer l
         if (hidden == null) hidden = 128;
         if (layers == null) layers = 1;
         if (dropout == null) dropout = 0.0;
-        if (forgetBias == null) forgetBias = 1.0;
         if (precision == null) precision = Precision.FLOAT;
         Check.atLeast("hidden", hidden, 1);
         Check.atLeast("layers", layers, 1);
         Check.range("dropout", dropout, 0, 1, false);
         org.seqlab.core.FramePrior.check(framePrior);
-        if (cell != Cell.LSTM && forgetBias != 1.0)
+        if (cell != Cell.LSTM && forgetBias != null && forgetBias != 1.0)     // 1.0: what checkpoints before init schemes recorded
             throw new FieldException("forget_bias", "applies to cell: lstm only");
     }
 

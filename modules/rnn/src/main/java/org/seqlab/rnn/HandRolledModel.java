@@ -8,6 +8,7 @@ import org.seqlab.optim.ShapeCache;
 import org.seqlab.core.Batch;
 import org.seqlab.core.EvalStats;
 import org.seqlab.core.Generator;
+import org.seqlab.core.InitialWeights;
 import org.seqlab.core.Inspectable;
 import org.seqlab.core.Json;
 import org.seqlab.core.NamedWeights;
@@ -68,11 +69,10 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
         DataType dtype = config.precision() == HandRolledConfig.Precision.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
         List<Parameters.Spec> specs = new ArrayList<>();
         for (int l = 0; l < config.layers(); l++) specs.addAll(List.of(cellSpecs(l, l == 0 ? v : h)));
-        specs.add(new Parameters.Spec("Why", h, v, 0.1 / Math.sqrt(h)));  // small: initial loss ~ ln V
-        specs.add(new Parameters.Spec("by", 1, v, 0));
-        Parameters.Spec[] all = specs.toArray(Parameters.Spec[]::new);
-        params = new Parameters(dtype, all);
-        params.initialise(seed, all);
+        specs.add(new Parameters.Spec("Why", h, v));
+        specs.add(new Parameters.Spec("by", 1, v));
+        params = new Parameters(dtype, specs.toArray(Parameters.Spec[]::new));
+        initialise(new InitialWeights(options.init(), seed));
         for (int l = 0; l < config.layers(); l++) cells.add(newCell(l, l == 0 ? v : h));
         why = params.param("Why");
         by = params.param("by");
@@ -82,6 +82,43 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
         gBy = params.grad("by");
         updater = new Optimizer(options.optimizer(), options.clip(), dtype, params.layout());
         dropoutRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    }
+
+    /**
+     * Starting weights in the shared canonical layout ({@link InitialWeights}), whose gate order
+     * (LSTM i, f, g, o; GRU r, z, n) and [in, out] matrices are this family's own: a twin family
+     * with the same seed and scheme starts from the same numbers.
+     */
+    private void initialise(InitialWeights init) {
+        int v = shape.width(), h = config.hidden();
+        for (int l = 0; l < config.layers(); l++) {
+            String p = "l" + l + ".";
+            int in = l == 0 ? v : h;
+            switch (config.cell()) {
+                case RNN -> {
+                    InitialWeights.Recurrent r = init.recurrent(in, h, 1, -1, null);
+                    params.set(p + "Wxh", r.wx());
+                    params.set(p + "Whh", r.wh());
+                    params.set(p + "bh", r.bias());
+                }
+                case LSTM -> {
+                    InitialWeights.Recurrent r = init.recurrent(in, h, 4, 1, config.forgetBias());
+                    params.set(p + "Wx", r.wx());
+                    params.set(p + "Wh", r.wh());
+                    params.set(p + "b", r.bias());
+                }
+                case GRU -> {
+                    InitialWeights.Recurrent r = init.recurrent(in, h, 3, -1, null);
+                    params.set(p + "Wx", r.wx());
+                    params.set(p + "Wh", r.wh());
+                    params.set(p + "bx", r.bx());
+                    params.set(p + "bh", r.bh());
+                }
+            }
+        }
+        InitialWeights.Linear out = init.output(h, v);
+        params.set("Why", out.w());
+        params.set("by", out.b());
     }
 
     private Parameters.Spec[] cellSpecs(int layer, int in) {
@@ -97,11 +134,7 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
         String prefix = "l" + layer + ".";
         return switch (config.cell()) {
             case RNN -> new VanillaRnnCell(params, prefix, in, config.hidden());
-            case LSTM -> {
-                LstmCell c = new LstmCell(params, prefix, in, config.hidden());
-                c.initForgetBias(config.forgetBias());
-                yield c;
-            }
+            case LSTM -> new LstmCell(params, prefix, in, config.hidden());
             case GRU -> new GruCell(params, prefix, in, config.hidden());
         };
     }

@@ -113,14 +113,9 @@ final class LstmCell implements RecurrentCell {
 
     static Parameters.Spec[] specs(String prefix, int in, int hidden) {
         return new Parameters.Spec[]{
-                new Parameters.Spec(prefix + "Wx", in, 4 * hidden, Math.sqrt(2.0 / (in + hidden))),
-                new Parameters.Spec(prefix + "Wh", hidden, 4 * hidden, 1 / Math.sqrt(hidden)),
-                new Parameters.Spec(prefix + "b", 1, 4 * hidden, 0)};
-    }
-
-    /** Sets the forget-gate bias: a positive value keeps memory open early in training. */
-    void initForgetBias(double value) {
-        gate(b, F, hidden).assign(value);
+                new Parameters.Spec(prefix + "Wx", in, 4 * hidden),
+                new Parameters.Spec(prefix + "Wh", hidden, 4 * hidden),
+                new Parameters.Spec(prefix + "b", 1, 4 * hidden)};
     }
 
     @Override public int inputSize() { return in; }

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * All weights of a network in one flat array, with named matrix views into it, and a gradient
@@ -26,8 +25,8 @@ final class Parameters {
     private final Map<String, INDArray> grads = new LinkedHashMap<>();
     private final List<Optimizer.Tensor> layout = new ArrayList<>();
 
-    /** A tensor to allocate: name, shape and the standard deviation of its Gaussian init (0 = zeros). */
-    record Spec(String name, int rows, int cols, double initStd) {
+    /** A tensor to allocate: name and shape (its starting values come from {@link #set}). */
+    record Spec(String name, int rows, int cols) {
         /** Weights are named W... (Wx, Whh, Why), biases b... (bh, by): only weights decay by default. */
         boolean matrix() {
             return name.substring(name.lastIndexOf('.') + 1).startsWith("W");
@@ -57,17 +56,11 @@ final class Parameters {
         return v;
     }
 
-    /** Gaussian init from a seeded Java RNG, so initial weights are the same on every backend. */
-    void initialise(long seed, Spec... specs) {
-        SplittableRandom random = new SplittableRandom(seed);
-        for (Spec s : specs) {
-            if (s.initStd() == 0) continue;
-            double[] w = new double[s.rows() * s.cols()];
-            for (int i = 0; i < w.length; i++) w[i] = org.seqlab.core.Gaussian.next(random) * s.initStd();
-            params.get(s.name()).assign(Nd4j.create(w, new long[]{s.rows(), s.cols()}, DataType.DOUBLE).castTo(dtype));
-        }
+    /** Sets tensor {@code name} from row-major values (an initial draw), in this array's precision. */
+    void set(String name, double[] values) {
+        INDArray p = params.get(name);
+        p.assign(Nd4j.create(values, p.shape(), DataType.DOUBLE).castTo(dtype));
     }
-
 
     INDArray param(String name) {
         return params.get(name);

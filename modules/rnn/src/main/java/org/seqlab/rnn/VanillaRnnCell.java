@@ -77,9 +77,9 @@ final class VanillaRnnCell implements RecurrentCell {
     /** Parameter tensors with their init: Xavier-like input weights, 1/sqrt(H) recurrent weights. */
     static Parameters.Spec[] specs(String prefix, int in, int hidden) {
         return new Parameters.Spec[]{
-                new Parameters.Spec(prefix + "Wxh", in, hidden, Math.sqrt(2.0 / (in + hidden))),
-                new Parameters.Spec(prefix + "Whh", hidden, hidden, 1 / Math.sqrt(hidden)),
-                new Parameters.Spec(prefix + "bh", 1, hidden, 0)};
+                new Parameters.Spec(prefix + "Wxh", in, hidden),
+                new Parameters.Spec(prefix + "Whh", hidden, hidden),
+                new Parameters.Spec(prefix + "bh", 1, hidden)};
     }
 
     @Override public int inputSize() { return in; }

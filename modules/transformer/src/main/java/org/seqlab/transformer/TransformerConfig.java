@@ -24,9 +24,10 @@ import org.seqlab.core.ModelConfig;
  *                      rows with the gradients summed, so a large batch fits in memory (default: all rows)
  * @param init          start from the weights of a saved transformer checkpoint (fine-tuning)
  * @param framePrior    frame models only: initial probability of each unit being on (output bias)
- * @param weightInit    pytorch (PyTorch's default initialisation, as the benchmark peer: embeddings
- *                      N(0, 1), linear layers U(±1/√fan_in); learns faster in short runs here) or gpt2
- *                      (N(0, 0.02), residual projections scaled by depth, zero biases)
+ * @param weightInit    unset (default): training.init, shared by every family; gpt2: GPT-2's
+ *                      initialisation instead (N(0, 0.02), residual projections scaled by depth,
+ *                      zero biases), a transformer-only scheme; pytorch is training.init's (accepted
+ *                      as checkpoints before init schemes recorded it)
  * @param precision     float (default) or double (for parity checks against a float64 reference)
  * @param engine        fused: forward and backward passes written out on ND4J with preallocated
  *                      buffers (the same network, weights and results as the graph; 1.6x its
@@ -65,7 +66,6 @@ public record TransformerConfig(String name, Integer layers, Integer heads, Inte
         if (attentionDropout == null) attentionDropout = dropout;
         if (positions == null) positions = Positions.LEARNED;
         if (tieEmbeddings == null) tieEmbeddings = false;
-        if (weightInit == null) weightInit = WeightInit.PYTORCH;
         if (precision == null) precision = Precision.FLOAT;
         Check.atLeast("layers", layers, 1);
         Check.atLeast("heads", heads, 1);

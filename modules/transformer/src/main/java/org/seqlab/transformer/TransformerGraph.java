@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.seqlab.core.InitScheme;
 import org.seqlab.core.ModelShape;
 import org.seqlab.core.OutputKind;
 import org.seqlab.optim.Optimizer;
@@ -65,7 +66,7 @@ final class TransformerGraph {
     /** The precision of every weight, activation and input (float, or double for parity checks). */
     final DataType type;
 
-    TransformerGraph(TransformerConfig c, ModelShape shape, long seed) {
+    TransformerGraph(TransformerConfig c, ModelShape shape, InitScheme scheme, long seed) {
         this.config = c;
         this.shape = shape;
         this.type = c.precision() == TransformerConfig.Precision.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
@@ -121,7 +122,7 @@ final class TransformerGraph {
         perStep.mul(weights).sum().rename(LOSS);
         sd.setLossVariables(LOSS);
         flat = bindToOneArray();
-        initialise(seed);
+        initialise(scheme, seed);
     }
 
     /** Sum over the last dimension of [N, W]; for W = 1 a reshape (SameDiff's reduce over a size-1 dimension fails in backprop). */
@@ -185,28 +186,49 @@ final class TransformerGraph {
     }
 
     /**
-     * Initial weights from a Java RNG, so a seed gives the same weights on every backend.
-     * pytorch: PyTorch's defaults (embeddings N(0, 1), linear weights and biases U(±1/√fan_in));
-     * gpt2: N(0, 0.02), residual projections N(0, 0.02/√(2·layers)), biases 0. In both the output
-     * head (and a tied embedding, which is the head too) starts at N(0, 0.02) with a zero bias (or
-     * the frame prior), so the first loss is the uniform prediction's (ln V, or K·ln 2 for frames).
+     * Initial weights from a Java RNG, so a seed gives the same weights on every backend. By
+     * {@code training.init} ({@link InitScheme}): pytorch, PyTorch's defaults (embeddings N(0, 1),
+     * linear weights and biases U(±1/√fan_in), the head too, and a tied embedding is nn.Embedding's
+     * N(0, 1)); small_output, the same but the head (and a tied embedding, which is the head too)
+     * N(0, 0.02), so the first loss is the uniform prediction's (ln V, or K·ln 2 for frames); xavier,
+     * every matrix N(0, 2/(rows + cols)), biases 0. weight_init: gpt2 instead: N(0, 0.02), residual
+     * projections N(0, 0.02/√(2·layers)), biases 0, the head N(0, 0.02). The output bias starts at 0
+     * (or the frame prior) and LayerNorm at gain 1, offset 0 in every scheme.
      */
-    private void initialise(long seed) {
+    private void initialise(InitScheme scheme, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         boolean gpt2 = config.weightInit() == TransformerConfig.WeightInit.GPT2;
         for (Param p : params) {
             float[] v = new float[Math.toIntExact(p.length())];
             double bound = 1 / Math.sqrt(Math.max(1, p.fanIn()));
+            double glorot = p.shape().length == 2 ? Math.sqrt(2.0 / (p.shape()[0] + p.shape()[1])) : 0;
             for (int i = 0; i < v.length; i++)
-                v[i] = switch (p.role()) {
-                    case CONSTANT -> p.constant();
-                    case EMBEDDING -> (float) (org.seqlab.core.Gaussian.next(r) * (gpt2 ? p.gpt2Std() : 1.0));
-                    case HEAD -> (float) (0.02 * org.seqlab.core.Gaussian.next(r));
-                    case WEIGHT -> (float) (gpt2 ? p.gpt2Std() * org.seqlab.core.Gaussian.next(r) : (2 * r.nextDouble() - 1) * bound);
-                    case BIAS -> gpt2 ? 0f : (float) ((2 * r.nextDouble() - 1) * bound);
-                };
+                v[i] = p.role() == Role.CONSTANT ? p.constant()
+                        : gpt2 ? gpt2(p, r)
+                        : (float) switch (scheme) {
+                            case XAVIER -> p.role() == Role.BIAS ? 0 : glorot * org.seqlab.core.Gaussian.next(r);
+                            case PYTORCH, SMALL_OUTPUT -> switch (p.role()) {
+                                case EMBEDDING -> org.seqlab.core.Gaussian.next(r);
+                                case HEAD -> scheme == InitScheme.SMALL_OUTPUT ? InitScheme.SMALL_OUTPUT_STD * org.seqlab.core.Gaussian.next(r)
+                                        : tied(p) ? org.seqlab.core.Gaussian.next(r) : (2 * r.nextDouble() - 1) * bound;
+                                default -> (2 * r.nextDouble() - 1) * bound;     // linear weights and biases
+                            };
+                        };
             array(p).assign(Nd4j.create(v, p.shape(), 'c'));
         }
+    }
+
+    /** Whether {@code p} is the embedding tied to the head (nn.Embedding under pytorch, not nn.Linear). */
+    private static boolean tied(Param p) {
+        return p.name().equals("wte");
+    }
+
+    private static float gpt2(Param p, SplittableRandom r) {
+        return switch (p.role()) {
+            case BIAS -> 0f;
+            case HEAD -> (float) (0.02 * org.seqlab.core.Gaussian.next(r));
+            default -> (float) (p.gpt2Std() * org.seqlab.core.Gaussian.next(r));
+        };
     }
 
     /**

@@ -91,7 +91,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         this.shape = shape;
         this.options = options;
         this.seed = seed;
-        this.graph = new TransformerGraph(config, shape, seed);
+        this.graph = new TransformerGraph(config, shape, options.init(), seed);
         this.names = graph.paramNames();
         for (TransformerGraph.Param p : graph.params) params.add(graph.array(p));
         gradient = Nd4j.zeros(graph.type, graph.parameterCount());

@@ -2,6 +2,7 @@ package org.seqlab.core.train;
 
 import org.seqlab.core.Check;
 import org.seqlab.core.ClipSpec;
+import org.seqlab.core.InitScheme;
 import org.seqlab.core.OptimizerSpec;
 import org.seqlab.core.TrainingOptions;
 
@@ -36,11 +37,21 @@ import org.seqlab.core.TrainingOptions;
  *                          (0 = epoch ends only), as nanoGPT's eval_interval: learning curves with
  *                          points inside long epochs; a new best is checkpointed at any validation,
  *                          and patience and the plateau schedule then count validations
+ * @param init              how every model's weights start, one scheme for every family (README,
+ *                          "Initialisation and dropout"): pytorch, PyTorch's defaults per layer type
+ *                          (recurrent weights and biases U(±1/√hidden), linear and output layers
+ *                          U(±1/√fan_in), embeddings N(0, 1), no forget-gate offset); xavier, every
+ *                          matrix N(0, 2/(fan_in + fan_out)) (a gate's width as fan-out), biases 0,
+ *                          LSTM forget-gate bias 1; small_output (default), pytorch with an output
+ *                          layer N(0, 0.02²) and bias 0, so the first loss is ln V. forget_bias and
+ *                          frame_prior apply on top; the same scheme and seed give twin families (the
+ *                          hand-rolled and the DL4J LSTM) identical starting weights
  */
 public record TrainingConfig(Integer epochs, Integer batchSize, Integer seqLen, Double lr,
                              LearningRateSchedule schedule, OptimizerSpec optimizer, ClipSpec clip,
                              Integer evalBatchSize, Double divergenceFactor, Batching batching,
-                             Integer patience, Long budgetTokens, Double budgetSeconds, Integer evalEvery) {
+                             Integer patience, Long budgetTokens, Double budgetSeconds, Integer evalEvery,
+                             InitScheme init) {
     public enum Batching { WINDOWS, SEQUENTIAL, EXAMPLES }
 
     public TrainingConfig {
@@ -58,6 +69,7 @@ public record TrainingConfig(Integer epochs, Integer batchSize, Integer seqLen, 
         if (budgetTokens == null) budgetTokens = 0L;
         if (budgetSeconds == null) budgetSeconds = 0.0;
         if (evalEvery == null) evalEvery = 0;
+        if (init == null) init = InitScheme.DEFAULT;
         Check.atLeast("eval_every", evalEvery, 0);
         Check.nonNegative("budget_tokens", budgetTokens);
         Check.nonNegative("budget_seconds", budgetSeconds);
@@ -72,7 +84,7 @@ public record TrainingConfig(Integer epochs, Integer batchSize, Integer seqLen, 
     }
 
     public static TrainingConfig defaults() {
-        return new TrainingConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new TrainingConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -85,6 +97,6 @@ public record TrainingConfig(Integer epochs, Integer batchSize, Integer seqLen, 
     }
 
     public TrainingOptions options() {
-        return new TrainingOptions(optimizer, clip);
+        return new TrainingOptions(optimizer, clip, init);
     }
 }

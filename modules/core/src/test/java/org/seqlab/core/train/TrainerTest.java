@@ -57,7 +57,7 @@ class TrainerTest {
     }
 
     private static TrainingConfig config(int epochs) {
-        return new TrainingConfig(epochs, 1, 1, 0.1, null, null, null, null, 3.0, null, null, null, null, null);
+        return new TrainingConfig(epochs, 1, 1, 0.1, null, null, null, null, 3.0, null, null, null, null, null, null);
     }
 
     private static final List<TokenBatch> VALID = List.of(new TokenBatch(1, 1, new int[]{0}, new int[]{1}));
@@ -121,7 +121,7 @@ class TrainerTest {
         double[] train = new double[20];
         for (int i = 0; i < train.length; i++) train[i] = i + 1;          // mean of steps a..b is (a+b)/2
         List<Long> saved = new ArrayList<>();
-        TrainingConfig every4 = new TrainingConfig(2, 1, 1, 0.1, null, null, null, null, 3.0, null, null, null, null, 4);
+        TrainingConfig every4 = new TrainingConfig(2, 1, 1, 0.1, null, null, null, null, 3.0, null, null, null, null, 4, null);
         TrainingResult r = new Trainer(every4, TrainingListener.SILENT, (m, e, s, l) -> saved.add(s))
                 .train(new ScriptedModel(train, new double[]{5, 4, 4.5, 3, 3.5, 3.2}), source(10), VALID);
         assertEquals(List.of(4L, 8L, 10L, 12L, 16L, 20L), r.history().stream().map(EpochRecord::step).toList(),
@@ -132,7 +132,7 @@ class TrainerTest {
         assertEquals(List.of(4L, 8L, 12L), saved, "a new best is checkpointed wherever it is found");
         assertEquals(3.0, r.bestValidLoss(), 1e-12);
 
-        TrainingConfig patient = new TrainingConfig(3, 1, 1, 0.1, null, null, null, null, 3.0, null, 2, null, null, 5);
+        TrainingConfig patient = new TrainingConfig(3, 1, 1, 0.1, null, null, null, null, 3.0, null, 2, null, null, 5, null);
         List<String> messages = new ArrayList<>();
         TrainingResult stopped = new Trainer(patient, new TrainingListener() {
             @Override public void onMessage(String m) { messages.add(m); }
@@ -166,7 +166,7 @@ class TrainerTest {
         java.util.Arrays.fill(train, 1.0);
         List<Double> rates = new ArrayList<>();
         TrainingConfig cfg = new TrainingConfig(5, 1, 1, 0.1,
-                new LearningRateSchedule(LearningRateSchedule.Type.PLATEAU, null, null, null, 0.5, 2), null, null, null, 3.0, null, null, null, null, null);
+                new LearningRateSchedule(LearningRateSchedule.Type.PLATEAU, null, null, null, 0.5, 2), null, null, null, 3.0, null, null, null, null, null, null);
         new Trainer(cfg, new TrainingListener() {
             @Override public void onEpoch(EpochRecord r) { rates.add(r.lr()); }
         }, (m, e, s, l) -> {}).train(new ScriptedModel(train, new double[]{1.0, 1.1, 1.2, 1.0, 1.3}), source(10), VALID);
@@ -178,7 +178,7 @@ class TrainerTest {
     void earlyStoppingEndsARunThatStoppedImproving() {
         double[] train = new double[100];
         java.util.Arrays.fill(train, 1.0);
-        TrainingConfig cfg = new TrainingConfig(10, 1, 1, 0.1, null, null, null, null, 3.0, null, 2, null, null, null);
+        TrainingConfig cfg = new TrainingConfig(10, 1, 1, 0.1, null, null, null, null, 3.0, null, 2, null, null, null, null);
         TrainingResult r = new Trainer(cfg, TrainingListener.SILENT, (m, e, s, l) -> {})
                 .train(new ScriptedModel(train, new double[]{1.0, 0.9, 0.95, 0.91, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05}), source(10), VALID);
         assertEquals(4, r.history().size(), "epochs 3 and 4 do not beat 0.9: stop after epoch 4");
@@ -190,7 +190,7 @@ class TrainerTest {
     void aTokenBudgetStopsEveryModelAtTheSamePoint() {
         double[] train = new double[100];
         java.util.Arrays.fill(train, 1.0);
-        TrainingConfig cfg = new TrainingConfig(10, 1, 1, 0.1, null, null, null, null, 3.0, null, null, 250L, null, null);
+        TrainingConfig cfg = new TrainingConfig(10, 1, 1, 0.1, null, null, null, null, 3.0, null, null, 250L, null, null, null);
         TrainingResult r = new Trainer(cfg, TrainingListener.SILENT, (m, e, s, l) -> {})
                 .train(new ScriptedModel(train, new double[]{1.0, 0.9, 0.8}), source(10), VALID);
         assertEquals(250, r.tokensSeen(), "10 tokens per step: stops after exactly 25 steps");
@@ -239,9 +239,9 @@ class TrainerTest {
     void nonFiniteSettingsAreRefusedWhereTheyAreRead() {
         for (double bad : new double[]{Double.POSITIVE_INFINITY, Double.NaN, 0, -1})
             assertThrows(org.seqlab.core.FieldException.class,
-                    () -> new TrainingConfig(1, 1, 1, bad, null, null, null, null, null, null, null, null, null, null), "lr " + bad);
+                    () -> new TrainingConfig(1, 1, 1, bad, null, null, null, null, null, null, null, null, null, null, null), "lr " + bad);
         assertThrows(org.seqlab.core.FieldException.class,
-                () -> new TrainingConfig(1, 1, 1, 0.1, null, null, null, null, Double.POSITIVE_INFINITY, null, null, null, null, null));
+                () -> new TrainingConfig(1, 1, 1, 0.1, null, null, null, null, Double.POSITIVE_INFINITY, null, null, null, null, null, null));
         assertThrows(org.seqlab.core.FieldException.class, () -> org.seqlab.core.Check.nonNegative("weight_decay", Double.POSITIVE_INFINITY));
         assertThrows(org.seqlab.core.FieldException.class,
                 () -> new org.seqlab.core.ClipSpec(org.seqlab.core.ClipSpec.Mode.NORM, Double.POSITIVE_INFINITY));
