@@ -22,6 +22,7 @@ import org.seqlab.core.Provenance;
 import org.seqlab.core.SequenceModel;
 import org.seqlab.core.Sha256;
 import org.seqlab.core.UserException;
+import org.seqlab.optim.CoreBudget;
 import org.seqlab.core.data.Vocabulary;
 import org.seqlab.core.train.Checkpoint;
 import org.seqlab.core.train.Trainer;
@@ -168,7 +169,8 @@ public final class ExperimentRunner {
     public Results run() throws IOException {
         Instant start = Instant.now();
         Prepared p = prepare();                   // every input error surfaces before anything is written
-        try (DirectoryLock lock = DirectoryLock.acquire(out, command)) {
+        // alone, every core for this run's products; in a sweep, the sweep's smaller share stays in force
+        try (DirectoryLock lock = DirectoryLock.acquire(out, command); CoreBudget.Share cores = CoreBudget.forTrials(1)) {
             return run(p.task(), p.source(), start);
         }
     }
@@ -256,6 +258,14 @@ public final class ExperimentRunner {
                 throw e;
             }
             return trainAndEvaluate(mc, seed, shape, p, model, family, config, hash, t, runFile, watch);
+        } catch (RuntimeException e) {
+            if (!StackTraceLog.internal(e)) throw e;
+            // a bug, not a result: its trace beside the results, the run failed, the command's exit 1
+            String log = out.relativize(out.resolve("runs").resolve(key + ".log")).toString();
+            StackTraceLog.write(out.resolve(log), mc.name() + " (seed " + seed + ")", e);
+            console.info(mc.name() + ": internal error: " + e + "; stack trace in " + out.resolve(log));
+            return Results.Run.internalError(mc.name(), family, parametersOf(model), seed, config,
+                    "internal error: " + e + " (stack trace in " + log + ")", t, peak(watch), mc.settings(), log);
         } catch (OutOfMemoryError e) {
             // the Java heap, or JavaCPP's maxphysicalbytes: one clear line, the finished models kept
             throw new MemoryWatch.MemoryBudgetExceeded(mc.name() + " ran out of memory (" + e.getMessage() + "). "
@@ -280,17 +290,8 @@ public final class ExperimentRunner {
         Trainer trainer = new Trainer(t, watch.guard(console.listener()),
                 (m, epoch, step, loss) -> Checkpoint.write(ckpt, m, vocab, epoch, step, loss))
                 .divergedAbove(p.divergedAbove(), p.divergedAboveWhy());
-        TrainingResult tr;
+        TrainingResult tr = trainer.train(model, p.training(random.split()), valid);
         String status = "ok", message = null;
-        try {
-            tr = trainer.train(model, p.training(random.split()), valid);
-        } catch (RuntimeException e) {
-            if (e instanceof UserException) throw e;
-            FileProblem.rethrowIfAny(e);
-            console.info(mc.name() + ": failed: " + e);
-            return new Results.Run(mc.name(), family, parameters, seed, config, null, "failed",
-                    String.valueOf(e), List.of(), List.of(), null, hash, null, t, null, peak(watch), mc.settings());
-        }
         if (tr.stopReason() != null) {
             status = tr.diverged() ? "diverged" : tr.pruned() ? "pruned" : "stopped";
             message = tr.stopReason();
@@ -339,6 +340,15 @@ public final class ExperimentRunner {
         return run;
     }
 
+    /** The model's size for a failed run's row; 0 when there is no model or it cannot say. */
+    private static long parametersOf(SequenceModel model) {
+        try {
+            return model == null ? 0 : model.parameterCount();
+        } catch (RuntimeException closed) {
+            return 0;
+        }
+    }
+
     private static Results.MemoryPeak peak(MemoryWatch watch) {
         MemoryWatch.Peak p = watch.stop();
         return new Results.MemoryPeak(p.rssBytes(), p.offHeapBytes());
@@ -349,7 +359,7 @@ public final class ExperimentRunner {
         try {
             var env = Nd4j.getExecutioner().getEnvironmentInformation();
             return Nd4j.getBackend().getClass().getSimpleName() + " (blas " + env.getOrDefault("blas.vendor", "?")
-                    + ", omp threads " + env.getOrDefault("omp.threads", "?") + ", dtype "
+                    + ", omp threads " + env.getOrDefault("omp.threads", "?") + ", blas threads " + CoreBudget.threads() + ", dtype "
                     + Nd4j.dataType().toString().toLowerCase(java.util.Locale.ROOT) + ")";
         } catch (RuntimeException | LinkageError e) {
             return "unknown (" + e + ")";

@@ -14,7 +14,8 @@ import java.util.Map;
  *                   drawn as workers free up; a resumed genetic sweep keeps its finished trials and
  *                   continues the search from them
  * @param trials     trials to run (grid: at most the grid size; default 10)
- * @param workers    trials trained at the same time, each on one core (default 1)
+ * @param workers    trials trained at the same time in this JVM (default: one per core); the cores
+ *                   and the memory budget are shared among them ({@link org.seqlab.optim.CoreBudget})
  * @param maxSeconds wall-clock budget: no new trial starts after it (0 = none, the default)
  * @param metric     minimised: valid_loss (default) or valid_perplexity, of the first model
  * @param gridPoints points per continuous/int axis of a grid search (default 3)
@@ -55,7 +56,7 @@ public record SweepConfig(Generator generator, Integer trials, Integer workers, 
     public SweepConfig {
         if (generator == null) generator = Generator.RANDOM;
         if (trials == null) trials = 10;
-        if (workers == null) workers = 1;
+        if (workers == null) workers = org.seqlab.optim.CoreBudget.CORES;
         if (maxSeconds == null) maxSeconds = 0.0;
         if (metric == null) metric = Metric.VALID_LOSS;
         if (gridPoints == null) gridPoints = 3;

@@ -199,6 +199,68 @@ class TrainerTest {
     }
 
     /**
+     * A wall-clock budget: every step starts before it runs out (none after, the step that crosses
+     * it is the last), and the run ends with the validation of what it trained, no one-step epoch.
+     */
+    @Test
+    void noStepStartsAfterTheTimeBudget() {
+        double[] train = new double[1000];
+        java.util.Arrays.fill(train, 1.0);
+        double budget = 0.25;
+        TrainingConfig cfg = new TrainingConfig(100, 1, 1, 0.1, null, null, null, null, 3.0, null, null, null, budget, null);
+        List<Long> stepStarts = new ArrayList<>();
+        long[] began = new long[1];
+        ScriptedModel slow = new ScriptedModel(train, filled(100, 1.0)) {
+            @Override public EvalStats trainStep(Batch b, double lr) {
+                stepStarts.add(System.nanoTime());
+                sleep(20);
+                return super.trainStep(b, lr);
+            }
+
+            @Override public EvalStats evaluate(Batch b) {
+                sleep(30);                        // a validation that pushes the clock past the budget
+                return super.evaluate(b);
+            }
+        };
+        began[0] = System.nanoTime();             // before the trainer's own clock starts: a stricter bound
+        TrainingResult r = new Trainer(cfg, TrainingListener.SILENT, (m, e, s, l) -> {}).train(slow, source(4), VALID);
+        assertTrue(stepStarts.size() >= 4, "it trained while the budget lasted: " + stepStarts.size() + " steps");
+        for (long t : stepStarts)
+            assertTrue((t - began[0]) / 1e9 < budget, "a step started " + (t - began[0]) / 1e9 + " s in, after the " + budget + " s budget");
+        EpochRecord last = r.history().get(r.history().size() - 1);
+        assertEquals(stepStarts.size(), last.step(), "the last validation is of the last step trained");
+        long distinct = r.history().stream().mapToLong(EpochRecord::step).distinct().count();
+        assertEquals(r.history().size(), distinct, "no validation repeats a step count: no empty or one-step epoch after the budget");
+    }
+
+    /** With an epoch that ends as the budget runs out, the next epoch takes no step and validates nothing. */
+    @Test
+    void aBudgetSpentAtAnEpochsEndStartsNoOtherEpoch() {
+        double[] train = new double[100];
+        java.util.Arrays.fill(train, 1.0);
+        TrainingConfig cfg = new TrainingConfig(10, 1, 1, 0.1, null, null, null, null, 3.0, null, null, 20L, null, null);
+        ScriptedModel m = new ScriptedModel(train, filled(10, 1.0));
+        TrainingResult r = new Trainer(cfg, TrainingListener.SILENT, (x, e, s, l) -> {}).train(m, source(2), VALID);
+        assertEquals(2, m.steps, "10 tokens a step: the budget of 20 is spent after two steps, the first epoch's end");
+        assertEquals(1, r.history().size(), "one validation: the second epoch never starts");
+        assertEquals(1, m.evals);
+    }
+
+    private static double[] filled(int n, double v) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * A run that blows up at once never has a sane best to compare with: a huge but steady loss
      * passes the ratio test, so the ceiling (twice the uniform prediction's loss) must stop it,
      * before any checkpoint is written.
