@@ -59,6 +59,9 @@ public final class ExperimentRunner {
         TrainingListener listener();
     }
 
+    /** Fault injection for tests: the model (by name) whose first training step ends in a NullPointerException, a stand-in for a bug. */
+    public static final String INJECT_FAULT = "seqlab.injectFault";
+
     private final ConfigLoader.Loaded loaded;
     private final ExperimentConfig cfg;
     private final Path out;
@@ -249,6 +252,7 @@ public final class ExperimentRunner {
         try {
             try {
                 model = f.create(mc, shape, t.options(), seed);
+                watch.weigh(model.parameterCount());     // its part when runs beside it share the process's memory
             } catch (RuntimeException e) {
                 // ND4J: "Allocation failed: [std::bad_alloc]" for a model larger than the machine
                 if (String.valueOf(e.getMessage()).contains("Allocation failed") || String.valueOf(e.getMessage()).contains("bad_alloc"))
@@ -272,8 +276,8 @@ public final class ExperimentRunner {
                     + budget.advice() + " The Java heap is SEQLAB_HEAP (now " + MemoryUse.gb(Runtime.getRuntime().maxMemory())
                     + "). Finished models are kept: run the same command again to resume.");
         } finally {
+            NativeMemory.release(model);    // first: while it is being freed, its memory is still this run's
             watch.stop();
-            NativeMemory.release(model);
         }
     }
 
@@ -287,7 +291,7 @@ public final class ExperimentRunner {
         Path ckpt = out.resolve("checkpoints").resolve(key);
         Vocabulary vocab = p.vocabulary();
         List<? extends Batch> valid = p.validPass();
-        Trainer trainer = new Trainer(t, watch.guard(console.listener()),
+        Trainer trainer = new Trainer(t, injectedFault(mc.name(), watch.guard(console.listener())),
                 (m, epoch, step, loss) -> Checkpoint.write(ckpt, m, vocab, epoch, step, loss))
                 .divergedAbove(p.divergedAbove(), p.divergedAboveWhy());
         TrainingResult tr = trainer.train(model, p.training(random.split()), valid);
@@ -332,12 +336,29 @@ public final class ExperimentRunner {
             }
         }
         Results.MemoryPeak memory = peak(watch);
-        console.info(String.format("%s: peak memory %s resident, %s outside the Java heap", mc.name(),
-                MemoryUse.gb(memory.peakRssBytes()), MemoryUse.gb(memory.peakOffHeapBytes())));
+        console.info(String.format("%s: peak memory %s resident, %s outside the Java heap%s", mc.name(),
+                MemoryUse.gb(memory.peakRssBytes()), MemoryUse.gb(memory.peakOffHeapBytes()),
+                memory.shared() ? " (the process's, shared by " + memory.runsInFlight() + " runs at once)" : ""));
         Results.Run run = new Results.Run(mc.name(), family, parameters, seed, config, metrics, status,
                 message, tr.history(), samples, out.relativize(ckpt).toString(), hash, picture, t, forecast, memory, mc.settings());
         Json.writeFile(runFile, run);
         return run;
+    }
+
+    /** {@code listener}, or for the model that {@link #INJECT_FAULT} names one that fails at its first step. */
+    private static TrainingListener injectedFault(String model, TrainingListener listener) {
+        if (!model.equals(System.getProperty(INJECT_FAULT))) return listener;
+        return new TrainingListener() {
+            @Override public void onStart(String run, long totalSteps) { listener.onStart(run, totalSteps); }
+            @Override public void onStep(long step, double smoothedLoss, double lr) {
+                Object missing = null;
+                missing.hashCode();             // the injected bug: a NullPointerException with a real stack trace
+            }
+            @Override public void onEpoch(org.seqlab.core.train.EpochRecord record) { listener.onEpoch(record); }
+            @Override public String stopAfter(org.seqlab.core.train.EpochRecord record) { return listener.stopAfter(record); }
+            @Override public void onMessage(String message) { listener.onMessage(message); }
+            @Override public void onEnd() { listener.onEnd(); }
+        };
     }
 
     /** The model's size for a failed run's row; 0 when there is no model or it cannot say. */
@@ -351,7 +372,8 @@ public final class ExperimentRunner {
 
     private static Results.MemoryPeak peak(MemoryWatch watch) {
         MemoryWatch.Peak p = watch.stop();
-        return new Results.MemoryPeak(p.rssBytes(), p.offHeapBytes());
+        return new Results.MemoryPeak(p.rssBytes(), p.offHeapBytes(), p.sharedWith() > 1 ? Results.MemoryPeak.PROCESS : Results.MemoryPeak.RUN,
+                p.sharedWith());
     }
 
 

@@ -299,11 +299,18 @@ public final class ReportWriter {
                     run.params(), seq, t.batchSize(), t.lr(), clip, run.curve().isEmpty() ? 0 : run.curve().get(run.curve().size() - 1).epoch(),
                     m == null ? "—" : String.format(Locale.ROOT, "%.1f", m.trainSeconds()),
                     m == null || m.trainTokensPerS() == null ? "—" : String.format(Locale.ROOT, "%,.0f", m.trainTokensPerS()),
-                    mem == null ? "—" : org.seqlab.core.MemoryUse.gb(mem.peakRssBytes()),
-                    mem == null ? "—" : org.seqlab.core.MemoryUse.gb(mem.peakOffHeapBytes())));
+                    mem == null ? "—" : org.seqlab.core.MemoryUse.gb(mem.peakRssBytes()) + processNote(mem),
+                    mem == null ? "—" : org.seqlab.core.MemoryUse.gb(mem.peakOffHeapBytes()) + processNote(mem)));
         }
         return s.append("\nPeak memory is the process's resident set while the model trained, was evaluated and sampled; "
-                + "off-heap is the part outside the Java heap (ND4J's arrays, native libraries).\n\n").toString();
+                + "off-heap is the part outside the Java heap (ND4J's arrays, native libraries). A figure marked "
+                + "\"process, N runs\" was measured while other runs trained in the same process (a sweep's workers, Spark tasks): "
+                + "the kernel counts a process's memory, not a run's, so it is the whole process's.\n\n").toString();
+    }
+
+    /** " (process, 3 runs)" for a figure that is the whole process's, shared with other runs; nothing for a run's own. */
+    private static String processNote(Results.MemoryPeak mem) {
+        return mem.shared() ? " (process, " + mem.runsInFlight() + " runs)" : "";
     }
 
     /** The run's declared settings; for a results.json from before families declared them, the four the table used to show. */

@@ -166,10 +166,22 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
     }
 
     /**
-     * The process's memory while one model trained, was evaluated and sampled: peak resident set
-     * and peak resident memory outside the Java heap (ND4J's arrays and native code), in bytes.
+     * Memory while one model trained, was evaluated and sampled: peak resident set and peak
+     * resident memory outside the Java heap (ND4J's arrays and native code), in bytes.
+     *
+     * @param scope         "run": the run was alone in its process, the figures are its own;
+     *                      "process": other runs trained in the same JVM meanwhile (a sweep's workers,
+     *                      Spark tasks), the figures are the whole process's (null in older results: "run")
+     * @param runsInFlight  the most runs in the process at once while it ran
      */
-    public record MemoryPeak(long peakRssBytes, long peakOffHeapBytes) {}
+    public record MemoryPeak(long peakRssBytes, long peakOffHeapBytes, String scope, Integer runsInFlight) {
+        public static final String RUN = "run", PROCESS = "process";
+
+        /** Whether the figures are the whole process's, shared with other runs. */
+        public boolean shared() {
+            return PROCESS.equals(scope);
+        }
+    }
 
     /**
      * A run's scores. Frame models: {@code testAccuracy} is the thresholded frame accuracy and
