@@ -54,7 +54,9 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             Path f = existing(file != null ? file : org.seqlab.experiments.bench.Peer.sharedDir().resolve("datasets").resolve("nottingham.json"),
                     "piano-roll file");
-            new org.seqlab.experiments.bench.MusicBench(f, seconds, System.out).run();
+            try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the one model, as a single run has them
+                new org.seqlab.experiments.bench.MusicBench(f, seconds, System.out).run();
+            }
             return 0;
         }
     }
@@ -76,7 +78,9 @@ final class BenchCommand implements Runnable {
             if (repeats < 1) throw new org.seqlab.core.UserException("--repeats: must be >= 1, got " + repeats);
             if (!(seconds > 0)) throw new org.seqlab.core.UserException("--seconds: must be > 0, got " + seconds);
             Path f = file != null ? file : HandRolledBench.defaultCorpus();
-            new org.seqlab.experiments.bench.LstmBench(f, seconds, repeats, System.out).run();
+            try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the one model, as a single run has them
+                new org.seqlab.experiments.bench.LstmBench(f, seconds, repeats, System.out).run();
+            }
             return 0;
         }
     }
@@ -99,7 +103,9 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             Path f = file != null ? file : HandRolledBench.defaultCorpus();
             if (seeds < 1) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--seeds must be at least 1, got " + seeds);
-            new org.seqlab.experiments.bench.TransformerBench(f, iters, seconds, seeds, System.out).run();
+            try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the one model, as a single run has them
+                new org.seqlab.experiments.bench.TransformerBench(f, iters, seconds, seeds, System.out).run();
+            }
             return 0;
         }
     }
@@ -114,7 +120,9 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            new org.seqlab.experiments.bench.ParityBench(steps, only, System.out).run();
+            try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the one model, as a single run has them
+                new org.seqlab.experiments.bench.ParityBench(steps, only, System.out).run();
+            }
             return 0;
         }
     }
@@ -136,8 +144,9 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "sweep", description = "One sweep of small hand-rolled LSTMs on one local worker, then as Spark tasks (local[2]); prints the tasks' overheads, "
-            + "an estimate for 8, 32 and 128 executors, and spark_local2_vs_serial_trials_per_hour_ratio last.")
+    @Command(name = "sweep", description = "One sweep of small hand-rolled LSTMs on one local worker (all the cores), on two (the cores split), then as Spark tasks "
+            + "(local[2]); prints the BLAS threads per trial, the tasks' overheads, an estimate for 8, 32 and 128 executors, "
+            + "local_2workers_vs_serial_trials_per_hour_ratio and spark_local2_vs_serial_trials_per_hour_ratio last.")
     static final class Sweep implements Callable<Integer> {
         @Option(names = "--file", description = "char corpus (default ../shared/datasets/dinos.txt, else the embedded names)")
         Path file;

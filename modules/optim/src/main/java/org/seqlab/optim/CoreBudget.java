@@ -7,8 +7,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * setting for the whole process (OpenBLAS has no per-thread count), so it is set here, once, when
  * the first trial of a batch starts (cores ÷ trials at once, at least one) and put back when the
  * last one ends: never saved and restored around a step, where two trials' saves and restores
- * interleave and can leave both cores asked for twice. A later share that asks for fewer threads
- * lowers the setting (fewer is never oversubscribed); one that asks for more leaves it.
+ * interleave and can leave both cores asked for twice. While shares of different sizes are open,
+ * the smallest is in force (fewer threads are never oversubscribed); the setting changes only
+ * when a share opens or closes, never around a step.
  *
  * <p>A single {@code seqlab run} takes {@code forTrials(1)}: every product on all the cores, as the
  * steps ran before. A sweep of {@code workers} takes {@code forTrials(workers)} before its first
@@ -18,8 +19,9 @@ public final class CoreBudget {
     /** The cores this JVM may use. */
     public static final int CORES = Runtime.getRuntime().availableProcessors();
 
-    private static int holders;     // shares open now
-    private static int inForce;     // the BLAS threads they set; 0 when none is open
+    /** The open shares: threads asked for → how many ask for them. */
+    private static final java.util.TreeMap<Integer, Integer> OPEN = new java.util.TreeMap<>();
+    private static int inForce;     // the BLAS threads set for them; 0 when none is open
     private static int before;      // the setting found when the first opened, put back when the last closes
 
     private CoreBudget() {}
@@ -37,38 +39,37 @@ public final class CoreBudget {
     /** A share of {@code threads} BLAS threads (e.g. a Spark task's spark.task.cpus). */
     public static synchronized Share withThreads(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        if (holders == 0) {
-            before = Nd4j.factory().blas().getMaxThreads();
-            set(threads);
-        } else if (threads < inForce) {
-            set(threads);
-        }
-        holders++;
-        return new Share();
+        if (OPEN.isEmpty()) before = Nd4j.factory().blas().getMaxThreads();
+        OPEN.merge(threads, 1, Integer::sum);
+        apply();
+        return new Share(threads);
     }
 
     /** The BLAS threads each trial has now: the open shares' setting, else ND4J's own. */
     public static synchronized int threads() {
-        return holders > 0 ? inForce : Nd4j.factory().blas().getMaxThreads();
+        return OPEN.isEmpty() ? Nd4j.factory().blas().getMaxThreads() : inForce;
     }
 
-    private static void set(int threads) {
-        inForce = threads;
-        Nd4j.factory().blas().setMaxThreads(threads);
+    /** The smallest open share's threads in force, or ND4J's own setting back when none is open; set only on a change. */
+    private static void apply() {
+        int want = OPEN.isEmpty() ? before : OPEN.firstKey();
+        if (want != inForce || OPEN.isEmpty()) Nd4j.factory().blas().setMaxThreads(want);
+        inForce = OPEN.isEmpty() ? 0 : want;
     }
 
-    private static synchronized void release() {
-        if (--holders == 0) {
-            inForce = 0;
-            Nd4j.factory().blas().setMaxThreads(before);
-        }
+    private static synchronized void release(int threads) {
+        if (OPEN.merge(threads, -1, Integer::sum) == 0) OPEN.remove(threads);
+        apply();
     }
 
     /** One trial's (or one batch of trials') hold on the setting; closing the last puts ND4J's own back. */
     public static final class Share implements AutoCloseable {
+        private final int asked;
         private boolean open = true;
 
-        private Share() {}
+        private Share(int asked) {
+            this.asked = asked;
+        }
 
         /** The BLAS threads the trial runs on. */
         public int threads() {
@@ -80,7 +81,7 @@ public final class CoreBudget {
             synchronized (CoreBudget.class) {
                 if (!open) return;
                 open = false;
-                release();
+                release(asked);
             }
         }
     }

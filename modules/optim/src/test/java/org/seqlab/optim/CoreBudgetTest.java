@@ -63,7 +63,7 @@ class CoreBudgetTest {
     }
 
     @Test
-    void aShareForFewerThreadsLowersTheSettingUntilTheLastShareCloses() {
+    void theSmallestOpenShareIsInForceAndClosingItPutsTheNextBack() {
         int global = Nd4j.factory().blas().getMaxThreads();
         CoreBudget.Share alone = CoreBudget.forTrials(1);
         assertEquals(CoreBudget.CORES, Nd4j.factory().blas().getMaxThreads());
@@ -71,11 +71,12 @@ class CoreBudgetTest {
         assertEquals(1, Nd4j.factory().blas().getMaxThreads(), "fewer threads win: never more than the cores");
         CoreBudget.Share more = CoreBudget.forTrials(1);
         assertEquals(1, more.threads(), "a share asking for more leaves the setting");
-        alone.close();
-        more.close();
-        assertEquals(1, Nd4j.factory().blas().getMaxThreads());
         one.close();
         one.close();                                   // closing twice counts once
-        assertEquals(global, Nd4j.factory().blas().getMaxThreads());
+        assertEquals(CoreBudget.CORES, Nd4j.factory().blas().getMaxThreads(), "the one-thread share gone: the others' count again");
+        alone.close();
+        assertEquals(CoreBudget.CORES, more.threads());
+        more.close();
+        assertEquals(global, Nd4j.factory().blas().getMaxThreads(), "ND4J's own setting back");
     }
 }
