@@ -2,7 +2,7 @@
 """Peer of `seqlab bench transformer`: the nanoGPT "baby" character model of
 ../shared/bench/torch_char.py (gpt), the same code with a seed, so that the benchmark can compare
 means over several seeds (one seed's validation loss varies by about 0.08 nats here at 500
-iterations). PyTorch CPU, two threads, 90/10 split (first 90% train); 4 layers, 4 heads, width 128,
+iterations). PyTorch CPU, PEER_THREADS intra-op threads (default 2), 90/10 split (first 90% train); 4 layers, 4 heads, width 128,
 block 64, batch 12, AdamW 1e-3 without weight decay, clip 1, no dropout. One change: the output
 head starts as seqlab's (and nanoGPT's) does, N(0, 0.02) with a zero bias, rather than
 nn.Linear's U(±1/√128), so that both sides start from the same distribution of weights; the
@@ -11,6 +11,7 @@ GELU form is the one difference left (exact here, x·σ(1.702x) in seqlab).
 usage: torch_gpt.py FILE ITERS SECONDS_CAP SEED
 Prints train tokens/s, wall time and the full validation loss in nats/char."""
 import math
+import os
 import sys
 import time
 
@@ -20,7 +21,7 @@ import torch.nn.functional as F
 
 path, iters, cap, seed = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
 torch.manual_seed(seed)
-torch.set_num_threads(2)
+torch.set_num_threads(int(os.environ.get('PEER_THREADS', '2')))
 text = open(path).read()
 chars = sorted(set(text))
 V = len(chars)

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * What a benchmark's figures depend on, printed before it measures: the machine's load and the
- * peer's threads. PyTorch's peer multiplies with two threads and loses up to half its speed when
+ * What a benchmark's figures depend on, printed before it measures: the machine's load, the
+ * kernels and the peer's PyTorch. A PyTorch peer on two threads loses up to half its speed when
  * anything else runs (a background build once took a ratio from 0.37 to 0.78), so a busy machine
  * is said out loud rather than silently inflating seqlab's ratio.
  */
@@ -30,11 +30,12 @@ public final class BenchMachine {
         out.println("OpenBLAS kernels, both sides: " + (kernels == null || kernels.isBlank()
                 ? "chosen by OpenBLAS from the CPU model (OPENBLAS_CORETYPE unset; the launcher sets it from the CPU's features)"
                 : "OPENBLAS_CORETYPE=" + kernels));
-        if (python != null) out.println("peer " + peerScript.getFileName() + ": " + torchThreads(python) + ", " + scriptThreads(peerScript));
+        if (python != null) out.println("peer " + peerScript.getFileName() + ": " + torchThreads(python)
+                + "; run in your shell's environment, timed at each thread setting (" + Peer.SETTINGS.size() + ")");
         boolean quiet = busy < BUSY;
         if (!quiet)
-            out.printf(Locale.ROOT, "warning: the machine is busy (%.0f%% of its CPU in use before measuring): the PyTorch peer's two threads "
-                    + "lose up to half their speed when anything else runs, which inflates seqlab's ratio; run benchmarks alone%n", 100 * busy);
+            out.printf(Locale.ROOT, "warning: the machine is busy (%.0f%% of its CPU in use before measuring): a PyTorch peer on two threads "
+                    + "loses up to half its speed when anything else runs, which inflates seqlab's ratio; run benchmarks alone%n", 100 * busy);
         return quiet;
     }
 
@@ -73,17 +74,7 @@ public final class BenchMachine {
         }
     }
 
-    /** The threads the peer script asks for (torch.set_num_threads), or what PyTorch picks by itself. */
-    static String scriptThreads(Path script) {
-        try {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("set_num_threads\\((\\d+)\\)").matcher(Files.readString(script));
-            return m.find() ? "the script sets " + m.group(1) + " intra-op thread(s)" : "the script keeps PyTorch's default threads";
-        } catch (IOException e) {
-            return "script not readable";
-        }
-    }
-
-    /** PyTorch's version, default thread counts and BLAS, in the environment the peers get. */
+    /** PyTorch's version, default thread counts and BLAS, in the environment the peers get (the user's shell's). */
     static String torchThreads(String python) {
         String code = "import os,torch\n"
                 + "cfg=torch.__config__.show()\n"
@@ -91,7 +82,7 @@ public final class BenchMachine {
                 + "print('torch %s (default %d intra-op / %d inter-op threads, BLAS %s, OMP_NUM_THREADS=%s)' % (torch.__version__, "
                 + "torch.get_num_threads(), torch.get_num_interop_threads(), blas[0] if blas else '?', "
                 + "os.environ.get('OMP_NUM_THREADS', 'unset')))";
-        Peer.Answer a = Peer.python(python, code, 60);
+        Peer.Answer a = Peer.python(python, code, 60, null);
         if (a.problem() != null) return "unknown (" + a.problem() + ")";
         return a.ok() ? a.lastLine() : "unknown (" + a.lastLine() + ")";
     }

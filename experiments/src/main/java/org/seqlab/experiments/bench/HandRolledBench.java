@@ -68,12 +68,12 @@ public final class HandRolledBench {
         if (python == null) {
             out.println("peer min_char_rnn.py not run: no python3 with numpy (run ../shared/bench/setup-peers.sh); seqlab figures only");
         } else {
-            Peer.Outcome o = Peer.run(python, Peer.sharedDir().resolve("bench").resolve("min_char_rnn.py"),
-                    List.of(file.toString(), String.valueOf(seconds)), "chars_per_s", (long) seconds + 120);
+            Peer.Outcome o = Peer.run(python, Peer.sharedScript("min_char_rnn.py"),
+                    List.of(file.toString(), String.valueOf(seconds)), "chars_per_s", (long) seconds + 120, null);
             if (o.problem() != null) out.println("peer min_char_rnn.py: " + o.problem() + "; seqlab figures only");
             else {
                 peer = o.value();
-                out.println("peer  " + o.line());
+                out.println("peer  " + o.line() + " (by hand, from your shell: " + o.shellLine() + ")");
             }
         }
         TrainingOptions adam = new TrainingOptions(OptimizerSpec.DEFAULT, new ClipSpec(ClipSpec.Mode.NORM, 5.0));
@@ -91,7 +91,7 @@ public final class HandRolledBench {
         Throughput t;
         try (SequenceModel m = new HandRolledFamily().create(HandRolledConfig.of(label, cell, hidden), ModelShape.tokens(vocab), options, 1);
              CoreBudget.Share cores = CoreBudget.forTrials(1)) {     // all the cores, as a single run has them
-            t = Throughput.measure(m, new RandomWindows(stream, batch, seqLen, new SplittableRandom(1)), lr, 2, secs);
+            t = Throughput.measure(m, new RandomWindows(stream, batch, seqLen, new SplittableRandom(1)), lr, secs);
         }
         double rate = t.perSecond();
         out.printf(Locale.ROOT, "seqlab %-4s hidden %d seq %d batch %d: %,d chars in %.1f s = %,.0f chars/s (last batch loss %.3f)%n",

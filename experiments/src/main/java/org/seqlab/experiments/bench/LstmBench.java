@@ -22,9 +22,12 @@ import java.util.SplittableRandom;
  * {@code seqlab bench lstm}: tokens per second of the DL4J LSTM family (2 layers of 256, batch 32,
  * 100-step windows, one-hot input, dropout 0.2, Adam 2e-3, clip 5) against
  * {@code torch_char.py FILE lstm} (PyTorch CPU, the same model), with the hand-rolled LSTM at the
- * same shape and the DL4J LSTM on DL4J's own layer path (helper: builtin) beside them. Each side
- * runs {@code repeats} times, one after the other, and keeps its
- * best run, so that one stall does not decide a ratio; the machine's load is printed first.
+ * same shape and the DL4J LSTM on DL4J's own layer path (helper: builtin) beside them. Each seqlab
+ * model runs {@code repeats} times and the peer {@code repeats} times at each of its thread
+ * settings, one after the other; each side keeps its best run (so that one stall does not decide a
+ * ratio), the peer at its fastest setting. Both sides time every run from its first step (the
+ * peer script cannot leave out a warm-up, so seqlab leaves out none either); the machine's load
+ * is printed first.
  */
 public final class LstmBench {
     private final Path file;
@@ -45,7 +48,7 @@ public final class LstmBench {
         Vocabulary v = corpus.vocabulary();
         out.printf(Locale.ROOT, "corpus %s: %,d characters, vocabulary %d; %.0f s per measurement, best of %d per side%n",
                 file, corpus.stream().length, v.size(), seconds, repeats);
-        BenchMachine.describe(out, Peer.sharedDir().resolve("bench").resolve("torch_char.py"));
+        BenchMachine.describe(out, Peer.sharedScript("torch_char.py"));
         TrainingOptions adam = new TrainingOptions(OptimizerSpec.of(OptimizerSpec.Type.ADAM),
                 new ClipSpec(ClipSpec.Mode.NORM, 5.0));
         ModelShape shape = ModelShape.tokens(v.size());
@@ -56,16 +59,15 @@ public final class LstmBench {
         }
         double dl4j = dl4j("dl4j-lstm", Dl4jLstmConfig.Helper.FUSED, shape, adam, corpus);
         double builtin = dl4j("dl4j-lstm (helper: builtin)", Dl4jLstmConfig.Helper.BUILTIN, shape, adam, corpus);
-        double peer = 0;
-        for (int i = 1; i <= repeats; i++) {
-            Peer.Outcome o = Peer.runTorch(out, "torch_char.py",
-                    List.of(file.toString(), "lstm", "1000000000", String.valueOf(seconds)), "tokens_per_s", (long) seconds + 300);
-            if (o == null) return Double.NaN;
-            out.println("peer run " + i + ": " + o.line());
-            peer = Math.max(peer, o.value());
-        }
-        out.printf(Locale.ROOT, "best tokens/s: handrolled lstm %,.0f, dl4j-lstm %,.0f (DL4J's own LSTM path %,.0f: the fused helper is %.2fx), torch %,.0f%n",
-                handRolled, dl4j, builtin, dl4j / builtin, peer);
+        Path script = Peer.sharedScript("torch_char.py");
+        String python = Peer.torch(out, script);
+        if (python == null) return Double.NaN;
+        Peer.Outcome fastest = Peer.fastest(out, python, script, List.of(file.toString(), "lstm", "1000000000", String.valueOf(seconds)),
+                "tokens_per_s", (long) seconds + 300, repeats, Peer.Outcome::value);
+        if (fastest == null) return Double.NaN;
+        double peer = fastest.value();
+        out.printf(Locale.ROOT, "best tokens/s: handrolled lstm %,.0f, dl4j-lstm %,.0f (DL4J's own LSTM path %,.0f: the fused helper is %.2fx), torch %,.0f (%s)%n",
+                handRolled, dl4j, builtin, dl4j / builtin, peer, fastest.threads().label());
         out.printf(Locale.ROOT, "handrolled_lstm_vs_torch_tokens_per_s_ratio=%.2f%n", handRolled / peer);
         double ratio = dl4j / peer;
         out.printf(Locale.ROOT, "lstm_vs_torch_tokens_per_s_ratio=%.2f%n", ratio);
@@ -85,7 +87,7 @@ public final class LstmBench {
         RandomWindows windows = new RandomWindows(corpus.peerTrain(), 32, 100, new SplittableRandom(1));
         double best = 0;
         for (int i = 1; i <= repeats; i++) {
-            Throughput t = Throughput.measure(m, windows, 2e-3, i == 1 ? 5 : 0, seconds);
+            Throughput t = Throughput.measure(m, windows, 2e-3, seconds);
             out.printf(Locale.ROOT, "seqlab %s 2x256 batch 32 seq 100, run %d: %,d tokens in %.1f s = %,.0f tokens/s (last batch loss %.3f)%n",
                     what, i, t.tokens(), t.seconds(), t.perSecond(), t.lastLoss());
             best = Math.max(best, t.perSecond());

@@ -170,7 +170,7 @@ public final class ParityBench {
         }
         Path in = dir.resolve(c.name() + "-" + precision + ".json"), result = dir.resolve(c.name() + "-" + precision + ".out.json");
         Files.writeString(in, Json.write(spec));
-        Peer.Outcome o = Peer.run(python, twin, List.of(in.toString(), result.toString()), "twin_steps", 600);
+        Peer.Outcome o = Peer.run(python, twin, List.of(in.toString(), result.toString()), "twin_steps", 600, null);
         if (o.problem() != null) {
             out.println("parity " + c.name() + " " + precision + ": " + o.problem());
             return Double.NaN;

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * context 64, batch 12, AdamW 1e-3 without weight decay, clip 1, no dropout) trained for the same
  * number of iterations by seqlab's SameDiff transformer and by {@code peers/torch_gpt.py} (the same
  * model as {@code ../shared/bench/torch_char.py gpt}, with a seed; PyTorch CPU), one after the
- * other, for seeds 1..N (one seed's validation loss varies by ~0.08 nats at 500 iterations, so the
+ * other, for seeds 1..N; the peer's seed 1 runs at every thread setting and its later seeds at the
+ * fastest (one seed's validation loss varies by ~0.08 nats at 500 iterations, so the
  * losses are compared as means). Both score the last 10% of the file in non-overlapping
  * 64-character windows; the ratio compares training tokens per second. The model trains on the
  * default engine (fused on a CPU); seed 1 is also trained on the SameDiff graph ({@code engine:
@@ -58,23 +59,30 @@ public final class TransformerBench {
         BenchMachine.describe(out, peer);
         double[] mine = new double[seeds], theirs = new double[seeds];
         double mySpeed = 0, theirSpeed = 0;
-        boolean peerRan = true;
+        String python = Peer.torch(out, peer);
+        Peer.Outcome fastest = null;
         for (int seed = 1; seed <= seeds; seed++) {
             double[] run = trainSeqlab(train, valid, v.size(), seed, null);
             mine[seed - 1] = run[0];
             mySpeed = Math.max(mySpeed, run[1]);           // the best run: one stall does not decide the ratio
-            if (!peerRan) continue;
-            Peer.Outcome o = Peer.runTorch(out, peer, List.of(file.toString(), String.valueOf(iterations),
-                    String.valueOf(capSeconds), String.valueOf(seed)), "tokens_per_s", (long) capSeconds + 300);
-            Matcher peerLoss = o == null ? null : Pattern.compile("val_loss=([0-9.]+)").matcher(o.line());
+            if (python == null) continue;
+            List<String> args = List.of(file.toString(), String.valueOf(iterations), String.valueOf(capSeconds), String.valueOf(seed));
+            // seed 1 at every thread setting, the later seeds at the fastest of them
+            Peer.Outcome o = seed == 1
+                    ? Peer.fastest(out, python, peer, args, "tokens_per_s", (long) capSeconds + 300, 1, Peer.Outcome::value)
+                    : Peer.run(python, peer, args, "tokens_per_s", (long) capSeconds + 300, fastest.threads());
+            Matcher peerLoss = o == null || o.problem() != null ? null : Pattern.compile("val_loss=([0-9.]+)").matcher(o.line());
             if (peerLoss == null || !peerLoss.find()) {
-                peerRan = false;
+                if (o != null) out.println("peer " + peer.getFileName() + ": " + (o.problem() != null ? o.problem() : "no val_loss in " + o.line()));
+                python = null;
                 continue;
             }
-            out.println("peer   " + o.line());
+            if (seed == 1) fastest = o;
+            else out.printf(Locale.ROOT, "peer %s, %s: %s%n", peer.getFileName(), o.threads().label(), o.line());
             theirs[seed - 1] = Double.parseDouble(peerLoss.group(1));
             theirSpeed = Math.max(theirSpeed, o.value());
         }
+        boolean peerRan = python != null;
         double[] graph = trainSeqlab(train, valid, v.size(), 1, TransformerConfig.Engine.SAMEDIFF);
         out.printf(Locale.ROOT, "engines, seed 1: fused %,.0f tokens/s (best of the seeds) against samediff %,.0f: %.2fx; validation %.4f against %.4f%n",
                 mySpeed, graph[1], mySpeed / graph[1], mine[0], graph[0]);
@@ -89,7 +97,8 @@ public final class TransformerBench {
                         java.util.Arrays.stream(deltas).mapToObj(d -> String.format(Locale.ROOT, "%+.4f", d)).toArray()), standardError(deltas)) : "");
         out.printf(Locale.ROOT, "transformer_vs_torch_val_loss_delta=%+.4f%n", mean(deltas));
         double ratio = mySpeed / theirSpeed;
-        out.printf(Locale.ROOT, "best tokens/s over the %d seeds: seqlab %,.0f, torch %,.0f%n", seeds, mySpeed, theirSpeed);
+        out.printf(Locale.ROOT, "best tokens/s over the %d seeds: seqlab %,.0f, torch %,.0f (%s; by hand, from your shell: %s)%n",
+                seeds, mySpeed, theirSpeed, fastest.threads().label(), fastest.shellLine());
         out.printf(Locale.ROOT, "transformer_vs_torch_tokens_per_s_ratio=%.2f%n", ratio);
         return ratio;
     }

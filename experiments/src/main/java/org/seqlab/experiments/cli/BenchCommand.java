@@ -1,15 +1,21 @@
 package org.seqlab.experiments.cli;
 
+import org.seqlab.experiments.bench.BenchRecord;
+import org.seqlab.experiments.bench.BenchReport;
 import org.seqlab.experiments.bench.HandRolledBench;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Speed benchmarks against the peer scripts in ../shared/bench (run one after the other).",
         subcommands = {BenchCommand.HandRolled.class, BenchCommand.Lstm.class, BenchCommand.Memory.class,
-                BenchCommand.Music.class, BenchCommand.Parity.class, BenchCommand.Sweep.class, BenchCommand.Transformer.class})
+                BenchCommand.Music.class, BenchCommand.Parity.class, BenchCommand.Sweep.class, BenchCommand.Transformer.class,
+                BenchCommand.Report.class})
 final class BenchCommand implements Runnable {
     /** {@code f} when it is a file, else a user error saying what was looked for. */
     static Path existing(Path f, String what) {
@@ -20,11 +26,42 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: handrolled, lstm, memory, music, parity, sweep or transformer");
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: handrolled, lstm, memory, music, parity, sweep or transformer (or report)");
+    }
+
+    /**
+     * Runs a bench, printing as it goes, and keeps what it measured as a record under
+     * {@code reports/bench/} (when run through the launcher) for {@code seqlab bench report}.
+     */
+    static int recorded(CommandSpec spec, BenchRecord.Body body) throws Exception {
+        List<String> args = spec.root().commandLine().getParseResult().originalArgs();
+        String command = "./seqlab " + args.stream().map(org.seqlab.experiments.bench.Peer::shellWord)
+                .collect(java.util.stream.Collectors.joining(" "));
+        BenchRecord.capture(spec.name(), command, System.out, BenchRecord.directory(), body);
+        return 0;
+    }
+
+    @Command(name = "report", description = "Writes the results page (docs/results.md) from the latest record of each bench under "
+            + "reports/bench/ and the shipped experiments' results.json under reports/<name>/.")
+    static final class Report implements Callable<Integer> {
+        @Option(names = "--out", description = "the page to write (default docs/results.md of the project)")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            Path root = org.seqlab.experiments.bench.Peer.projectRoot();
+            Path page = out != null ? out : root.resolve("docs").resolve("results.md");
+            new BenchReport(root).write(page);
+            System.out.println("results page: " + page);
+            return 0;
+        }
     }
 
     @Command(name = "handrolled", description = "Hand-rolled vanilla RNN (hidden 100, seq 25) vs NumPy min_char_rnn.py; prints handrolled_vs_numpy_chars_per_s_ratio last.")
     static final class HandRolled implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Option(names = "--file", description = "char corpus (default ../shared/datasets/dinos.txt, else the embedded names)")
         Path file;
 
@@ -37,13 +74,15 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Path f = file != null ? file : HandRolledBench.defaultCorpus();
-            new HandRolledBench(f, seconds, batch, System.out).run();
-            return 0;
+            return recorded(spec, out -> new HandRolledBench(f, seconds, batch, out).run());
         }
     }
 
     @Command(name = "music", description = "Best frame model vs PyTorch torch_poly.py on piano rolls for the same wall time; prints music_vs_torch_test_nll_delta last.")
     static final class Music implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Option(names = "--file", description = "piano-roll JSON (default ../shared/datasets/nottingham.json)")
         Path file;
 
@@ -54,16 +93,20 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             Path f = existing(file != null ? file : org.seqlab.experiments.bench.Peer.sharedDir().resolve("datasets").resolve("nottingham.json"),
                     "piano-roll file");
-            try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the one model, as a single run has them
-                new org.seqlab.experiments.bench.MusicBench(f, seconds, System.out).run();
-            }
-            return 0;
+            return recorded(spec, out -> {
+                try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the one model, as a single run has them
+                    new org.seqlab.experiments.bench.MusicBench(f, seconds, out).run();
+                }
+            });
         }
     }
 
     @Command(name = "lstm", description = "DL4J LSTM and the hand-rolled LSTM (2x256, batch 32, seq 100) vs PyTorch torch_char.py lstm, "
             + "best of --repeats runs per side; prints handrolled_lstm_vs_torch_tokens_per_s_ratio, then lstm_vs_torch_tokens_per_s_ratio last.")
     static final class Lstm implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Option(names = "--file", description = "char corpus (default ../shared/datasets/dinos.txt, else the embedded names)")
         Path file;
 
@@ -78,15 +121,19 @@ final class BenchCommand implements Runnable {
             if (repeats < 1) throw new org.seqlab.core.UserException("--repeats: must be >= 1, got " + repeats);
             if (!(seconds > 0)) throw new org.seqlab.core.UserException("--seconds: must be > 0, got " + seconds);
             Path f = file != null ? file : HandRolledBench.defaultCorpus();
-            try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the one model, as a single run has them
-                new org.seqlab.experiments.bench.LstmBench(f, seconds, repeats, System.out).run();
-            }
-            return 0;
+            return recorded(spec, out -> {
+                try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the one model, as a single run has them
+                    new org.seqlab.experiments.bench.LstmBench(f, seconds, repeats, out).run();
+                }
+            });
         }
     }
 
     @Command(name = "transformer", description = "the transformer (4 layers, 4 heads, 128 wide, context 64, batch 12; fused engine, and the SameDiff graph for seed 1) vs the same model in PyTorch (peers/torch_gpt.py) for the same iterations, seeds 1..N; prints the mean validation-loss delta and transformer_vs_torch_tokens_per_s_ratio last.")
     static final class Transformer implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Option(names = "--file", description = "char corpus (default ../shared/datasets/dinos.txt, else the embedded names)")
         Path file;
 
@@ -103,15 +150,19 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             Path f = file != null ? file : HandRolledBench.defaultCorpus();
             if (seeds < 1) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--seeds must be at least 1, got " + seeds);
-            try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the one model, as a single run has them
-                new org.seqlab.experiments.bench.TransformerBench(f, iters, seconds, seeds, System.out).run();
-            }
-            return 0;
+            return recorded(spec, out -> {
+                try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the one model, as a single run has them
+                    new org.seqlab.experiments.bench.TransformerBench(f, iters, seconds, seeds, out).run();
+                }
+            });
         }
     }
 
     @Command(name = "parity", description = "Every family against its PyTorch twin (peers/parity_twin.py), step for step in float64: AdamW, clipping, warmup + cosine; prints parity_<case>_max_rel_loss_diff= per case and parity_max_rel_loss_diff= last.")
     static final class Parity implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Option(names = "--steps", defaultValue = "200", description = "training steps of each side (default ${DEFAULT-VALUE})")
         int steps;
 
@@ -120,15 +171,19 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the one model, as a single run has them
-                new org.seqlab.experiments.bench.ParityBench(steps, only, System.out).run();
-            }
-            return 0;
+            return recorded(spec, out -> {
+                try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the one model, as a single run has them
+                    new org.seqlab.experiments.bench.ParityBench(steps, only, out).run();
+                }
+            });
         }
     }
 
     @Command(name = "memory", description = "Every model of experiments/nottingham.yaml for 120 s each in one JVM; prints each model's peak resident memory and peak_rss_gb last.")
     static final class Memory implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Option(names = "--file", description = "experiment file (default experiments/nottingham.yaml)")
         Path file;
 
@@ -139,8 +194,7 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             Path f = existing(file != null ? file : org.seqlab.experiments.bench.Peer.projectRoot().resolve("experiments").resolve("nottingham.yaml"),
                     "experiment file");
-            new org.seqlab.experiments.bench.MemoryBench(f, seconds, System.out).run();
-            return 0;
+            return recorded(spec, out -> new org.seqlab.experiments.bench.MemoryBench(f, seconds, out).run());
         }
     }
 
@@ -148,6 +202,9 @@ final class BenchCommand implements Runnable {
             + "(local[2]); prints the BLAS threads per trial, the tasks' overheads, an estimate for 8, 32 and 128 executors, "
             + "local_2workers_vs_serial_trials_per_hour_ratio and spark_local2_vs_serial_trials_per_hour_ratio last.")
     static final class Sweep implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Option(names = "--file", description = "char corpus (default ../shared/datasets/dinos.txt, else the embedded names)")
         Path file;
 
@@ -166,14 +223,15 @@ final class BenchCommand implements Runnable {
             if (epochs < 1) throw new org.seqlab.core.UserException("--epochs: must be >= 1, got " + epochs);
             Path f = file != null ? existing(file, "char corpus") : HandRolledBench.defaultCorpus();
             Class<?> bench = SweepCommand.sparkClass("SweepBench", "bench sweep");
-            Object b = bench.getConstructor(Path.class, int.class, int.class, String.class, java.io.PrintStream.class)
-                    .newInstance(f, trials, epochs, master, System.out);
-            try {
-                bench.getMethod("run").invoke(b);
-            } catch (java.lang.reflect.InvocationTargetException e) {
-                throw e.getCause() instanceof Exception x ? x : e;
-            }
-            return 0;
+            return recorded(spec, out -> {
+                Object b = bench.getConstructor(Path.class, int.class, int.class, String.class, java.io.PrintStream.class)
+                        .newInstance(f, trials, epochs, master, out);
+                try {
+                    bench.getMethod("run").invoke(b);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause() instanceof Exception x ? x : e;
+                }
+            });
         }
     }
 }

@@ -1,21 +1,15 @@
 package org.seqlab.experiments.bench;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BenchMachineTest {
-    @TempDir
-    Path dir;
-
     /** What a benchmark says before measuring: cores, load, how busy the CPU is now, and a warning when it is busy. */
     @Test
     void theMachineIsDescribedAndABusyOneIsWarnedAbout() throws Exception {
@@ -39,12 +33,5 @@ class BenchMachineTest {
         double busy = BenchMachine.busyFraction();
         spin.join();
         assertTrue(busy >= 0.9 / Runtime.getRuntime().availableProcessors(), "one spinning core out of all: " + busy);
-    }
-
-    @Test
-    void thePeersThreadsAreReadFromItsScript() throws Exception {
-        assertEquals("the script sets 2 intra-op thread(s)",
-                BenchMachine.scriptThreads(Files.writeString(dir.resolve("p.py"), "import torch\ntorch.manual_seed(1); torch.set_num_threads(2)\n")));
-        assertEquals("the script keeps PyTorch's default threads", BenchMachine.scriptThreads(Files.writeString(dir.resolve("q.py"), "import torch\n")));
     }
 }

@@ -22,6 +22,9 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 import org.seqlab.optim.LargeProducts;
+import org.seqlab.optim.LstmKernel;
+import org.seqlab.optim.FusedKernels;
+import org.seqlab.optim.LstmSteps;
 import org.seqlab.optim.ShapeCache;
 
 import java.lang.reflect.Field;
@@ -140,6 +143,10 @@ final class FusedLstmHelper implements LSTMHelper {
         final INDArray[][] actT, pT, dzGT;   // [t][gate]
         final long bytes;
         long generation;
+        /** The fused kernels' side of a pass (null: ND4J's element-wise ops, without the Vector API). */
+        final LstmSteps fused;
+        /** The mask of every step, [steps][batch], read once a masked pass. */
+        final double[] maskValues;
 
         Buffers(DataType type, int steps, int batch, int in, int hidden) {
             this.type = type;
@@ -148,6 +155,10 @@ final class FusedLstmHelper implements LSTMHelper {
             this.in = in;
             this.hidden = hidden;
             long n = (long) steps * batch, g = 4L * hidden;
+            int cells = hidden * batch;
+            // a feature-major [4·hidden, batch] step is one row per gate block, in DL4J's order a, f, o, i
+            fused = FusedKernels.enabled() ? new LstmSteps(type, steps, new LstmKernel.Layout(1, cells, 0, 3 * cells, cells, 0, 2 * cells)) : null;
+            maskValues = fused != null ? new double[steps * batch] : null;
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 xRow3 = create(steps, batch, in);
                 xRow = xRow3.reshape('c', n, in);
@@ -176,7 +187,7 @@ final class FusedLstmHelper implements LSTMHelper {
                 ones = create(1, n).assign(1);
                 biasSum = create(1, g);
             }
-            bytes = allocated * type.width();
+            bytes = allocated * type.width() + (fused != null ? fused.bytes() + 8L * maskValues.length : 0);
             zT = new INDArray[steps]; zaT = new INDArray[steps]; zGatesT = new INDArray[steps]; actGatesT = new INDArray[steps]; actRowT = new INDArray[steps]; tcT = new INDArray[steps];
             qT = new INDArray[steps]; dOutT = new INDArray[steps]; dzT = new INDArray[steps]; maskT = new INDArray[steps];
             hT = new INDArray[steps + 1]; cT = new INDArray[steps + 1];
@@ -313,21 +324,15 @@ final class FusedLstmHelper implements LSTMHelper {
                 maskCopy = mask.dup();
             }
         }
-        for (int t = 0; t < steps; t++) {
-            INDArray[] a = s.actT[t];
-            Nd4j.gemm(rw, s.hT[t], s.zT[t], true, false, 1.0, 1.0);           // + RW^T h_{t-1}
-            Nd4j.exec(new Sigmoid(s.zGatesT[t], s.actGatesT[t]));                // forget, output, input gates
-            Nd4j.exec(new Tanh(s.zaT[t], a[A]));                                // block input
-            a[F].mul(s.cT[t], s.cT[t + 1]);                                     // c_t = f ⊙ c_{t-1}
-            a[I].mul(a[A], s.ig);
-            s.cT[t + 1].addi(s.ig);                                             //     + i ⊙ a
-            Nd4j.exec(new Tanh(s.cT[t + 1], s.tcT[t]));
-            a[O].mul(s.tcT[t], s.hT[t + 1]);                                    // h_t = o ⊙ tanh(c_t)
-            if (mask != null) {                                                 // DL4J zeroes masked steps' h and c
-                s.hT[t + 1].muliRowVector(s.maskT[t]);
-                s.cT[t + 1].muliRowVector(s.maskT[t]);
+        if (s.fused != null) {
+            if (mask != null) System.arraycopy(s.mask3.data().asDouble(), 0, s.maskValues, 0, steps * batch);
+            s.fused.initialCell(s.cT[0]);
+            for (int t = 0; t < steps; t++) {
+                Nd4j.gemm(rw, s.hT[t], s.zT[t], true, false, 1.0, 1.0);       // + RW^T h_{t-1}
+                s.fused.forward(t, s.zT[t], s.hT[t + 1], mask != null ? s.maskValues : null, t * batch, batch);
             }
-        }
+            s.fused.cell(steps, s.cT[steps]);
+        } else elementWiseForward(s, rw, mask != null, steps);
         Pass pass = new Pass(s, input, maskCopy);
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             pass.lastAct = s.hT[steps].transpose().dup('c');                   // kept by DL4J as carried state
@@ -338,24 +343,31 @@ final class FusedLstmHelper implements LSTMHelper {
         return pass;
     }
 
-    @Override
-    public Pair<Gradient, INDArray> backpropGradient(NeuralNetConfiguration conf, IActivation gateActivationFn, INDArray input,
-                                                     INDArray recurrentWeights, INDArray inputWeights, INDArray epsilon,
-                                                     boolean truncatedBPTT, int tbpttBackwardLength, FwdPassReturn fwdPass,
-                                                     boolean forwards, String inputWeightKey, String recurrentWeightKey,
-                                                     String biasWeightKey, Map<String, INDArray> gradientViews,
-                                                     INDArray maskArray, boolean hasPeepholeConnections,
-                                                     LayerWorkspaceMgr workspaceMgr) {
-        if (!(fwdPass instanceof Pass pass)) return null;                       // DL4J's own forward pass
-        Buffers s = pass.buffers;
-        if (pass.generation != s.generation)
-            throw new IllegalStateException("the fused LSTM's forward pass was overwritten before its backward pass");
-        int steps = s.steps, batch = s.batch, hidden = s.hidden;
-        int from = truncatedBPTT ? Math.max(0, steps - tbpttBackwardLength) : 0;
-        s.dOut3.assign(epsilon.permute(2, 1, 0));                              // [rows, hidden, T] -> [T, hidden, rows]
+    /** The step loop in ND4J's element-wise ops, where the fused kernels do not run. */
+    private static void elementWiseForward(Buffers s, INDArray rw, boolean masked, int steps) {
+        for (int t = 0; t < steps; t++) {
+            INDArray[] a = s.actT[t];
+            Nd4j.gemm(rw, s.hT[t], s.zT[t], true, false, 1.0, 1.0);           // + RW^T h_{t-1}
+            Nd4j.exec(new Sigmoid(s.zGatesT[t], s.actGatesT[t]));                // forget, output, input gates
+            Nd4j.exec(new Tanh(s.zaT[t], a[A]));                                // block input
+            a[F].mul(s.cT[t], s.cT[t + 1]);                                     // c_t = f ⊙ c_{t-1}
+            a[I].mul(a[A], s.ig);
+            s.cT[t + 1].addi(s.ig);                                             //     + i ⊙ a
+            Nd4j.exec(new Tanh(s.cT[t + 1], s.tcT[t]));
+            a[O].mul(s.tcT[t], s.hT[t + 1]);                                    // h_t = o ⊙ tanh(c_t)
+            if (masked) {                                                       // DL4J zeroes masked steps' h and c
+                s.hT[t + 1].muliRowVector(s.maskT[t]);
+                s.cT[t + 1].muliRowVector(s.maskT[t]);
+            }
+        }
+    }
+
+    /** The backward sweep in ND4J's element-wise ops, where the fused kernels do not run. */
+    private static void elementWiseBackward(Buffers s, INDArray recurrentWeights, boolean masked, int from) {
+        int steps = s.steps, hidden = s.hidden;
         INDArray a = block(s.act3, A, hidden), f = block(s.act3, F, hidden), o = block(s.act3, O, hidden), i = block(s.act3, I, hidden);
         INDArray cPrev = steps(s.c3, 0, steps), tcm = s.tc3;
-        if (pass.mask != null) {                                                      // DL4J's derivative is at the masked c
+        if (masked) {                                                      // DL4J's derivative is at the masked c
             Nd4j.exec(new Tanh(steps(s.c3, 1, steps + 1), s.tcMasked3));
             tcm = s.tcMasked3;
         }
@@ -380,6 +392,31 @@ final class FusedLstmHelper implements LSTMHelper {
                 Nd4j.gemm(recurrentWeights, s.dzT[t], s.dhNext, false, false, 1.0, 0.0);   // dL/dh_{t-1} = RW dz
             }
         }
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(NeuralNetConfiguration conf, IActivation gateActivationFn, INDArray input,
+                                                     INDArray recurrentWeights, INDArray inputWeights, INDArray epsilon,
+                                                     boolean truncatedBPTT, int tbpttBackwardLength, FwdPassReturn fwdPass,
+                                                     boolean forwards, String inputWeightKey, String recurrentWeightKey,
+                                                     String biasWeightKey, Map<String, INDArray> gradientViews,
+                                                     INDArray maskArray, boolean hasPeepholeConnections,
+                                                     LayerWorkspaceMgr workspaceMgr) {
+        if (!(fwdPass instanceof Pass pass)) return null;                       // DL4J's own forward pass
+        Buffers s = pass.buffers;
+        if (pass.generation != s.generation)
+            throw new IllegalStateException("the fused LSTM's forward pass was overwritten before its backward pass");
+        int steps = s.steps, batch = s.batch, hidden = s.hidden;
+        int from = truncatedBPTT ? Math.max(0, steps - tbpttBackwardLength) : 0;
+        s.dOut3.assign(epsilon.permute(2, 1, 0));                              // [rows, hidden, T] -> [T, hidden, rows]
+        if (s.fused != null) {
+            s.fused.outputGradient(s.dOut3);
+            if (pass.mask != null) s.fused.deriveAtStoredCells();                     // DL4J's derivative is at the masked c
+            for (int t = steps - 1; t >= from; t--) {
+                s.fused.backward(t, t == steps - 1, s.dhNext, s.dzT[t]);         // dz_t, and dc for step t-1
+                if (t > from) Nd4j.gemm(recurrentWeights, s.dzT[t], s.dhNext, false, false, 1.0, 0.0);   // dL/dh_{t-1} = RW dz
+            }
+        } else elementWiseBackward(s, recurrentWeights, pass.mask != null, from);
         // the weight gradients and the input's, over all steps at once, on row-major copies
         steps(s.zRow3, from, steps).assign(steps(s.dz3, from, steps).permute(0, 2, 1));
         steps(s.hRow3, from, steps).assign(steps(s.h3, from, steps).permute(0, 2, 1));

@@ -101,6 +101,19 @@ class FusedLstmHelperTest {
                 batches, tolerance(p));
     }
 
+    /** Without the Vector API (or with -Dseqlab.kernels=nd4j) the helper's step runs on ND4J's element-wise ops: the same training. */
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void withoutTheFusedKernelsTheHelperStillTrainsAsDl4jsOwnPath(Precision p) {
+        boolean was = org.seqlab.optim.FusedKernels.use(false);
+        try {
+            raggedAndHoledMasksTrainAsDl4jsOwnPath(p);
+            truncatedBpttTrainsAsDl4jsOwnPath(p);
+        } finally {
+            org.seqlab.optim.FusedKernels.use(was);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Precision.class)
     void truncatedBpttTrainsAsDl4jsOwnPath(Precision p) {

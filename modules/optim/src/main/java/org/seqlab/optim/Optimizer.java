@@ -42,6 +42,8 @@ public final class Optimizer implements AutoCloseable {
     private int iteration;
     private INDArray average;              // the weights' moving average (spec.ema() > 0), from the first step
     private boolean swapped;               // the parameters hold the average, the average the weights
+    /** Adam's update in one pass (AdamKernel), or in ND4J's ops without the Vector API. */
+    private final boolean kernels = FusedKernels.enabled();
 
     /**
      * @param layout the tensors in flat order; they must tile {@code [0, size)} without gaps
@@ -130,13 +132,16 @@ public final class Optimizer implements AutoCloseable {
             }
             case ADAM, ADAMW -> {                               // torch.optim.Adam(W), amsgrad off
                 double b1 = spec.beta1(), b2 = spec.beta2();
-                first.muli(b1);
-                axpy(1 - b1, grad, first);
-                second.muli(b2);
-                axpy(1 - b2, grad.mul(grad, scratch), second);
                 double bc1 = 1 - Math.pow(b1, iteration), bc2 = 1 - Math.pow(b2, iteration);
-                denominator(second, 1 / Math.sqrt(bc2), scratch);           // sqrt(v) / sqrt(bc2) + eps
-                axpy(-lr / bc1, first.div(scratch, grad), params);
+                if (kernels) AdamKernel.step(params, grad, first, second, b1, b2, lr / bc1, 1 / Math.sqrt(bc2), spec.epsilon());
+                else {
+                    first.muli(b1);
+                    axpy(1 - b1, grad, first);
+                    second.muli(b2);
+                    axpy(1 - b2, grad.mul(grad, scratch), second);
+                    denominator(second, 1 / Math.sqrt(bc2), scratch);       // sqrt(v) / sqrt(bc2) + eps
+                    axpy(-lr / bc1, first.div(scratch, grad), params);
+                }
             }
         }
         if (average != null) {                                  // avg = ema * avg + (1 - ema) * p

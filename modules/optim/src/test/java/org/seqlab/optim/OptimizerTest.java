@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Every rule against torch.optim's update written out element by element, in double precision. */
@@ -76,6 +77,42 @@ class OptimizerTest {
             assertArrayEquals(p, params.toDoubleVector(), 1e-14, type + " after step " + (step + 1));
         }
         assertEquals(7, o.iteration());
+    }
+
+    /** Adam's fused update (the default with the Vector API) and ND4J's nine ops give the same steps, in double and in float. */
+    @ParameterizedTest
+    @EnumSource(value = OptimizerSpec.Type.class, names = {"ADAM", "ADAMW"})
+    void adamsFusedUpdateAndNd4jsOpsAgree(OptimizerSpec.Type type) {
+        assertTrue(FusedKernels.enabled(), "the tests run the kernels");
+        boolean was = FusedKernels.use(false);
+        try {
+            everyRuleIsTorchsRule(type);                              // ND4J's ops against the reference too
+        } finally {
+            FusedKernels.use(was);
+        }
+        int n = 1000;
+        List<Optimizer.Tensor> layout = List.of(new Optimizer.Tensor("w", 0, 600, true), new Optimizer.Tensor("b", 600, 400, false));
+        INDArray[] after = new INDArray[2];
+        for (int k = 0; k < 2; k++) {
+            boolean before = FusedKernels.use(k == 0);
+            try {
+                Optimizer o = new Optimizer(OptimizerSpec.of(type).withWeightDecay(0.1), new ClipSpec(ClipSpec.Mode.NONE, null), DataType.FLOAT, layout);
+                SplittableRandom r = new SplittableRandom(1);
+                INDArray params = Nd4j.createFromArray(randomFloats(r, n));
+                for (int step = 0; step < 5; step++) o.step(params, Nd4j.createFromArray(randomFloats(r, n)), 1e-2);
+                after[k] = params;
+            } finally {
+                FusedKernels.use(before);
+            }
+        }
+        double[] fused = after[0].toDoubleVector(), nd4j = after[1].toDoubleVector();
+        for (int i = 0; i < n; i++) assertEquals(nd4j[i], fused[i], 1e-6, "float parameter " + i);
+    }
+
+    private static float[] randomFloats(SplittableRandom r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) r.nextDouble(-1, 1);
+        return a;
     }
 
     @Test

@@ -6,6 +6,9 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 import org.seqlab.optim.LargeProducts;
+import org.seqlab.optim.LstmKernel;
+import org.seqlab.optim.FusedKernels;
+import org.seqlab.optim.LstmSteps;
 import org.seqlab.optim.ShapeCache;
 
 import java.util.LinkedHashMap;
@@ -45,10 +48,14 @@ final class LstmCell implements RecurrentCell {
         final INDArray hs, hPrev, cPrev, ones;
         final INDArray[] zT, zgT, tcT, qT, dOutT, dzT, hT, cT, actRowT;
         final INDArray[][] actT, pT, dzGT;   // [t][gate]
+        /** The fused kernels' side of a pass (null: ND4J's element-wise ops, without the Vector API). */
+        final LstmSteps fused;
 
         Buffers(DataType dt, int steps, int batch) {
             this.steps = steps;
             this.batch = batch;
+            // a row-major [batch, 4·hidden] step, gates in the order i, f, g, o
+            fused = FusedKernels.enabled() ? new LstmSteps(dt, steps, new LstmKernel.Layout(batch, hidden, 4 * hidden, 0, hidden, 2 * hidden, 3 * hidden)) : null;
             long n = (long) steps * batch;
             z = Nd4j.create(dt, n, 4L * hidden);
             act = Nd4j.create(dt, n, 4L * hidden);
@@ -133,6 +140,15 @@ final class LstmCell implements RecurrentCell {
             s.hT[0].assign(0);
             s.cT[0].assign(0);
         }
+        if (s.fused != null) {
+            s.fused.initialCell(s.cT[0]);
+            for (int t = 0; t < steps; t++) {
+                Nd4j.gemm(s.hT[t], wh, s.zT[t], false, false, 1.0, 1.0);      // + h_{t-1} Wh
+                s.fused.forward(t, s.zT[t], s.hT[t + 1], null, 0, 1);             // gates, c_t, h_t in one pass
+            }
+            s.fused.cell(steps, s.cT[steps]);
+            return s.hs;
+        }
         for (int t = 0; t < steps; t++) {
             INDArray[] a = s.actT[t];
             Nd4j.gemm(s.hT[t], wh, s.zT[t], false, false, 1.0, 1.0);          // + h_{t-1} Wh
@@ -160,6 +176,23 @@ final class LstmCell implements RecurrentCell {
     @Override
     public void backward(INDArray inputGradient) {
         Buffers s = buf;
+        if (s.fused != null) {
+            s.fused.outputGradient(s.dOut);
+            for (int t = s.steps - 1; t >= 0; t--) {
+                s.fused.backward(t, t == s.steps - 1, s.dhNext, s.dzT[t]);       // dz_t, and dc for step t-1
+                if (t > 0) Nd4j.gemm(s.dzT[t], wh, s.dhNext, false, true, 1.0, 0.0);   // dL/dh_{t-1} = dz Wh^T
+            }
+        } else {
+            elementWiseBackward(s);
+        }
+        LargeProducts.gemm(s.hPrev, s.dz, gWh, true, false, 1.0, 0.0);                 // dWh = Σ h_{t-1}^T dz_t
+        LargeProducts.gemm(x, s.dz, gWx, true, false, 1.0, 0.0);                       // dWx = Σ x_t^T dz_t
+        LargeProducts.columnSums(s.dz, s.ones, gB);                            // db  = Σ dz_t
+        if (inputGradient != null) LargeProducts.gemm(s.dz, wx, inputGradient, false, true, 1.0, 0.0);
+    }
+
+    /** The backward sweep in ND4J's element-wise ops, where the fused kernels do not run. */
+    private void elementWiseBackward(Buffers s) {
         INDArray i = gate(s.act, I, hidden), f = gate(s.act, F, hidden), g = gate(s.act, G, hidden), o = gate(s.act, O, hidden);
         // factors of dL/dz that do not depend on the incoming gradient, all steps at once
         g.mul(i, gate(s.p, I, hidden)).muli(i.rsub(1.0, s.tmp));                     // dz_i = dc ⊙ g ⊙ i(1-i)
@@ -182,10 +215,6 @@ final class LstmCell implements RecurrentCell {
                 Nd4j.gemm(s.dzT[t], wh, s.dhNext, false, true, 1.0, 0.0);     // dL/dh_{t-1} = dz Wh^T
             }
         }
-        LargeProducts.gemm(s.hPrev, s.dz, gWh, true, false, 1.0, 0.0);                 // dWh = Σ h_{t-1}^T dz_t
-        LargeProducts.gemm(x, s.dz, gWx, true, false, 1.0, 0.0);                       // dWx = Σ x_t^T dz_t
-        LargeProducts.columnSums(s.dz, s.ones, gB);                            // db  = Σ dz_t
-        if (inputGradient != null) LargeProducts.gemm(s.dz, wx, inputGradient, false, true, 1.0, 0.0);
     }
 
     @Override

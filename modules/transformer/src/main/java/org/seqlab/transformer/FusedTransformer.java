@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.seqlab.core.OutputKind;
+import org.seqlab.optim.FusedKernels;
 import org.seqlab.optim.ShapeCache;
 
 import java.util.Map;
@@ -42,6 +43,8 @@ final class FusedTransformer {
     private final INDArray gWte, gWpe, gLnfG, gLnfB, gHeadW, gHeadB;
     private final Block[] blocks, gBlocks;
     private final ShapeCache<Buffers> trainBuffers = new ShapeCache<>(), evalBuffers = new ShapeCache<>();
+    /** GELU, LayerNorm and the attention softmax in one pass each (TransformerKernels), or in ND4J's ops without the Vector API. */
+    private final boolean kernels = FusedKernels.enabled();
 
     /** One block's tensors (weights or their gradients); vectors as [1, n] rows. */
     private record Block(INDArray ln1g, INDArray ln1b, INDArray attnW, INDArray attnB, INDArray projW, INDArray projB,
@@ -119,6 +122,7 @@ final class FusedTransformer {
 
     private void forward(Buffers b, INDArray x, INDArray bias, Map<String, INDArray> masks) {
         INDArray h = b.h;
+        double[] biasValues = kernels ? bias.dup('c').data().asDouble() : null;
         Nd4j.gemm(x, wte, h, false, false, 1, 0);
         if (learned) {
             INDArray positions = wpe.get(NDArrayIndex.interval(0, b.len), NDArrayIndex.all());
@@ -136,8 +140,11 @@ final class FusedTransformer {
             a.k.assign(a.qkvParts[1]);
             a.v.assign(a.qkvParts[2]);
             Nd4j.matmul(a.q3, a.k3, a.p3, false, true, false);                  // scores [B·H, T, T]
-            (bias.size(1) == 1 ? a.pByHead : a.pByRow).addiRowVector(bias.reshape(1, bias.length()));
-            Nd4j.exec(new SoftMax(a.p3, a.p3, -1));
+            if (kernels) TransformerKernels.softmaxWithBias(a.p, biasValues, heads, b.len, bias.size(1) != 1);
+            else {
+                (bias.size(1) == 1 ? a.pByHead : a.pByRow).addiRowVector(bias.reshape(1, bias.length()));
+                Nd4j.exec(new SoftMax(a.p3, a.p3, -1));
+            }
             INDArray attMask = masks.get(site + "drop.att");
             if (attMask != null) a.p.mul(attMask, a.pd);
             Nd4j.matmul(attMask != null ? a.pd3 : a.p3, a.v3, a.yh3, false, false, false);
@@ -150,9 +157,12 @@ final class FusedTransformer {
             layerNorm(b, h, p.ln2g, p.ln2b, a.xhat2, a.rstd2, a.ln2);
             Nd4j.gemm(a.ln2, p.w1, a.u, false, false, 1, 0);
             a.u.addiRowVector(p.b1);
-            a.u.mul(GELU, a.sig);
-            Nd4j.exec(new Sigmoid(a.sig, a.sig));
-            a.u.mul(a.sig, a.g);
+            if (kernels) TransformerKernels.geluForward(a.u, a.sig, a.g, GELU);
+            else {
+                a.u.mul(GELU, a.sig);
+                Nd4j.exec(new Sigmoid(a.sig, a.sig));
+                a.u.mul(a.sig, a.g);
+            }
             Nd4j.gemm(a.g, p.w2, b.tmp, false, false, 1, 0);
             b.tmp.addiRowVector(p.b2);
             drop(b.tmp, masks.get(site + "drop.mlp_out"));
@@ -170,6 +180,10 @@ final class FusedTransformer {
      * 768 × 128 here, the product 0.1 ms.
      */
     private void layerNorm(Buffers b, INDArray in, INDArray g, INDArray bias, INDArray xhat, INDArray rstd, INDArray out) {
+        if (kernels) {
+            TransformerKernels.layerNorm(in, g.toDoubleVector(), bias.toDoubleVector(), xhat, rstd, out, EPS);
+            return;
+        }
         Nd4j.gemm(in, b.byWidth, b.stat, false, false, 1, 0);
         xhat.assign(in).subiColumnVector(b.stat);
         xhat.mul(xhat, b.tmp);
@@ -208,8 +222,11 @@ final class FusedTransformer {
             colSum(b, dz, gp.b2);
             Nd4j.gemm(a.g, dz, gp.w2, true, false, 1, 1);
             Nd4j.gemm(dz, p.w2, b.dU, false, true, 1, 0);             // dL/dgelu
-            a.g.mul(a.sig, b.fTmp).rsubi(a.g).muli(GELU).addi(a.sig);          // σ + 1.702·g·(1 − σ), g = u·σ
-            b.dU.muli(b.fTmp);                                                  // dL/du
+            if (kernels) TransformerKernels.geluBackward(b.dU, a.sig, a.g, GELU);
+            else {
+                a.g.mul(a.sig, b.fTmp).rsubi(a.g).muli(GELU).addi(a.sig);      // σ + 1.702·g·(1 − σ), g = u·σ
+                b.dU.muli(b.fTmp);                                              // dL/du
+            }
             colSum(b, b.dU, gp.b1);
             Nd4j.gemm(a.ln2, b.dU, gp.w1, true, false, 1, 1);
             Nd4j.gemm(b.dU, p.w1, b.dTmp2, false, true, 1, 0);
@@ -226,10 +243,13 @@ final class FusedTransformer {
             Nd4j.matmul(b.dYh3, a.v3, b.dP3, false, true, false);              // dL/d(dropped P)
             Nd4j.matmul(pUsed3, b.dYh3, b.dV3, true, false, false);
             if (attMask != null) b.dP.muli(attMask);
-            b.dYh.mul(a.yh, b.yTmp);
-            INDArray rowDot = b.yTmp2d.sum(true, 1);                            // rowsum(P ⊙ dP), [B·H·T, 1]
-            b.dP2d.subiColumnVector(rowDot).muli(a.p2d);                       // dS
-            rowDot.close();
+            if (kernels) TransformerKernels.softmaxBackward(b.dP, a.p, b.dYh, a.yh, b.len, hd);
+            else {
+                b.dYh.mul(a.yh, b.yTmp);
+                INDArray rowDot = b.yTmp2d.sum(true, 1);                        // rowsum(P ⊙ dP), [B·H·T, 1]
+                b.dP2d.subiColumnVector(rowDot).muli(a.p2d);                   // dS
+                rowDot.close();
+            }
             Nd4j.matmul(b.dP3, a.k3, b.dQ3, false, false, false);
             b.dQ.muli(scale);
             Nd4j.matmul(b.dP3, a.q3, b.dK3, true, false, false);
@@ -267,6 +287,13 @@ final class FusedTransformer {
      */
     private void layerNormBackward(Buffers b, INDArray dy, INDArray g, INDArray xhat, INDArray rstd,
                                    INDArray gG, INDArray gB, INDArray dIn) {
+        if (kernels) {
+            double[] gainGrad = new double[d], biasGrad = new double[d];
+            TransformerKernels.layerNormBackward(dy, g.toDoubleVector(), xhat, rstd, gainGrad, biasGrad, dIn);
+            gG.addi(Nd4j.createFromArray(gainGrad).castTo(type).reshape(1, d));
+            gB.addi(Nd4j.createFromArray(biasGrad).castTo(type).reshape(1, d));
+            return;
+        }
         colSum(b, dy, gB);
         dy.mul(xhat, b.lnTmp);
         colSum(b, b.lnTmp, gG);

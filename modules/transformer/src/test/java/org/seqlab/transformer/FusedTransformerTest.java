@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntFunction;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -116,6 +117,19 @@ class FusedTransformerTest {
         TransformerConfig c = config(2, 4, 16, 12, 0.2, TransformerConfig.Positions.LEARNED, false, null, null,
                 TransformerConfig.Precision.DOUBLE);
         agree(c, ModelShape.tokens(7), s -> tokens(7, 3, 8, 100 + s, s > 0 && s < 99), 1e-9);
+    }
+
+    /** Without the Vector API (or with -Dseqlab.kernels=nd4j) the engine's element-wise work is ND4J's ops: the same steps. */
+    @Test
+    void withoutTheFusedKernelsTheEngineStillMatchesTheGraph() {
+        assertTrue(org.seqlab.optim.FusedKernels.enabled(), "the tests above ran the kernels");
+        boolean was = org.seqlab.optim.FusedKernels.use(false);
+        try {
+            tokensWithDropoutAndCarriedContextMatchTheGraphInDouble();
+            alibiWithTiedEmbeddingsMatchesTheGraph();
+        } finally {
+            org.seqlab.optim.FusedKernels.use(was);
+        }
     }
 
     @Test
