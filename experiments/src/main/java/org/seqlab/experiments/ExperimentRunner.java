@@ -22,6 +22,7 @@ import org.seqlab.core.Provenance;
 import org.seqlab.core.SequenceModel;
 import org.seqlab.core.Sha256;
 import org.seqlab.core.UserException;
+import org.seqlab.optim.CoreBudget;
 import org.seqlab.core.data.Vocabulary;
 import org.seqlab.core.train.Checkpoint;
 import org.seqlab.core.train.Trainer;
@@ -57,6 +58,9 @@ public final class ExperimentRunner {
 
         TrainingListener listener();
     }
+
+    /** Fault injection for tests: the model (by name) whose first training step ends in a NullPointerException, a stand-in for a bug. */
+    public static final String INJECT_FAULT = "seqlab.injectFault";
 
     private final ConfigLoader.Loaded loaded;
     private final ExperimentConfig cfg;
@@ -168,7 +172,8 @@ public final class ExperimentRunner {
     public Results run() throws IOException {
         Instant start = Instant.now();
         Prepared p = prepare();                   // every input error surfaces before anything is written
-        try (DirectoryLock lock = DirectoryLock.acquire(out, command)) {
+        // alone, every core for this run's products; in a sweep, the sweep's smaller share stays in force
+        try (DirectoryLock lock = DirectoryLock.acquire(out, command); CoreBudget.Share cores = CoreBudget.forTrials(1)) {
             return run(p.task(), p.source(), start);
         }
     }
@@ -247,6 +252,7 @@ public final class ExperimentRunner {
         try {
             try {
                 model = f.create(mc, shape, t.options(), seed);
+                watch.weigh(model.parameterCount());     // its part when runs beside it share the process's memory
             } catch (RuntimeException e) {
                 // ND4J: "Allocation failed: [std::bad_alloc]" for a model larger than the machine
                 if (String.valueOf(e.getMessage()).contains("Allocation failed") || String.valueOf(e.getMessage()).contains("bad_alloc"))
@@ -256,14 +262,22 @@ public final class ExperimentRunner {
                 throw e;
             }
             return trainAndEvaluate(mc, seed, shape, p, model, family, config, hash, t, runFile, watch);
+        } catch (RuntimeException e) {
+            if (!StackTraceLog.internal(e)) throw e;
+            // a bug, not a result: its trace beside the results, the run failed, the command's exit 1
+            String log = out.relativize(out.resolve("runs").resolve(key + ".log")).toString();
+            StackTraceLog.write(out.resolve(log), mc.name() + " (seed " + seed + ")", e);
+            console.info(mc.name() + ": internal error: " + e + "; stack trace in " + out.resolve(log));
+            return Results.Run.internalError(mc.name(), family, parametersOf(model), seed, config,
+                    "internal error: " + e + " (stack trace in " + log + ")", t, peak(watch), mc.settings(), log);
         } catch (OutOfMemoryError e) {
             // the Java heap, or JavaCPP's maxphysicalbytes: one clear line, the finished models kept
             throw new MemoryWatch.MemoryBudgetExceeded(mc.name() + " ran out of memory (" + e.getMessage() + "). "
                     + budget.advice() + " The Java heap is SEQLAB_HEAP (now " + MemoryUse.gb(Runtime.getRuntime().maxMemory())
                     + ")." + VocabularyAdvice.of(p.vocabulary()) + " Finished models are kept: run the same command again to resume.");
         } finally {
+            NativeMemory.release(model);    // first: while it is being freed, its memory is still this run's
             watch.stop();
-            NativeMemory.release(model);
         }
     }
 
@@ -277,20 +291,11 @@ public final class ExperimentRunner {
         Path ckpt = out.resolve("checkpoints").resolve(key);
         Vocabulary vocab = p.vocabulary();
         List<? extends Batch> valid = p.validPass();
-        Trainer trainer = new Trainer(t, watch.guard(console.listener()),
+        Trainer trainer = new Trainer(t, injectedFault(mc.name(), watch.guard(console.listener())),
                 (m, epoch, step, loss) -> Checkpoint.write(ckpt, m, vocab, epoch, step, loss))
                 .divergedAbove(p.divergedAbove(), p.divergedAboveWhy());
-        TrainingResult tr;
+        TrainingResult tr = trainer.train(model, p.training(random.split()), valid);
         String status = "ok", message = null;
-        try {
-            tr = trainer.train(model, p.training(random.split()), valid);
-        } catch (RuntimeException e) {
-            if (e instanceof UserException) throw e;
-            FileProblem.rethrowIfAny(e);
-            console.info(mc.name() + ": failed: " + e);
-            return new Results.Run(mc.name(), family, parameters, seed, config, null, "failed",
-                    String.valueOf(e), List.of(), List.of(), null, hash, null, t, null, peak(watch), mc.settings());
-        }
         if (tr.stopReason() != null) {
             status = tr.diverged() ? "diverged" : tr.pruned() ? "pruned" : "stopped";
             message = tr.stopReason();
@@ -331,17 +336,44 @@ public final class ExperimentRunner {
             }
         }
         Results.MemoryPeak memory = peak(watch);
-        console.info(String.format("%s: peak memory %s resident, %s outside the Java heap", mc.name(),
-                MemoryUse.gb(memory.peakRssBytes()), MemoryUse.gb(memory.peakOffHeapBytes())));
+        console.info(String.format("%s: peak memory %s resident, %s outside the Java heap%s", mc.name(),
+                MemoryUse.gb(memory.peakRssBytes()), MemoryUse.gb(memory.peakOffHeapBytes()),
+                memory.shared() ? " (the process's, shared by " + memory.runsInFlight() + " runs at once)" : ""));
         Results.Run run = new Results.Run(mc.name(), family, parameters, seed, config, metrics, status,
                 message, tr.history(), samples, out.relativize(ckpt).toString(), hash, picture, t, forecast, memory, mc.settings());
         Json.writeFile(runFile, run);
         return run;
     }
 
+    /** {@code listener}, or for the model that {@link #INJECT_FAULT} names one that fails at its first step. */
+    private static TrainingListener injectedFault(String model, TrainingListener listener) {
+        if (!model.equals(System.getProperty(INJECT_FAULT))) return listener;
+        return new TrainingListener() {
+            @Override public void onStart(String run, long totalSteps) { listener.onStart(run, totalSteps); }
+            @Override public void onStep(long step, double smoothedLoss, double lr) {
+                Object missing = null;
+                missing.hashCode();             // the injected bug: a NullPointerException with a real stack trace
+            }
+            @Override public void onEpoch(org.seqlab.core.train.EpochRecord record) { listener.onEpoch(record); }
+            @Override public String stopAfter(org.seqlab.core.train.EpochRecord record) { return listener.stopAfter(record); }
+            @Override public void onMessage(String message) { listener.onMessage(message); }
+            @Override public void onEnd() { listener.onEnd(); }
+        };
+    }
+
+    /** The model's size for a failed run's row; 0 when there is no model or it cannot say. */
+    private static long parametersOf(SequenceModel model) {
+        try {
+            return model == null ? 0 : model.parameterCount();
+        } catch (RuntimeException closed) {
+            return 0;
+        }
+    }
+
     private static Results.MemoryPeak peak(MemoryWatch watch) {
         MemoryWatch.Peak p = watch.stop();
-        return new Results.MemoryPeak(p.rssBytes(), p.offHeapBytes());
+        return new Results.MemoryPeak(p.rssBytes(), p.offHeapBytes(), p.sharedWith() > 1 ? Results.MemoryPeak.PROCESS : Results.MemoryPeak.RUN,
+                p.sharedWith());
     }
 
 
@@ -349,7 +381,7 @@ public final class ExperimentRunner {
         try {
             var env = Nd4j.getExecutioner().getEnvironmentInformation();
             return Nd4j.getBackend().getClass().getSimpleName() + " (blas " + env.getOrDefault("blas.vendor", "?")
-                    + ", omp threads " + env.getOrDefault("omp.threads", "?") + ", dtype "
+                    + ", omp threads " + env.getOrDefault("omp.threads", "?") + ", blas threads " + CoreBudget.threads() + ", dtype "
                     + Nd4j.dataType().toString().toLowerCase(java.util.Locale.ROOT) + ")";
         } catch (RuntimeException | LinkageError e) {
             return "unknown (" + e + ")";

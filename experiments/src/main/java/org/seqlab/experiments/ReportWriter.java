@@ -299,16 +299,23 @@ public final class ReportWriter {
                     run.params(), seq, t.batchSize(), t.lr(), clip, t.init().key(), run.curve().isEmpty() ? 0 : run.curve().get(run.curve().size() - 1).epoch(),
                     m == null ? "—" : String.format(Locale.ROOT, "%.1f", m.trainSeconds()),
                     m == null || m.trainTokensPerS() == null ? "—" : String.format(Locale.ROOT, "%,.0f", m.trainTokensPerS()),
-                    mem == null ? "—" : org.seqlab.core.MemoryUse.gb(mem.peakRssBytes()),
-                    mem == null ? "—" : org.seqlab.core.MemoryUse.gb(mem.peakOffHeapBytes())));
+                    mem == null ? "—" : org.seqlab.core.MemoryUse.gb(mem.peakRssBytes()) + processNote(mem),
+                    mem == null ? "—" : org.seqlab.core.MemoryUse.gb(mem.peakOffHeapBytes()) + processNote(mem)));
         }
         s.append("\nPeak memory is the process's resident set while the model trained, was evaluated and sampled; "
-                + "off-heap is the part outside the Java heap (ND4J's arrays, native libraries). "
+                + "off-heap is the part outside the Java heap (ND4J's arrays, native libraries). A figure marked "
+                + "\"process, N runs\" was measured while other runs trained in the same process (a sweep's workers, Spark tasks): "
+                + "the kernel counts a process's memory, not a run's, so it is the whole process's. "
                 + "Init is training.init, the scheme every family draws its starting weights from (the README's \"Initialisation and dropout\").");
         if (r.runs().stream().anyMatch(run -> settings(run).get("dropout") instanceof Number d && d.doubleValue() > 0))
             s.append(" Dropout falls on every recurrent layer's output, between stacked layers and before the output layer "
                     + "(handrolled, dl4j-lstm); in a transformer on the embedding, the attention weights and the attention and MLP outputs.");
         return s.append("\n\n").toString();
+    }
+
+    /** " (process, 3 runs)" for a figure that is the whole process's, shared with other runs; nothing for a run's own. */
+    private static String processNote(Results.MemoryPeak mem) {
+        return mem.shared() ? " (process, " + mem.runsInFlight() + " runs)" : "";
     }
 
     /** The run's declared settings; for a results.json from before families declared them, the four the table used to show. */

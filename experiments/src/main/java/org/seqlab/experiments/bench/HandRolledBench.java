@@ -11,6 +11,7 @@ import org.seqlab.data.DataConfig;
 import org.seqlab.data.Dataset;
 import org.seqlab.data.Datasets;
 import org.seqlab.rnn.HandRolledConfig;
+import org.seqlab.optim.CoreBudget;
 import org.seqlab.rnn.HandRolledFamily;
 
 import java.io.IOException;
@@ -87,8 +88,11 @@ public final class HandRolledBench {
 
     private double measure(String label, HandRolledConfig.Cell cell, int hidden, int seqLen, double lr,
                            TrainingOptions options, int[] stream, int vocab, double secs) {
-        SequenceModel m = new HandRolledFamily().create(HandRolledConfig.of(label, cell, hidden), ModelShape.tokens(vocab), options, 1);
-        Throughput t = Throughput.measure(m, new RandomWindows(stream, batch, seqLen, new SplittableRandom(1)), lr, secs);
+        Throughput t;
+        try (SequenceModel m = new HandRolledFamily().create(HandRolledConfig.of(label, cell, hidden), ModelShape.tokens(vocab), options, 1);
+             CoreBudget.Share cores = CoreBudget.forTrials(1)) {     // all the cores, as a single run has them
+            t = Throughput.measure(m, new RandomWindows(stream, batch, seqLen, new SplittableRandom(1)), lr, secs);
+        }
         double rate = t.perSecond();
         out.printf(Locale.ROOT, "seqlab %-4s hidden %d seq %d batch %d: %,d chars in %.1f s = %,.0f chars/s (last batch loss %.3f)%n",
                 label, hidden, seqLen, batch, t.tokens(), t.seconds(), rate, t.lastLoss());

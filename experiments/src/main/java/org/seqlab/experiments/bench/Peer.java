@@ -3,7 +3,7 @@ package org.seqlab.experiments.bench;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.seqlab.optim.LargeProducts;
+import org.seqlab.optim.CoreBudget;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -128,12 +128,12 @@ public final class Peer {
     public static double nd4jGflops() {
         INDArray a = Nd4j.randn(DataType.FLOAT, 1024, 1024), b = Nd4j.randn(DataType.FLOAT, 1024, 1024),
                 c = Nd4j.create(DataType.FLOAT, 1024, 1024);
-        return LargeProducts.onThreads(1, () -> {
+        try (CoreBudget.Share one = CoreBudget.withThreads(1)) {
             Nd4j.gemm(a, b, c, false, false, 1, 0);
             long t0 = System.nanoTime();
             for (int i = 0; i < 10; i++) Nd4j.gemm(a, b, c, false, false, 1, 0);
             return 10 * 2.0 * Math.pow(1024, 3) / ((System.nanoTime() - t0) / 1e9) / 1e9;
-        });
+        }
     }
 
     /** Checks that {@code python} can import {@code modules}; returns null when it can, else why not. */

@@ -95,7 +95,11 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             Path f = existing(file != null ? file : org.seqlab.experiments.bench.Peer.sharedDir().resolve("datasets").resolve("nottingham.json"),
                     "piano-roll file");
-            return recorded(spec, out -> new org.seqlab.experiments.bench.MusicBench(f, seconds, out).run());
+            return recorded(spec, out -> {
+                try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the one model, as a single run has them
+                    new org.seqlab.experiments.bench.MusicBench(f, seconds, out).run();
+                }
+            });
         }
     }
 
@@ -122,7 +126,11 @@ final class BenchCommand implements Runnable {
             if (repeats < 1) throw new org.seqlab.core.UserException("--repeats: must be >= 1, got " + repeats);
             if (!(seconds > 0)) throw new org.seqlab.core.UserException("--seconds: must be > 0, got " + seconds);
             Path f = file != null ? file : HandRolledBench.defaultCorpus();
-            return recorded(spec, out -> new org.seqlab.experiments.bench.LstmBench(f, seconds, repeats, !noPeer, out).run());
+            return recorded(spec, out -> {
+                try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the one model, as a single run has them
+                    new org.seqlab.experiments.bench.LstmBench(f, seconds, repeats, !noPeer, out).run();
+                }
+            });
         }
     }
 
@@ -150,7 +158,11 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             Path f = file != null ? file : HandRolledBench.defaultCorpus();
             if (seeds < 1) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--seeds must be at least 1, got " + seeds);
-            return recorded(spec, out -> new org.seqlab.experiments.bench.TransformerBench(f, iters, seconds, seeds, !noPeer, out).run());
+            return recorded(spec, out -> {
+                try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the one model, as a single run has them
+                    new org.seqlab.experiments.bench.TransformerBench(f, iters, seconds, seeds, !noPeer, out).run();
+                }
+            });
         }
     }
 
@@ -204,8 +216,11 @@ final class BenchCommand implements Runnable {
             }
             Path f = file != null ? existing(file, "char corpus") : org.seqlab.experiments.bench.TwinsBench.defaultCorpus();
             org.seqlab.core.InitScheme init = scheme;
-            return recorded(spec, out -> new org.seqlab.experiments.bench.TwinsBench(f, hidden, layers, batch, seq, evalEvery, seconds, seeds,
-                    init, out).run());
+            return recorded(spec, out -> {
+                try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the model in training, one at a time
+                    new org.seqlab.experiments.bench.TwinsBench(f, hidden, layers, batch, seq, evalEvery, seconds, seeds, init, out).run();
+                }
+            });
         }
     }
 
@@ -222,7 +237,11 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return recorded(spec, out -> new org.seqlab.experiments.bench.ParityBench(steps, only, out).run());
+            return recorded(spec, out -> {
+                try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the one model, as a single run has them
+                    new org.seqlab.experiments.bench.ParityBench(steps, only, out).run();
+                }
+            });
         }
     }
 
@@ -245,8 +264,9 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "sweep", description = "One sweep of small hand-rolled LSTMs on one local worker, then as Spark tasks (local[2]); prints the tasks' overheads, "
-            + "an estimate for 8, 32 and 128 executors, and spark_local2_vs_serial_trials_per_hour_ratio last.")
+    @Command(name = "sweep", description = "One sweep of small hand-rolled LSTMs on one local worker (all the cores), on two (the cores split), then as Spark tasks "
+            + "(local[2]); prints the BLAS threads per trial, the tasks' overheads, an estimate for 8, 32 and 128 executors, "
+            + "local_2workers_vs_serial_trials_per_hour_ratio and spark_local2_vs_serial_trials_per_hour_ratio last.")
     static final class Sweep implements Callable<Integer>, LaunchNeeds.SparkUser {
         @Spec
         CommandSpec spec;

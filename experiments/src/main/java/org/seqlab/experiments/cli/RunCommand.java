@@ -70,8 +70,17 @@ final class RunCommand implements Callable<Integer> {
         return exitCode(r, spec.commandLine().getErr());
     }
 
-    /** 0 when at least one model trained to a usable result; 1, with one line saying so, when none did. */
+    /**
+     * 0 when at least one model trained to a usable result and none failed for an internal reason;
+     * 1, with one line saying so, when a model hit a bug (its stack trace's file named) or none succeeded.
+     */
     static int exitCode(Results r, java.io.PrintWriter err) {
+        java.util.List<Results.Run> bugs = r.runs().stream().filter(x -> x.errorLog() != null).toList();
+        if (!bugs.isEmpty()) {
+            err.println("seqlab: " + bugs.size() + " model run(s) failed with an internal error (a bug, not a result): "
+                    + bugs.stream().map(x -> x.model() + " (stack trace in " + x.errorLog() + ")").collect(java.util.stream.Collectors.joining(", ")));
+            return 1;
+        }
         if (r.runs().stream().anyMatch(RunCommand::succeeded)) return 0;
         err.println("seqlab: no model trained successfully ("
                 + r.runs().stream().map(x -> x.model() + ": " + x.status()).collect(java.util.stream.Collectors.joining(", "))

@@ -86,6 +86,13 @@ final class SweepCommand implements Callable<Integer>, LaunchNeeds.SparkUser {
                 trials = runner.run(remote);
             }
         }
+        java.util.List<String> bugs = trials.stream().filter(t -> t.log() != null).map(t -> dir.resolve(t.log()).toString()).toList();
+        if (!bugs.isEmpty()) {
+            System.out.println("sweep report: " + dir.resolve("sweep.html") + " (also sweep.md, trials.jsonl)");
+            spec.commandLine().getErr().println("seqlab: " + bugs.size() + " trial(s) failed with an internal error (a bug, not a result); "
+                    + "stack traces in " + String.join(", ", bugs));
+            return 1;
+        }
         if (org.seqlab.experiments.sweep.SweepReport.best(trials) == null) {
             System.out.println("sweep report: " + dir.resolve("sweep.html") + " (also sweep.md, trials.jsonl)");
             spec.commandLine().getErr().println("seqlab: no trial of the sweep finished successfully ("

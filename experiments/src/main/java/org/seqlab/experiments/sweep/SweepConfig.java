@@ -14,7 +14,11 @@ import java.util.Map;
  *                   drawn as workers free up; a resumed genetic sweep keeps its finished trials and
  *                   continues the search from them
  * @param trials     trials to run (grid: at most the grid size; default 10)
- * @param workers    trials trained at the same time, each on one core (default 1)
+ * @param workers    trials trained at the same time in this JVM (default: one per core). They share
+ *                   the cores: each trial's matrix products run on cores ÷ trials at once BLAS threads,
+ *                   at least one, set once when the sweep starts (a single seqlab run gets every core);
+ *                   and the memory budget: each trial's limit is SEQLAB_MAX_OFFHEAP ÷ the trials in
+ *                   flight, and the trial over it ends failed (memory) while the others go on
  * @param maxSeconds wall-clock budget: no new trial starts after it (0 = none, the default)
  * @param metric     minimised: valid_loss (default) or valid_perplexity, of the first model
  * @param gridPoints points per continuous/int axis of a grid search (default 3)
@@ -32,7 +36,10 @@ import java.util.Map;
  *                   as stopped, with their metrics so far (default: off)
  * @param spark      run the trials as Apache Spark tasks: {master: local[2] | spark://host:7077 |
  *                   yarn | k8s://...}; `seqlab sweep --spark MASTER` does the same and wins
- *                   (default: local worker threads)
+ *                   (default: local worker threads). Each task is a trial on spark.task.cpus (1) BLAS
+ *                   threads, sharing its executor's memory budget as workers do; Spark's scratch
+ *                   (spark.local.dir) lives in the sweep's spark-local/ folder, removed at the end
+ *                   (after a kill, when the sweep starts again)
  */
 public record SweepConfig(Generator generator, Integer trials, Integer workers, Double maxSeconds, Metric metric,
                           Integer gridPoints, Long seed, Integer medianStopAfter, Integer medianMinTrials,
@@ -56,7 +63,7 @@ public record SweepConfig(Generator generator, Integer trials, Integer workers, 
     public SweepConfig {
         if (generator == null) generator = Generator.RANDOM;
         if (trials == null) trials = 10;
-        if (workers == null) workers = 1;
+        if (workers == null) workers = org.seqlab.optim.CoreBudget.CORES;
         if (maxSeconds == null) maxSeconds = 0.0;
         if (metric == null) metric = Metric.VALID_LOSS;
         if (gridPoints == null) gridPoints = 3;

@@ -33,8 +33,11 @@ public final class SweepReport {
     private final SweepConfig sweep;
     private final List<TrialLog.Trial> trials;
     private final int planned;
+    /** Where the trials ran and what each got (workers, BLAS threads, memory limit). */
+    private final String where;
 
-    SweepReport(ConfigLoader.Loaded loaded, SweepConfig sweep, List<TrialLog.Trial> trials, int planned) {
+    SweepReport(ConfigLoader.Loaded loaded, SweepConfig sweep, List<TrialLog.Trial> trials, int planned, String where) {
+        this.where = where;
         this.loaded = loaded;
         this.sweep = sweep;
         this.trials = trials;
@@ -62,6 +65,7 @@ public final class SweepReport {
         s.append(String.format(Locale.ROOT, "%s search over %d parameter(s), %d of %d planned trials finished (%d ok), minimising %s of `%s`.%n%n",
                 sweep.generator().name().toLowerCase(Locale.ROOT), sweep.parameters().size(), finished, planned, ok, metric,
                 loaded.config().models().get(0).name()));
+        s.append("Trials ran on ").append(where).append(".\n\n");
         TrialLog.Trial best = best(trials);
         if (best != null) {
             s.append(String.format(Locale.ROOT, "## Best: trial %d, %s %.4f%n%n", best.trial(), metric, best.metric()));

@@ -6,6 +6,7 @@ import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
 import org.seqlab.core.UserException;
+import org.seqlab.optim.CoreBudget;
 import org.seqlab.core.train.TrainingListener;
 import org.seqlab.data.registry.Catalogue;
 import org.seqlab.experiments.ConfigLoader;
@@ -104,21 +105,43 @@ public final class SweepRunner {
         earlier.sort(java.util.Comparator.comparingInt(TrialLog.Trial::trial));
         replay(earlier);
         ExecutorService pool = remote == null ? Executors.newFixedThreadPool(sweep.workers()) : null;
+        // the cores shared among the trials that train at once here, set once for the whole sweep
+        int atOnce = Math.max(1, Math.min(sweep.workers(), toRun(earlier)));
+        CoreBudget.Share cores = remote == null ? CoreBudget.forTrials(atOnce) : null;
         long deadline = deadline();
         StoppingRule.Judge judge = rule == null ? null : rule::judge;
         Starter start = (trial, params, of) -> remote != null ? remote.submit(trial, params, of, judge)
                 : java.util.concurrent.CompletableFuture.supplyAsync(() -> System.nanoTime() > deadline ? null
                         : runTrial(trial, params, of, judge), pool);
-        String where = remote != null ? remote.where() : sweep.workers() + " worker(s)";
+        String where = remote != null ? remote.where() : localWhere(atOnce, cores.threads());
         try {
             int planned = sweep.generator() == SweepConfig.Generator.GENETIC ? genetic(log, earlier, start, where, deadline)
                     : planned(log, earlier, start, where, deadline);
             List<TrialLog.Trial> trials = log.read();
-            new SweepReport(loaded, sweep, trials, planned).write(out);
+            new SweepReport(loaded, sweep, trials, planned, where).write(out);
             return trials;
         } finally {
             if (pool != null) pool.shutdownNow();
+            if (cores != null) cores.close();
         }
+    }
+
+    /** Trials this run will start: the plan's missing ones, or the genetic search's remaining number. */
+    private int toRun(List<TrialLog.Trial> earlier) {
+        if (sweep.generator() == SweepConfig.Generator.GENETIC) return Math.max(0, sweep.trials() - earlier.size());
+        Set<Integer> done = new HashSet<>();
+        for (TrialLog.Trial t : earlier) done.add(t.trial());
+        int todo = 0;
+        List<Map<String, Object>> plan = plan();
+        for (int i = 0; i < plan.size(); i++) if (!done.contains(i)) todo++;
+        return todo;
+    }
+
+    /** What the console and the report say about local workers: how the cores and the memory are shared. */
+    private String localWhere(int atOnce, int threads) {
+        return String.format(java.util.Locale.ROOT, "%d worker(s), %d at once: %d BLAS thread(s) each of this machine's %d core(s), "
+                        + "and each trial's memory limit %s ÷ trials in flight", sweep.workers(), atOnce, threads, CoreBudget.CORES,
+                org.seqlab.core.MemoryBudget.fromEnvironment().source());
     }
 
     /** Starts one trial where the sweep runs its trials; completes with its record, or null when it did not start (over budget). */
@@ -351,13 +374,29 @@ public final class SweepRunner {
                     : ConfigLoader.MAPPER.convertValue(first.metrics(), new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {});
             String status = metric != null || "diverged".equals(first.status()) ? first.status() : "failed";
             double secs = (System.nanoTime() - start) / 1e9;
-            return new TrialLog.Trial(trial, params, status, metric, metrics, secs, first.message(), out.relativize(dir).toString());
+            String bug = first.errorLog() == null ? null : out.relativize(dir.resolve(first.errorLog())).toString();
+            return new TrialLog.Trial(trial, params, status, metric, metrics, secs, first.message(), out.relativize(dir).toString(), bug);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);   // the disk's failure, not the trial's: the sweep stops, the trial runs again
+        } catch (org.seqlab.core.MemoryWatch.MemoryBudgetExceeded e) {
+            double secs = (System.nanoTime() - start) / 1e9;   // this trial's own failure: the others go on
+            return new TrialLog.Trial(trial, params, "failed", null, Map.of(), secs, "memory: " + e.getMessage(), null);
         } catch (UserException | IllegalArgumentException | IllegalStateException e) {
             org.seqlab.experiments.FileProblem.rethrowIfAny(e);
             double secs = (System.nanoTime() - start) / 1e9;
             return new TrialLog.Trial(trial, params, "failed", null, Map.of(), secs, e.getMessage(), null);
+        } catch (RuntimeException e) {
+            org.seqlab.experiments.FileProblem.rethrowIfAny(e);
+            // a bug outside any model's run: the trial fails with its trace on disk, the sweep goes on and exits 1
+            Path file = out.resolve("trials").resolve(name + ".log");
+            try {
+                org.seqlab.experiments.StackTraceLog.write(file, name, e);
+            } catch (IOException disk) {
+                throw new java.io.UncheckedIOException(disk);
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            return new TrialLog.Trial(trial, params, "failed", null, Map.of(), secs,
+                    "internal error: " + e + " (stack trace in " + out.relativize(file) + ")", null, out.relativize(file).toString());
         }
     }
 

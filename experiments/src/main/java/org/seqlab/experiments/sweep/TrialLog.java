@@ -20,9 +20,19 @@ import java.util.Map;
  * which {@link #readRepairing} drops when the sweep starts again (that trial then runs again).
  */
 public final class TrialLog {
-    /** One finished trial. */
+    /**
+     * One finished trial.
+     *
+     * @param log a trial that failed for an internal reason (a bug): its stack trace's file, relative to
+     *            the sweep's directory (null otherwise)
+     */
     public record Trial(int trial, Map<String, Object> params, String status, Double metric, Map<String, Object> metrics,
-                 Double seconds, String error, String out) {}
+                 Double seconds, String error, String out, String log) {
+        public Trial(int trial, Map<String, Object> params, String status, Double metric, Map<String, Object> metrics,
+                     Double seconds, String error, String out) {
+            this(trial, params, status, metric, metrics, seconds, error, out, null);
+        }
+    }
 
     /** The file read once: its trials (first record per trial number), its intact lines, and whether any line was not. */
     private record Parsed(List<Trial> trials, String intact, boolean torn) {}

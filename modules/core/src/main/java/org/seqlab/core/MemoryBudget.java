@@ -9,14 +9,23 @@ public record MemoryBudget(long offHeapBytes, String source) {
     public static final String VARIABLE = "SEQLAB_MAX_OFFHEAP";
     public static final String DEFAULT = "8G";
 
-    /** The budget from {@code $SEQLAB_MAX_OFFHEAP}; a value that is not a size is a user error naming the variable. */
+    /** The JVM property that wins over the variable: where a JVM has no say over its environment (a Spark executor's extraJavaOptions, tests). */
+    public static final String PROPERTY = "seqlab.max.offheap";
+
+    /**
+     * The budget from {@code -Dseqlab.max.offheap} or else {@code $SEQLAB_MAX_OFFHEAP}: this JVM's,
+     * shared among the runs it trains at once ({@link MemoryWatch}); a value that is not a size is a
+     * user error naming the setting.
+     */
     public static MemoryBudget fromEnvironment() {
-        String value = System.getenv(VARIABLE);
+        String property = System.getProperty(PROPERTY);
+        String name = property != null && !property.isBlank() ? "-D" + PROPERTY : VARIABLE;
+        String value = property != null && !property.isBlank() ? property : System.getenv(VARIABLE);
         if (value == null || value.isBlank()) return new MemoryBudget(MemoryUse.parseSize(DEFAULT), VARIABLE + " default " + DEFAULT);
         try {
-            return new MemoryBudget(MemoryUse.parseSize(value), VARIABLE + "=" + value.trim());
+            return new MemoryBudget(MemoryUse.parseSize(value), name + "=" + value.trim());
         } catch (IllegalArgumentException e) {
-            throw new UserException(VARIABLE + ": " + e.getMessage());
+            throw new UserException(name + ": " + e.getMessage());
         }
     }
 

@@ -146,33 +146,55 @@ public record Results(String experiment, DatasetSummary dataset, Double optimumL
      * @param experiment in a comparison of several experiments, the one the run comes from (null in
      *                   an experiment's own results)
      * @param modelName  in a comparison, the model's name in its own experiment (null otherwise: {@code model})
+     * @param errorLog   a run that failed for an internal reason (a bug, not a result): its stack
+     *                   trace's file, relative to the experiment's directory (null otherwise)
      */
     public record Run(String model, String family, long params, long seed, Map<String, Object> config,
                       RunMetrics metrics, String status, String message, List<EpochRecord> curve,
                       List<SampleSet> samples, String checkpoint, String configHash, String picture,
                       TrainingConfig training, Forecast forecast, MemoryPeak memory,
-                      Map<String, Object> settings, String experiment, String modelName) {
+                      Map<String, Object> settings, String experiment, String modelName, String errorLog) {
         public Run(String model, String family, long params, long seed, Map<String, Object> config,
                    RunMetrics metrics, String status, String message, List<EpochRecord> curve,
                    List<SampleSet> samples, String checkpoint, String configHash, String picture,
                    TrainingConfig training, Forecast forecast, MemoryPeak memory,
                    Map<String, Object> settings) {
             this(model, family, params, seed, config, metrics, status, message, curve, samples, checkpoint, configHash, picture,
-                    training, forecast, memory, settings, null, null);
+                    training, forecast, memory, settings, null, null, null);
+        }
+
+        /** A run that failed for an internal reason, its stack trace in {@code log}. */
+        public static Run internalError(String model, String family, long params, long seed, Map<String, Object> config,
+                                        String message, TrainingConfig training, MemoryPeak memory, Map<String, Object> settings, String log) {
+            return new Run(model, family, params, seed, config, null, "failed", message, List.of(), List.of(), null, null, null,
+                    training, null, memory, settings, null, null, log);
         }
 
         /** This run in a comparison: shown as {@code newModel}, from {@code fromExperiment}. */
         public Run inComparison(String newModel, String newCheckpoint, String newPicture, String fromExperiment) {
             return new Run(newModel, family, params, seed, config, metrics, status, message, curve, samples, newCheckpoint,
-                    configHash, newPicture, training, forecast, memory, settings, fromExperiment, modelName != null ? modelName : model);
+                    configHash, newPicture, training, forecast, memory, settings, fromExperiment, modelName != null ? modelName : model,
+                    errorLog);
         }
     }
 
     /**
-     * The process's memory while one model trained, was evaluated and sampled: peak resident set
-     * and peak resident memory outside the Java heap (ND4J's arrays and native code), in bytes.
+     * Memory while one model trained, was evaluated and sampled: peak resident set and peak
+     * resident memory outside the Java heap (ND4J's arrays and native code), in bytes.
+     *
+     * @param scope         "run": the run was alone in its process, the figures are its own;
+     *                      "process": other runs trained in the same JVM meanwhile (a sweep's workers,
+     *                      Spark tasks), the figures are the whole process's (null in older results: "run")
+     * @param runsInFlight  the most runs in the process at once while it ran
      */
-    public record MemoryPeak(long peakRssBytes, long peakOffHeapBytes) {}
+    public record MemoryPeak(long peakRssBytes, long peakOffHeapBytes, String scope, Integer runsInFlight) {
+        public static final String RUN = "run", PROCESS = "process";
+
+        /** Whether the figures are the whole process's, shared with other runs. */
+        public boolean shared() {
+            return PROCESS.equals(scope);
+        }
+    }
 
     /**
      * A run's scores. Frame models: {@code testAccuracy} is the thresholded frame accuracy and

@@ -39,7 +39,6 @@ import org.seqlab.core.BatchArrays;
 import org.seqlab.core.TokenBatch;
 import org.seqlab.core.TrainingOptions;
 import org.seqlab.core.VectorBatch;
-import org.seqlab.optim.LargeProducts;
 import org.seqlab.optim.Optimizer;
 
 import java.io.IOException;
@@ -263,7 +262,7 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
      */
     @Override
     public EvalStats trainStep(Batch batch, double learningRate) {
-        return LargeProducts.onBothCores(() -> train(batch, learningRate));   // every product on both cores
+        return train(batch, learningRate);        // every product on the trial's BLAS threads (CoreBudget)
     }
 
     private EvalStats train(Batch batch, double learningRate) {
@@ -348,7 +347,7 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
 
     @Override
     public EvalStats evaluate(Batch batch) {
-        double[] logits = LargeProducts.onBothCores(() -> forward(batch, batch.continues()));
+        double[] logits = forward(batch, batch.continues());
         return score(batch, logits);
     }
 

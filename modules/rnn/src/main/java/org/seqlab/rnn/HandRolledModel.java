@@ -298,15 +298,13 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
         return stats;
     }
 
-    /** Every product of the step on both cores (see {@link LargeProducts}). */
+    /** Every product of the step on the trial's BLAS threads (see {@link org.seqlab.optim.CoreBudget}). */
     @Override
     public EvalStats trainStep(Batch batch, double learningRate) {
-        return LargeProducts.onBothCores(() -> {
-            EvalStats stats = computeGradient(batch);
-            updater.clip(params.gradient);
-            updater.step(params.flat, params.gradient, learningRate);
-            return stats;
-        });
+        EvalStats stats = computeGradient(batch);
+        updater.clip(params.gradient);
+        updater.step(params.flat, params.gradient, learningRate);
+        return stats;
     }
 
     @Override
@@ -316,12 +314,10 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
 
     @Override
     public EvalStats evaluate(Batch batch) {
-        return LargeProducts.onBothCores(() -> {
-            Pass p = new Pass(batch);
-            p.forward(batch.continues() ? evalState : null, false);
-            evalState = finalStates();
-            return p.loss(null);
-        });
+        Pass p = new Pass(batch);
+        p.forward(batch.continues() ? evalState : null, false);
+        evalState = finalStates();
+        return p.loss(null);
     }
 
     @Override

@@ -37,6 +37,12 @@ public final class SparkTrials implements TrialRunner {
     private final Path out;
     private final long deadlineMillis;
     private final boolean checkpoints;
+    /** The directory under the sweep's own that holds Spark's scratch while it runs. */
+    public static final String LOCAL_DIR = "spark-local";
+    /** Cores (and so BLAS threads) each trial's task gets. */
+    static final int TASK_CPUS = 1;
+
+    private final Path localDir;
     private final ExecutorService waiting = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "seqlab-spark-trial");
         t.setDaemon(true);
@@ -59,10 +65,17 @@ public final class SparkTrials implements TrialRunner {
         boolean ship = data.path() != null && data.registryName() == null;
         this.dataZip = ship ? Zips.zip(data.path(), rel -> true) : null;
         this.dataName = ship ? data.path().getFileName().toString() : null;
+        // Spark's scratch (its spark-* and blockmgr-* directories) under the sweep's own directory, not
+        // the system's temp: removed when the sweep ends, and what a killed driver left, when the next starts
+        this.localDir = out.resolve(LOCAL_DIR);
+        AtomicFiles.deleteTree(localDir);
+        java.nio.file.Files.createDirectories(localDir);
         SparkConf conf = new SparkConf().setMaster(master).setAppName("seqlab sweep " + loaded.config().name())
                 .set("spark.ui.enabled", "false").set("spark.ui.showConsoleProgress", "false")
-                // one trial per core, ND4J single-threaded inside (2.5-3x faster than two threads here), glibc as the launcher sets it
-                .set("spark.task.cpus", "1").set("spark.executorEnv.OMP_NUM_THREADS", "1")
+                .set("spark.local.dir", localDir.toAbsolutePath().toString())
+                // each task a trial on spark.task.cpus BLAS threads (TrialTask's CoreBudget share), ND4J's
+                // element-wise ops single-threaded (2.5-3x faster than two threads here), glibc as the launcher sets it
+                .set("spark.task.cpus", String.valueOf(TASK_CPUS)).set("spark.executorEnv.OMP_NUM_THREADS", "1")
                 .set("spark.executorEnv.MALLOC_MMAP_THRESHOLD_", "262144").set("spark.executorEnv.MALLOC_ARENA_MAX", "2");
         if (!master.startsWith("local")) conf.setJars(seqlabJars());
         // local mode: everything in this JVM, so the loopback address, whatever the host name resolves to (CI sandboxes)
@@ -178,12 +191,21 @@ public final class SparkTrials implements TrialRunner {
 
     @Override
     public String where() {
-        return "Spark " + master + " (one task per trial)";
+        return "Spark " + master + " (one task per trial, " + TASK_CPUS + " BLAS thread(s) each: spark.task.cpus; each trial's memory limit "
+                + org.seqlab.core.MemoryBudget.fromEnvironment().source() + " ÷ trials in flight on its executor)";
     }
 
     @Override
     public void close() {
         waiting.shutdownNow();
-        sc.stop();
+        try {
+            sc.stop();
+        } finally {
+            try {
+                AtomicFiles.deleteTree(localDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove Spark's scratch directory " + localDir + ": " + e.getMessage(), e);
+            }
+        }
     }
 }

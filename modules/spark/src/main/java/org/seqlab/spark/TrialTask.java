@@ -1,6 +1,7 @@
 package org.seqlab.spark;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.seqlab.core.AtomicFiles;
 import org.seqlab.core.Json;
@@ -9,6 +10,7 @@ import org.seqlab.experiments.ConfigLoader;
 import org.seqlab.experiments.ConfigLocations;
 import org.seqlab.experiments.sweep.SweepRunner;
 import org.seqlab.experiments.sweep.TrialLog;
+import org.seqlab.optim.CoreBudget;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -57,8 +59,11 @@ record TrialTask(String experimentJson, String experimentFile, byte[] dataZip, S
             throw new IllegalStateException("injected fault (" + FAIL_ONCE + ") in the first attempt of trial " + trial);
         if (System.currentTimeMillis() > deadlineMillis) return new Outcome(null, null, started);    // over the sweep's budget
         Path work = null;
-        try {
-            work = Files.createTempDirectory("seqlab-trial-");
+        // the task's cores: spark.task.cpus BLAS threads, set once while tasks run beside it (CoreBudget)
+        try (CoreBudget.Share cores = CoreBudget.withThreads(task != null ? Math.max(1, task.cpus()) : 1)) {
+            // under the executor's Spark scratch (spark.local.dir) when there is one: removed with it, even after a kill
+            work = task != null ? Files.createTempDirectory(Path.of(SparkFiles.getRootDirectory()), "seqlab-trial-")
+                    : Files.createTempDirectory("seqlab-trial-");
             ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(experimentJson);
             if (dataZip != null) {
                 Path data = work.resolve("data");

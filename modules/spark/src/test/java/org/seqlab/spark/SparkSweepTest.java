@@ -159,7 +159,8 @@ class SparkSweepTest {
         List<String> cmd = new ArrayList<>(List.of(javaBin));
         cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("--add-opens")).toList());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), org.seqlab.experiments.cli.Main.class.getName(),
+        Path childTemp = Files.createDirectories(dir.resolve("driver-temp"));      // the killed driver's system temp directory
+        cmd.addAll(List.of("-Djava.io.tmpdir=" + childTemp, "-cp", System.getProperty("java.class.path"), org.seqlab.experiments.cli.Main.class.getName(),
                 "sweep", file.toString(), "--out", out.toString(), "--spark", "local[2]"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile()).start();
         long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(180);
@@ -168,6 +169,8 @@ class SparkSweepTest {
         p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
         int before = byTrial(out).size();
         assertTrue(before >= 2 && before < 6, "killed half way: " + before + " trials finished; " + Files.readString(dir.resolve("killed.log")));
+        assertTrue(sparkDirectories(out.resolve(SparkTrials.LOCAL_DIR)).size() >= 2, "the killed driver left Spark's scratch in the sweep's directory");
+        assertEquals(List.of(), sparkDirectories(childTemp), "and none in the system's temp directory");
         StringBuilder console = new StringBuilder();
         ConfigLoader.Loaded loaded = ConfigLoader.load(file, List.of());
         var data = ExperimentRunner.resolveData(loaded, Catalogue.fromEnvironment(false), line -> {});
@@ -176,6 +179,15 @@ class SparkSweepTest {
         }
         assertTrue(console.toString().contains(before + " finished earlier, " + (6 - before) + " to run"), console.toString());
         assertEquals(List.of(0, 1, 2, 3, 4, 5), new ArrayList<>(byTrial(out).keySet()), "every planned trial, each once");
+        assertEquals(List.of(), sparkDirectories(out), "the resume removed what the kill left, and its own");
+    }
+
+    /** Spark's scratch directories (spark-*, blockmgr-*) anywhere under {@code root}. */
+    private static List<Path> sparkDirectories(Path root) throws Exception {
+        if (Files.notExists(root)) return List.of();
+        try (var all = Files.walk(root)) {
+            return all.filter(Files::isDirectory).filter(p -> p.getFileName().toString().matches("(spark|blockmgr)-[0-9a-f-]+")).toList();
+        }
     }
 
     /**

@@ -9,7 +9,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.seqlab.core.OutputKind;
 import org.seqlab.optim.FusedKernels;
-import org.seqlab.optim.LargeProducts;
 import org.seqlab.optim.ShapeCache;
 
 import java.util.Map;
@@ -20,7 +19,7 @@ import java.util.function.Function;
  * same network, weights and dropout masks as {@link TransformerGraph}, whose SameDiff graph stays
  * the reference (and the engine for GPUs). SameDiff spends most of a CPU step on per-op overhead
  * and fresh allocations; here every activation lives in per-shape buffers made once, a step is a
- * few dozen large matrix products (all on both cores) and element-wise ops, and the backward pass
+ * few dozen large matrix products (all on the trial's BLAS threads) and element-wise ops, and the backward pass
  * is derived by hand:
  *
  * <pre>
@@ -113,12 +112,10 @@ final class FusedTransformer {
     double[] run(int rows, int len, INDArray x, INDArray y, INDArray weights, INDArray bias, Map<String, INDArray> masks) {
         boolean train = y != null;
         Buffers b = (train ? trainBuffers : evalBuffers).get(len, rows, () -> new Buffers(rows, len, train));
-        return LargeProducts.onBothCores(() -> {
-            forward(b, x, bias, masks);
-            double[] logits = b.logits.reshape(-1).toDoubleVector();
-            if (train) backward(b, x, y, weights, masks);
-            return logits;
-        });
+        forward(b, x, bias, masks);
+        double[] logits = b.logits.reshape(-1).toDoubleVector();
+        if (train) backward(b, x, y, weights, masks);
+        return logits;
     }
 
     // ---- forward ----

@@ -62,14 +62,20 @@ public final class Trainer {
         epochs:
         for (int epoch = 1; epoch <= config.epochs() && !budgetSpent; epoch++) {
             EvalStats since = EvalStats.ZERO;     // training loss since the last validation
+            long stepsSince = 0;                  // steps since the last validation
             double lr = config.lr();
             for (int i = 0; i < perEpoch; i++) {
+                // checked before a step, never after: no optimiser step starts once the budget has run out
+                budgetSpent = (config.budgetTokens() > 0 && tokens >= config.budgetTokens())
+                        || (config.budgetSeconds() > 0 && (System.nanoTime() - start) / 1e9 >= config.budgetSeconds());
+                if (budgetSpent) break;           // validate this partial epoch, if it trained at all, then stop
                 lr = config.schedule().at(config.lr(), step, totalSteps) * v.plateauScale;
                 Batch batch = train.next();
                 long t0 = System.nanoTime();
                 EvalStats s = model.trainStep(batch, lr);
                 stepNanos += System.nanoTime() - t0;
                 step++;
+                stepsSince++;
                 tokens += s.count();
                 since = since.plus(s);
                 String diverged = stepGuard.observe(s.meanLoss());
@@ -78,14 +84,13 @@ public final class Trainer {
                     v.stop = "diverged at step " + step + ": " + diverged;
                     break epochs;
                 }
-                budgetSpent = (config.budgetTokens() > 0 && tokens >= config.budgetTokens())
-                        || (config.budgetSeconds() > 0 && (System.nanoTime() - start) / 1e9 >= config.budgetSeconds());
-                if (budgetSpent) break;           // validate this partial epoch, then stop
                 if (every > 0 && step % every == 0 && i < perEpoch - 1) {    // the epoch's end validates anyway
                     if (!v.validate(epoch, step, tokens, since.meanLoss(), lr, false)) break epochs;
                     since = EvalStats.ZERO;
+                    stepsSince = 0;
                 }
             }
+            if (stepsSince == 0 && budgetSpent) break;     // nothing trained since the last validation
             if (!v.validate(epoch, step, tokens, since.meanLoss(), lr, true)) break;
         }
         if (v.stop != null) listener.onMessage(model.name() + ": " + v.stop

@@ -31,8 +31,9 @@ import org.seqlab.core.TrainingOptions;
  * @param patience          early stopping: stop after this many epochs (validations, with eval_every) without a new best
  *                          validation loss (0 = off); the best weights are what gets evaluated
  * @param budgetTokens      fair budget: stop once this many training tokens were seen (0 = off)
- * @param budgetSeconds     fair budget: stop after this many seconds of training (0 = off); either
- *                          budget ends the current epoch early, with its validation
+ * @param budgetSeconds     fair budget: stop after this many seconds of training (0 = off); no
+ *                          training step starts once a budget has run out: either ends the current
+ *                          epoch early, with its validation (none when nothing trained since the last)
  * @param evalEvery         validate at every multiple of this many training steps as well as at each epoch's end
  *                          (0 = epoch ends only), as nanoGPT's eval_interval: learning curves with
  *                          points inside long epochs; a new best is checkpointed at any validation,

@@ -199,6 +199,64 @@ class TrainerTest {
     }
 
     /**
+     * A wall-clock budget that runs out during a validation: the next epoch starts no step (the old
+     * loop trained one step past the budget and validated a one-step epoch). Steps take 10 ms and
+     * the validation 200 ms against a 100 ms budget, so every check is far from the boundary.
+     */
+    @Test
+    void noStepStartsAfterTheTimeBudget() {
+        double budget = 0.1;
+        TrainingConfig cfg = new TrainingConfig(5, 1, 1, 0.1, null, null, null, null, 3.0, null, null, null, budget, null, null);
+        List<Long> stepStarts = new ArrayList<>();
+        ScriptedModel slow = new ScriptedModel(filled(100, 1.0), filled(10, 1.0)) {
+            @Override public EvalStats trainStep(Batch b, double lr) {
+                stepStarts.add(System.nanoTime());
+                sleep(10);
+                return super.trainStep(b, lr);
+            }
+
+            @Override public EvalStats evaluate(Batch b) {
+                sleep(200);                       // the validation that outlasts the budget
+                return super.evaluate(b);
+            }
+        };
+        long began = System.nanoTime();           // before the trainer's own clock starts: a stricter bound
+        TrainingResult r = new Trainer(cfg, TrainingListener.SILENT, (m, e, s, l) -> {}).train(slow, source(2), VALID);
+        for (long t : stepStarts)
+            assertTrue((t - began) / 1e9 < budget, "a step started " + (t - began) / 1e9 + " s in, after the " + budget + " s budget");
+        assertEquals(2, stepStarts.size(), "the first epoch's two steps, none after the budget");
+        assertEquals(1, r.history().size(), "one validation: no one-step epoch after the budget");
+        assertEquals(2, r.history().get(0).step());
+    }
+
+    /** With an epoch that ends as the budget runs out, the next epoch takes no step and validates nothing. */
+    @Test
+    void aBudgetSpentAtAnEpochsEndStartsNoOtherEpoch() {
+        double[] train = new double[100];
+        java.util.Arrays.fill(train, 1.0);
+        TrainingConfig cfg = new TrainingConfig(10, 1, 1, 0.1, null, null, null, null, 3.0, null, null, 20L, null, null, null);
+        ScriptedModel m = new ScriptedModel(train, filled(10, 1.0));
+        TrainingResult r = new Trainer(cfg, TrainingListener.SILENT, (x, e, s, l) -> {}).train(m, source(2), VALID);
+        assertEquals(2, m.steps, "10 tokens a step: the budget of 20 is spent after two steps, the first epoch's end");
+        assertEquals(1, r.history().size(), "one validation: the second epoch never starts");
+        assertEquals(1, m.evals);
+    }
+
+    private static double[] filled(int n, double v) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * A run that blows up at once never has a sane best to compare with: a huge but steady loss
      * passes the ratio test, so the ceiling (twice the uniform prediction's loss) must stop it,
      * before any checkpoint is written.
