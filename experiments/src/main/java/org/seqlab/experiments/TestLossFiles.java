@@ -20,7 +20,7 @@ final class TestLossFiles {
 
     static void writeRun(Path out, String model, long seed, Task task, Evaluation.ByExample scored) throws IOException {
         write(out, TestLosses.of(model, seed, false, Results.Unit.of(task.shape().kind()), task.sha256(), task.split(),
-                scored.loss(), scored.count()));
+                example(task), scored.loss(), scored.count()));
     }
 
     /**
@@ -34,8 +34,13 @@ final class TestLossFiles {
         for (Map.Entry<String, double[]> e : refs.entrySet()) {
             if (e.getValue().length != count.length) continue;      // not scored on the same rows: not pairable
             write(out, TestLosses.of(e.getKey(), null, true, Results.Unit.of(task.shape().kind()), task.sha256(), task.split(),
-                    e.getValue(), count));
+                    example(task), e.getValue(), count));
         }
+    }
+
+    /** "chunk" when the test pass reads a stream in lanes with carried state, else "sequence". */
+    static String example(Task task) {
+        return task.testPass().stream().anyMatch(org.seqlab.core.Batch::continues) ? "chunk" : "sequence";
     }
 
     /** The real steps of every test row that has any, in pass order: the examples' prediction counts. */

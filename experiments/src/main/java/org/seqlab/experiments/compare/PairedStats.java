@@ -22,7 +22,9 @@ import java.util.Iterator;
  *       resampling each side's seeds and, with the same draw for both sides, the examples, so that
  *       seed-to-seed variance is counted. The p-value permutes seed labels between the two sides
  *       (all splits when there are at most {@code resamples} of them): exact under "the two
- *       configurations train equally good models", whatever the test examples.</li>
+ *       configurations train equally good models", whatever the test examples. Against a single
+ *       run (a reference model, one seed) seeds cannot be permuted: the p-value is then twice the
+ *       two-level bootstrap's smaller tail beyond zero.</li>
  * </ul>
  * Differences are A − B: negative means A's loss is lower.
  */
@@ -135,7 +137,9 @@ public final class PairedStats {
         double[] pooled = new double[sa + sb];
         System.arraycopy(ta, 0, pooled, 0, sa);
         System.arraycopy(tb, 0, pooled, sa, sb);
-        double p = seedPermutationP(pooled, sa, resamples, random);
+        // seed labels can only be permuted with seeds on both sides; against one run (a reference,
+        // a single seed) the p-value is the two-level bootstrap's, by inverting its interval
+        double p = sa > 1 && sb > 1 ? seedPermutationP(pooled, sa, resamples, random) : bootstrapP(boot);
         return new Difference(observed, ci[0], ci[1], p, n, total, sa, sb, Level.SEEDS_AND_EXAMPLES, resamples, seed);
     }
 
@@ -172,6 +176,16 @@ public final class PairedStats {
             if (Math.abs(diff(s, all, sa, m)) >= threshold) extreme++;
         }
         return (extreme + 1.0) / (resamples + 1.0);
+    }
+
+    /** Two-sided p of "no difference" from bootstrap draws: twice the smaller tail beyond zero. */
+    static double bootstrapP(double[] draws) {
+        long atOrBelow = 0, atOrAbove = 0;
+        for (double v : draws) {
+            if (v <= 0) atOrBelow++;
+            if (v >= 0) atOrAbove++;
+        }
+        return Math.min(1, 2 * (Math.min(atOrBelow, atOrAbove) + 1.0) / (draws.length + 1.0));
     }
 
     /**

@@ -41,13 +41,15 @@ public record TestLosses(Header header, double[] loss, long[] count) {
      * @param unit         what a prediction is: token, frame or value
      * @param datasetSha256 the data's hash (as results.json's dataset.sha256)
      * @param split        how the test split was made (null when the data came split)
+     * @param example      what one example is: "sequence" (a name, a line, a tune, a series window) or
+     *                     "chunk" (a fixed evaluation chunk of a stream read in lanes with carried state)
      * @param examples     number of examples
      * @param predictions  sum of the counts
      * @param countsSha256 hash of the counts column in order: two files with equal data hash, split
      *                     and counts hash scored the same examples in the same order
      */
     public record Header(String format, String model, Long seed, boolean reference, String unit, String datasetSha256,
-                         SplitMethod split, int examples, long predictions, String countsSha256) {
+                         SplitMethod split, String example, int examples, long predictions, String countsSha256) {
         /** The test split's identity: the same for two runs exactly when their examples can be paired. */
         public String splitIdentity() {
             return datasetSha256 + " | " + (split == null ? "as given" : split.describe()) + " | " + countsSha256;
@@ -60,10 +62,10 @@ public record TestLosses(Header header, double[] loss, long[] count) {
 
     /** Builds the file's content for per-example sums (examples with no prediction left out beforehand). */
     public static TestLosses of(String model, Long seed, boolean reference, Results.Unit unit, String datasetSha256,
-                                SplitMethod split, double[] loss, long[] count) {
+                                SplitMethod split, String example, double[] loss, long[] count) {
         long total = 0;
         for (long c : count) total += c;
-        return new TestLosses(new Header(FORMAT, model, seed, reference, unit.word(), datasetSha256, split, loss.length, total,
+        return new TestLosses(new Header(FORMAT, model, seed, reference, unit.word(), datasetSha256, split, example, loss.length, total,
                 countsHash(count)), loss, count);
     }
 
