@@ -105,6 +105,34 @@ class PairedComparisonTest {
         assertEquals(md, Files.readString(out.resolve("report.md")), "the section is a function of the files beside results.json");
     }
 
+    /** Series: every test target is an example, scored in squared error, and each naive forecast takes part. */
+    @Test
+    void seriesModelsArePairedWithEachNaiveForecast() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("series.yaml"), """
+                name: series
+                data:
+                  source: builtin:seasonal
+                  split: [0.7, 0.15, 0.15]
+                  series: {length: 300, horizon: 1, season: 12, moving_average: 6}
+                models:
+                  - {family: handrolled, name: gru, cell: gru, hidden: 8}
+                training: {epochs: 3, batch_size: 16, seq_len: 24, lr: 0.02}
+                """);
+        Path series = dir.resolve("series");
+        CliRun o = CliRun.of("run", yaml.toString(), "--out", series.toString());
+        assertEquals(0, o.code(), o.err() + o.out());
+        Results r = Json.read(series.resolve("results.json"), Results.class);
+        PairedComparison c = DifferenceSection.read(series, r).comparison();
+        assertEquals(4, c.entries().size(), "the model and three naive forecasts: " + c.entries());
+        for (PairedComparison.Entry e : c.entries()) {
+            assertEquals(45, e.count().length, "one example per test target");
+            if (e.reference())
+                assertEquals(r.baselines().get(e.name()).testLoss(), e.meanLoss(), 1e-9, "per-target errors add up to the baseline's loss");
+        }
+        String md = Files.readString(series.resolve("report.md"));
+        assertTrue(md.contains("## Is the difference real?") && md.contains("squared error per value"), md);
+    }
+
     @Test
     void compareRefusesAnotherSplitAndPairsTheSameOne() throws Exception {
         CliRun same = CliRun.of("compare", out.toString(), out.toString(), "trained", "barely");
