@@ -92,6 +92,9 @@ public final class DifferenceSection {
     public String markdown() {
         List<PairedComparison.Entry> e = comparison.entries();
         StringBuilder s = new StringBuilder("\n## Is the difference real?\n\n");
+        if (e.isEmpty())
+            return s.append("No per-example test losses beside results.json (runs from before seqlab kept them, or a report of several "
+                    + "directories: `seqlab compare DIR_A DIR_B` pairs two of them).\n\n").toString();
         if (e.size() < 2) {
             s.append("Fewer than two models with per-example test losses: nothing to compare.\n\n");
             for (String n : notes) s.append("- ").append(n).append('\n');
