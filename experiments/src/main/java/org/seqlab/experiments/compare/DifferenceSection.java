@@ -105,7 +105,8 @@ public final class DifferenceSection {
         s.append(String.format(Locale.ROOT, "Every model is scored on the same %,d %s (%,d predictions), so each pair is compared example by example. "
                         + "A cell is the row's loss minus the column's in %s (negative: the row is better), with its 95%% interval; "
                         + "green: the row is significantly better, red: significantly worse, grey: these data cannot tell them apart "
-                        + "(Holm-corrected p < %.2f over all %d pairs).%n%n", any.examples(), examples, any.predictions(), unit,
+                        + "(Holm-corrected p < %.2f over all %d pairs; the intervals are each pair's own, uncorrected, so one may "
+                        + "exclude zero while the corrected p is above the level).%n%n", any.examples(), examples, any.predictions(), unit,
                 PairedComparison.LEVEL, comparison.pairs().size()));
         if (seeds)
             s.append(String.format(Locale.ROOT, "With several seeds, the intervals resample seeds and test examples together (a two-level bootstrap, %,d draws, "
@@ -158,9 +159,9 @@ public final class DifferenceSection {
     public static String sentence(String a, String b, PairedStats.Difference d, PairedStats.Difference models, double p,
                                   String unit, String examples) {
         if (d.mean() > 0) return sentence(b, a, d.flipped(), models == null ? null : models.flipped(), p, unit, examples);
-        String ci = String.format(Locale.ROOT, "95%% CI %s–%s, %s over %,d %s", f4(-d.high()), f4(-d.low()), pText(p), d.examples(), examples);
-        String trained = models == null ? "" : String.format(Locale.ROOT, "; as trained models (seed-averaged, examples alone): 95%% CI %s–%s",
-                f4(-models.high()), f4(-models.low()));
+        String ci = String.format(Locale.ROOT, "95%% CI %s, %s over %,d %s", range(-d.high(), -d.low()), pText(p), d.examples(), examples);
+        String trained = models == null ? "" : String.format(Locale.ROOT, "; as trained models (seed-averaged, examples alone): 95%% CI %s",
+                range(-models.high(), -models.low()));
         String what = d.level() == PairedStats.Level.SEEDS_AND_EXAMPLES ? " as configurations" : "";
         if (p < PairedComparison.LEVEL)
             return String.format(Locale.ROOT, "%s beats %s%s by %s %s (%s%s).", a, b, what, f4(-d.mean()), unit, ci, trained);
@@ -176,13 +177,15 @@ public final class DifferenceSection {
     }
 
     /**
-     * Critical-difference style: each model at its mean test loss on one axis (best on the left),
-     * a thick bar under each group that cannot be told apart.
+     * Critical-difference style: the models in order of mean test loss (best on the left, evenly
+     * spaced, as a CD diagram places ranks: a far-off baseline would squeeze the rest together),
+     * each labelled with its loss, and a thick bar under each group that cannot be told apart.
      */
     byte[] picture() {
         List<PairedComparison.Entry> e = comparison.entries();
-        int w = 900, rowH = 18, top = 60, n = e.size();
-        int h = top + 40 + n * rowH + comparison.groups().size() * 14 + 30;
+        int w = 900, rowH = 18, top = 50, n = e.size();
+        long bars = comparison.groups().stream().filter(g -> g.size() > 1).count();
+        int h = top + 30 + n * rowH + (int) bars * 14 + 20;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -191,43 +194,25 @@ public final class DifferenceSection {
         g.fillRect(0, 0, w, h);
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g.drawString("Mean test loss (" + unit + "); a bar joins models these test data cannot tell apart", 20, 24);
-        double lo = e.get(0).meanLoss(), hi = e.get(n - 1).meanLoss();
-        if (hi - lo < 1e-12) { lo -= 0.5; hi += 0.5; }
-        double pad = 0.05 * (hi - lo);
-        lo -= pad;
-        hi += pad;
-        int x0 = 60, x1 = w - 60;
-        final double lowEnd = lo, span = hi - lo;
-        java.util.function.DoubleToIntFunction x = v -> (int) Math.round(x0 + (v - lowEnd) / span * (x1 - x0));
+        g.drawString("Models by mean test loss (" + unit + "), best left; a bar joins those these test data cannot tell apart", 20, 24);
+        int x0 = 80, x1 = w - 220;
+        java.util.function.IntUnaryOperator x = i -> n == 1 ? (x0 + x1) / 2 : x0 + i * (x1 - x0) / (n - 1);
         g.setStroke(new BasicStroke(1.5f));
-        g.drawLine(x0, top, x1, top);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        for (int k = 0; k <= 5; k++) {
-            double v = lo + k * span / 5;
-            int px = x.applyAsInt(v);
-            g.drawLine(px, top - 5, px, top);
-            String t = String.format(Locale.ROOT, "%.4f", v);
-            g.drawString(t, px - g.getFontMetrics().stringWidth(t) / 2, top - 8);
-        }
+        g.drawLine(x0 - 20, top, x1 + 20, top);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         for (int i = 0; i < n; i++) {
-            int px = x.applyAsInt(e.get(i).meanLoss()), py = top + 24 + i * rowH;
+            int px = x.applyAsInt(i), py = top + 24 + i * rowH;
             g.setColor(e.get(i).reference() ? Color.GRAY : new Color(30, 90, 160));
-            g.fillOval(px - 4, top - 4, 8, 8);
+            g.fillOval(px - 5, top - 5, 10, 10);
             g.drawLine(px, top, px, py - 4);
-            String t = String.format(Locale.ROOT, "%s %.4f", label(e.get(i)), e.get(i).meanLoss());
-            int tw = g.getFontMetrics().stringWidth(t);
-            int tx = px + tw + 6 > w ? px - tw - 4 : px + 4;
-            g.drawString(t, tx, py);
+            g.drawString(String.format(Locale.ROOT, "%s %.4f", label(e.get(i)), e.get(i).meanLoss()), px + 5, py);
         }
-        g.setStroke(new BasicStroke(5f));
+        g.setStroke(new BasicStroke(6f));
         g.setColor(new Color(200, 60, 60));
-        int gy = top + 24 + n * rowH + 6;
+        int gy = top + 24 + n * rowH + 4;
         for (List<Integer> grp : comparison.groups()) {
             if (grp.size() < 2) continue;
-            int a = x.applyAsInt(e.get(grp.get(0)).meanLoss()), b = x.applyAsInt(e.get(grp.get(grp.size() - 1)).meanLoss());
-            g.drawLine(a - 3, gy, b + 3, gy);
+            g.drawLine(x.applyAsInt(grp.get(0)) - 6, gy, x.applyAsInt(grp.get(grp.size() - 1)) + 6, gy);
             gy += 14;
         }
         g.dispose();
@@ -243,8 +228,14 @@ public final class DifferenceSection {
         return e.name().equals("optimum") ? "the optimum" : "the " + e.name() + " baseline";
     }
 
+    /** "The optimum", "The unigram baseline"; a model's own name stays as its user wrote it. */
     private static String capital(String s) {
-        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+        return s.startsWith("the ") ? "T" + s.substring(1) : s;
+    }
+
+    /** "0.0120–0.0300", or "−0.0030 to 0.0110" when a dash would read as a minus sign. */
+    private static String range(double low, double high) {
+        return low >= 0 ? f4(low) + "–" + f4(high) : f4(low).replace('-', '−') + " to " + f4(high).replace('-', '−');
     }
 
     static String pText(double p) {
