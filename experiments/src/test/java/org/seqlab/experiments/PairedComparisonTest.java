@@ -91,7 +91,7 @@ class PairedComparisonTest {
     void theReportSaysWhetherEachDifferenceIsRealAndIsRebuiltFromTheFilesAlone() throws Exception {
         String md = Files.readString(out.resolve("report.md"));
         assertTrue(md.contains("## Is the difference real?"), md);
-        assertTrue(md.contains("the optimum beats trained by "), md);
+        assertTrue(md.contains("The optimum beats trained by "), md);
         assertTrue(md.contains("trained beats barely by "), md);
         assertTrue(md.contains("over 60 test sequences"), md);
         assertTrue(md.contains("these two trained models different"), "says which question the intervals answer");

@@ -164,7 +164,7 @@ public final class DifferenceSection {
                 range(-models.high(), -models.low()));
         String what = d.level() == PairedStats.Level.SEEDS_AND_EXAMPLES ? " as configurations" : "";
         if (p < PairedComparison.LEVEL)
-            return String.format(Locale.ROOT, "%s beats %s%s by %s %s (%s%s).", a, b, what, f4(-d.mean()), unit, ci, trained);
+            return String.format(Locale.ROOT, "%s beats %s%s by %s %s (%s%s).", capital(a), b, what, f4(-d.mean()), unit, ci, trained);
         return String.format(Locale.ROOT, "%s and %s cannot be told apart%s: %s is lower by %s %s (%s%s).", capital(a), b, what,
                 a, f4(-d.mean()), unit, ci, trained);
     }
