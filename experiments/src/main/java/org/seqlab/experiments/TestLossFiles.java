@@ -38,9 +38,9 @@ final class TestLossFiles {
         }
     }
 
-    /** "chunk" when the test pass reads a stream in lanes with carried state, else "sequence". */
+    /** "chunk" when the test pass reads a stream in lanes, else "sequence". */
     static String example(Task task) {
-        return task.testPass().stream().anyMatch(org.seqlab.core.Batch::continues) ? "chunk" : "sequence";
+        return task.testExample();
     }
 
     /** The real steps of every test row that has any, in pass order: the examples' prediction counts. */

@@ -105,6 +105,24 @@ class PairedComparisonTest {
         assertEquals(md, Files.readString(out.resolve("report.md")), "the section is a function of the files beside results.json");
     }
 
+    /** A stream read in lanes with carried state: each example is one evaluation chunk, and together they hold every test token once. */
+    @Test
+    void aStreamIsCutIntoItsEvaluationChunks() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("stream.yaml"), experiment("stream", 0, false)
+                .replace("batching: examples", "batching: sequential").replace("epochs: 6", "epochs: 1").replace("batch_size: 16", "batch_size: 4\n  seq_len: 16"));
+        Path stream = dir.resolve("stream");
+        CliRun o = CliRun.of("run", yaml.toString(), "--out", stream.toString());
+        assertEquals(0, o.code(), o.err() + o.out());
+        Results r = Json.read(stream.resolve("results.json"), Results.class);
+        TestLosses t = TestLosses.read(stream.resolve(TestLosses.FOLDER).resolve("trained-seed1234.tsv"));
+        assertEquals("chunk", t.header().example());
+        assertEquals(r.dataset().tokens().test(), t.header().predictions(), "every test token in exactly one chunk");
+        assertTrue(t.header().examples() > 4, "more chunks than lanes: " + t.header().examples());
+        TestLosses unigram = TestLosses.read(stream.resolve(TestLosses.FOLDER).resolve("reference-unigram.tsv"));
+        assertEquals(r.baselines().get("unigram").testLoss(), unigram.meanLoss(), 1e-9, "the unigram's chunks add up to its test loss");
+        assertFalse(Files.exists(stream.resolve(TestLosses.FOLDER).resolve("reference-optimum.tsv")), "the optimum is per name, not per chunk");
+    }
+
     /** Series: every test target is an example, scored in squared error, and each naive forecast takes part. */
     @Test
     void seriesModelsArePairedWithEachNaiveForecast() throws Exception {

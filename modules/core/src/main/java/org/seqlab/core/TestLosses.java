@@ -21,8 +21,8 @@ import java.util.Locale;
  * {@link Header} as one line of JSON, then a line {@code loss\tcount}, then one line per test
  * example in test-pass order: its summed loss (nats, or squared error for series; 17 significant
  * digits) and the predictions it is summed over (tokens, frames or values). An example is a row of
- * the test pass: a sequence (a name, a tune, a series window), or, for a stream read in lanes with
- * carried state, one evaluation chunk of a lane.
+ * the test pass: a sequence (a name, a tune, a series window), or, for a stream read in lanes (state
+ * carried from one batch to the next), one lane's stretch in one evaluation batch.
  *
  * @param header what was scored and on which test split
  * @param loss   summed loss of each example
@@ -42,7 +42,7 @@ public record TestLosses(Header header, double[] loss, long[] count) {
      * @param datasetSha256 the data's hash (as results.json's dataset.sha256)
      * @param split        how the test split was made (null when the data came split)
      * @param example      what one example is: "sequence" (a name, a line, a tune, a series window) or
-     *                     "chunk" (a fixed evaluation chunk of a stream read in lanes with carried state)
+     *                     "chunk" (a fixed stretch of a stream read in lanes: one lane of one evaluation batch)
      * @param examples     number of examples
      * @param predictions  sum of the counts
      * @param countsSha256 hash of the counts column in order: two files with equal data hash, split

@@ -67,6 +67,14 @@ public interface Task {
     }
 
     /**
+     * What one test example (one row of {@link #testPass()}) is: "sequence" (a line, a tune, a
+     * series window) or "chunk" (a stretch of a stream cut into lanes).
+     */
+    default String testExample() {
+        return testPass().stream().anyMatch(Batch::continues) ? "chunk" : "sequence";
+    }
+
+    /**
      * A loss no model that learns goes above, so a run above it has diverged: twice the uniform
      * prediction's (ln V a token, K·ln 2 a frame of K keys); for a normalised series ten times the
      * larger of predicting zero (one per series) and the worst naive baseline.

@@ -95,6 +95,7 @@ public final class TextTask implements Task {
     @Override public String baselineName() { return "unigram"; }
     @Override public String tokenizer() { return tok.vocabulary().tokenizer().label(); }
     @Override public SplitMethod split() { return ds.split(); }
+    @Override public String testExample() { return training.batching() == TrainingConfig.Batching.EXAMPLES ? "sequence" : "chunk"; }
 
     @Override
     public Metrics baseline() {
