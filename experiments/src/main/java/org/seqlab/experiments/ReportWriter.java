@@ -274,7 +274,8 @@ public final class ReportWriter {
                         : String.format("- %s is %s than %s: the 95%% intervals of their test loss do not overlap.%n", a.model(),
                         a.mean() < b.mean() ? "better" : "worse", b.model()));
             }
-        return s.toString();
+        // overlap ignores that every model scored the same examples: the paired section is the stronger test
+        return s.append("\nOverlapping intervals are a weak test: *Is the difference real?* below compares the models example by example.\n").toString();
     }
 
     /** Per-model settings, as the course's comparison asks: size, sequence length, rate, clipping, cost. */
