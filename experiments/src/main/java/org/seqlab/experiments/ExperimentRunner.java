@@ -195,6 +195,7 @@ public final class ExperimentRunner {
         forgetResultsOfAnotherExperiment(prov);
         Json.writeFile(out.resolve("provenance.json"), prov);
 
+        TestLossFiles.writeReferences(out, p);
         List<Results.Run> runs = new ArrayList<>();
         for (ModelConfig mc : cfg.models())
             for (long seed : cfg.runSeeds()) runs.add(runModel(mc, seed, shape, p));
@@ -310,7 +311,9 @@ public final class ExperimentRunner {
             SequenceModel best = Checkpoint.load(ckpt, Families::get);
             try {
                 Metrics v = Metrics.of(Evaluation.run(best, valid));
-                EvalStats testStats = Evaluation.run(best, p.testPass());
+                Evaluation.ByExample byExample = Evaluation.byExample(best, p.testPass());
+                EvalStats testStats = byExample.total();
+                TestLossFiles.writeRun(out, mc.name(), seed, p, byExample);
                 Metrics te = Metrics.of(testStats);
                 metrics = new Results.RunMetrics(Results.finite(v.loss()), values ? null : Results.finite(v.perplexity()),
                         Results.finite(v.accuracy()), Results.finite(te.loss()), values ? null : Results.finite(te.perplexity()),

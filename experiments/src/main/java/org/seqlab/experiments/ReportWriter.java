@@ -30,6 +30,8 @@ import java.util.function.ToDoubleFunction;
  */
 public final class ReportWriter {
     private final Results r;
+    /** The paired comparisons, read by {@link #write} from the per-example test losses beside results.json. */
+    private org.seqlab.experiments.compare.DifferenceSection differences;
 
     /** A report is a function of the results alone: everything it shows is in results.json. */
     public ReportWriter(Results results) {
@@ -38,6 +40,8 @@ public final class ReportWriter {
 
     public void write(Path dir) throws IOException {
         Map<String, byte[]> images = new LinkedHashMap<>();
+        differences = org.seqlab.experiments.compare.DifferenceSection.read(dir, r);     // from test-losses/ beside results.json
+        images.putAll(differences.images());
         for (Results.Run run : r.runs())
             if (run.picture() != null && Files.exists(dir.resolve(run.picture())))
                 images.put(run.picture(), Files.readAllBytes(dir.resolve(run.picture())));
@@ -49,7 +53,7 @@ public final class ReportWriter {
                 "training " + (r.dataset().frames() ? "frames" : "tokens") + " seen", EpochRecord::tokensSeen, EpochRecord::validAccuracy,
                 "validation accuracy", false));
         for (var e : images.entrySet())
-            if (e.getKey().startsWith("curves-") || e.getKey().startsWith("forecast-") || e.getKey().startsWith("residuals-"))
+            if (e.getKey().startsWith("curves-") || e.getKey().equals(org.seqlab.experiments.compare.DifferenceSection.PICTURE) || e.getKey().startsWith("forecast-") || e.getKey().startsWith("residuals-"))
                 AtomicFiles.writeBytes(dir.resolve(e.getKey()), e.getValue());
         String md = markdown();
         AtomicFiles.writeString(dir.resolve("report.md"), md);
@@ -127,6 +131,7 @@ public final class ReportWriter {
                     + "(the entropy rate is its expectation).%n", d.trueModelTestLoss()));
         if (repeated()) s.append(repeats());
         if (experiments.size() > 1) s.append(acrossExperiments(experiments));
+        if (differences != null) s.append(differences.markdown());
         s.append("\n## Learning curves\n\n![validation loss vs tokens](curves-tokens.png)\n\n![validation loss vs time](curves-time.png)\n\n"
                 + "![validation accuracy vs tokens](curves-accuracy.png)\n\n");
         s.append(settingsTable());
@@ -219,6 +224,7 @@ public final class ReportWriter {
     private String seriesMarkdown(StringBuilder s) {
         s.append(new SeriesReport(r).markdown());
         if (repeated()) s.append(repeats());
+        if (differences != null) s.append(differences.markdown());
         s.append("\n## Learning curves\n\n![validation loss vs values seen](curves-tokens.png)\n\n![validation loss vs time](curves-time.png)\n\n");
         s.append(settingsTable());
         return tail(s);
@@ -268,7 +274,8 @@ public final class ReportWriter {
                         : String.format("- %s is %s than %s: the 95%% intervals of their test loss do not overlap.%n", a.model(),
                         a.mean() < b.mean() ? "better" : "worse", b.model()));
             }
-        return s.toString();
+        // overlap ignores that every model scored the same examples: the paired section is the stronger test
+        return s.append("\nOverlapping intervals are a weak test: *Is the difference real?* below compares the models example by example.\n").toString();
     }
 
     /** Per-model settings, as the course's comparison asks: size, sequence length, rate, clipping, cost. */

@@ -12,14 +12,14 @@ import picocli.CommandLine.Command;
 @Command(name = "seqlab", mixinStandardHelpOptions = true, version = "seqlab 0.1.0",
         scope = picocli.CommandLine.ScopeType.INHERIT,      // --help and --version on every subcommand
         description = "Train and compare sequence models side by side.",
-        subcommands = {RunCommand.class, SweepCommand.class, ReportCommand.class, SampleCommand.class, RenderCommand.class, FamiliesCommand.class,
+        subcommands = {RunCommand.class, SweepCommand.class, ReportCommand.class, CompareCommand.class, SampleCommand.class, RenderCommand.class, FamiliesCommand.class,
                 BenchCommand.class, DatasetsCommand.class})
 public final class Main implements Runnable {
     public static final int USER_ERROR = 2;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "name a command: run, sweep, report, sample, render, families, bench or datasets");
+        throw new CommandLine.ParameterException(new CommandLine(this), "name a command: run, sweep, report, compare, sample, render, families, bench or datasets");
     }
 
     public static void main(String[] args) {

@@ -26,7 +26,9 @@ import java.util.Set;
 
 /**
  * The sweep's report: best trial first, every trial sorted by the metric with only the parameters
- * that vary, a scatter plot per parameter, and the best configuration as a runnable YAML.
+ * that vary, a scatter plot per parameter, whether the best beats the runner-up, parameter
+ * importance, optimisation history and parallel coordinates ({@link SweepInsights}), and the best
+ * configuration as a runnable YAML.
  */
 public final class SweepReport {
     private final ConfigLoader.Loaded loaded;
@@ -91,6 +93,9 @@ public final class SweepReport {
             s.append("\n## Parameters against ").append(metric).append("\n\n");
             for (String img : images.keySet()) s.append("![").append(img).append("](").append(img).append(")\n\n");
         }
+        SweepInsights insights = new SweepInsights(sweep, trials, varying);     // best vs runner-up, importance, history, parallel coordinates
+        s.append(insights.markdown(out));
+        images.putAll(insights.images());
         for (var e : images.entrySet()) AtomicFiles.writeBytes(out.resolve(e.getKey()), e.getValue());
         AtomicFiles.writeString(out.resolve("sweep.md"), s.toString());
         AtomicFiles.writeString(out.resolve("sweep.html"), ReportWriter.html(s.toString(), images));

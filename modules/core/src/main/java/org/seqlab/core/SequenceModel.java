@@ -37,6 +37,14 @@ public interface SequenceModel extends AutoCloseable {
     EvalStats evaluate(Batch batch);
 
     /**
+     * {@link #evaluate}, split by row: element {@code r} holds row {@code r}'s sums (zero counts for
+     * an all-padding row), and they add up to what {@code evaluate} returns. It carries state over
+     * a continued batch exactly as {@code evaluate} does, so a pass of these calls scores every
+     * test example as the test pass does; the runner keeps them for paired comparisons.
+     */
+    EvalStats[] evaluateRows(Batch batch);
+
+    /**
      * Swaps the weights with their exponential moving average when the optimiser keeps one
      * ({@code optimizer.ema}), so that evaluation, samples and {@link #save} use the average; a
      * second call swaps back. Returns false, changing nothing, when there is no average. The

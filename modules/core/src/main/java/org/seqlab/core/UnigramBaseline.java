@@ -7,6 +7,16 @@ package org.seqlab.core;
 public final class UnigramBaseline {
     private UnigramBaseline() {}
 
+    /** The add-one smoothed log-probability of each token id, from {@code train}'s targets (all tokens but the first). */
+    public static double[] logProbabilities(int[] train, int vocabularySize) {
+        double[] counts = new double[vocabularySize];
+        java.util.Arrays.fill(counts, 1.0);
+        for (int i = 1; i < train.length; i++) counts[train[i]]++;
+        double total = (train.length - 1) + vocabularySize;
+        for (int k = 0; k < vocabularySize; k++) counts[k] = Math.log(counts[k] / total);
+        return counts;
+    }
+
     /** Cross-entropy in nats per predicted token of {@code eval}'s targets (all tokens but the first). */
     public static EvalStats evaluate(int[] train, int[] eval, int vocabularySize) {
         double[] counts = new double[vocabularySize];

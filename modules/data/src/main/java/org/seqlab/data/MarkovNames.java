@@ -118,6 +118,26 @@ public final class MarkovNames {
         return entropy / tokens;
     }
 
+    /**
+     * The true process's negative log-likelihood of each name, its end included (one sum per name,
+     * over name length + 1 predictions): the optimum's per-example test loss, which paired
+     * comparisons set every model against.
+     */
+    public double[] trueLosses(List<String> names) {
+        double[] out = new double[names.size()];
+        for (int k = 0; k < out.length; k++) {
+            String name = names.get(k), state = startState();
+            double nll = 0;
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                nll -= Math.log(row(state)[c - 'a']);
+                state = advance(state, c);
+            }
+            out[k] = nll - Math.log(row(state)[LETTERS]);
+        }
+        return out;
+    }
+
     /** Mean negative log-likelihood per predicted token of the true process on these names. */
     public double trueLoss(List<String> names) {
         double nll = 0;

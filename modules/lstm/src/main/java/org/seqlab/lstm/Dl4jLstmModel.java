@@ -351,6 +351,12 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
         return score(batch, logits);
     }
 
+    @Override
+    public EvalStats[] evaluateRows(Batch batch) {
+        double[] logits = LargeProducts.onBothCores(() -> forward(batch, batch.continues()));
+        return org.seqlab.core.RowLosses.ofBatch(shape.kind(), batch, shape.width(), logits);
+    }
+
     private EvalStats score(Batch batch, double[] logits) {
         int[] tokens = batch instanceof TokenBatch tb ? tb.targets() : null;
         float[] vectors = batch instanceof VectorBatch vb ? vb.targets() : null;

@@ -249,6 +249,12 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
         EvalStats loss(double[] grad) {
             return OutputLoss.lossAndGradient(shape.kind(), buf.logitValues, width, tokenTargets, vectorTargets, mask, grad);
         }
+
+        /** {@link #loss}, row by row (the buffers hold one step of every row after another). */
+        EvalStats[] rowLosses() {
+            return org.seqlab.core.RowLosses.of(shape.kind(), org.seqlab.core.RowLosses.Layout.STEPS_ROWS, rows, steps, width,
+                    buf.logitValues, tokenTargets, vectorTargets, mask);
+        }
     }
 
     /**
@@ -318,6 +324,16 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
         p.forward(batch.continues() ? evalState : null, false);
         evalState = finalStates();
         return p.loss(null);
+    }
+
+    @Override
+    public EvalStats[] evaluateRows(Batch batch) {
+        return LargeProducts.onBothCores(() -> {
+            Pass p = new Pass(batch);
+            p.forward(batch.continues() ? evalState : null, false);
+            evalState = finalStates();
+            return p.rowLosses();
+        });
     }
 
     @Override

@@ -175,6 +175,13 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
     }
 
     @Override
+    public EvalStats[] evaluateRows(Batch batch) {
+        float[] out = new float[batch.rows() * batch.length() * shape.width()];
+        pass(batch, false, out);                  // carries the context over a continued batch, as evaluate does
+        return org.seqlab.core.RowLosses.ofBatch(shape.kind(), batch, shape.width(), out);
+    }
+
+    @Override
     public float[] logits(Batch batch) {
         float[] out = new float[batch.rows() * batch.length() * shape.width()];
         pass(batch, false, out);

@@ -280,6 +280,69 @@ public abstract class SequenceModelContract {
         assertEquals(s1.lossSum(), s2.lossSum(), 1e-9, "padding must not affect the loss");
     }
 
+    /**
+     * Per-example losses (kept for paired comparisons): the rows of a ragged batch add up to the
+     * batch's loss and counts, and each row scores as that row evaluated alone.
+     */
+    @Test
+    void rowLossesAddUpToTheBatchAndEachIsItsRowAlone() {
+        SequenceModel m = tokenModel(4);
+        TokenBatch b = randomTokens(3, 10, 21);
+        float[] mask = new float[30];
+        int[] lengths = {10, 6, 3};
+        for (int r = 0; r < 3; r++) for (int t = 0; t < lengths[r]; t++) mask[r * 10 + t] = 1;
+        TokenBatch ragged = new TokenBatch(3, 10, b.inputs(), b.targets(), mask, false);
+        EvalStats whole = m.evaluate(ragged);
+        EvalStats[] rows = m.evaluateRows(ragged);
+        assertEquals(3, rows.length);
+        EvalStats sum = org.seqlab.core.RowLosses.total(rows);
+        assertEquals(whole.count(), sum.count());
+        assertEquals(whole.correct(), sum.correct());
+        assertEquals(whole.lossSum(), sum.lossSum(), 1e-4 * whole.lossSum(), "rows add up to the batch");
+        for (int r = 0; r < 3; r++) {
+            assertEquals(lengths[r], rows[r].count(), "row " + r + " counts its real steps");
+            int len = lengths[r];
+            TokenBatch alone = new TokenBatch(1, len, java.util.Arrays.copyOfRange(b.inputs(), r * 10, r * 10 + len),
+                    java.util.Arrays.copyOfRange(b.targets(), r * 10, r * 10 + len));
+            assertEquals(m.evaluate(alone).lossSum(), rows[r].lossSum(), 1e-4 * rows[r].lossSum(), "row " + r + " scores as itself alone");
+        }
+    }
+
+    /** Row losses of continued halves carry the state as evaluate does: they add up to the whole rows'. */
+    @Test
+    void rowLossesOfContinuedBatchesCarryTheState() {
+        Assumptions.assumeTrue(tokenCapabilities().carriesState(), family().key() + ": this config carries no state");
+        SequenceModel m = tokenModel(6);
+        TokenBatch whole = randomTokens(2, 12, 17);
+        TokenBatch[] h = halves(whole, 6);
+        EvalStats[] full = m.evaluateRows(whole);
+        EvalStats[] first = m.evaluateRows(h[0]);
+        EvalStats[] second = m.evaluateRows(h[1]);
+        for (int r = 0; r < 2; r++)
+            assertEquals(full[r].lossSum(), first[r].lossSum() + second[r].lossSum(), 1e-3, "row " + r);
+    }
+
+    /** Frames and values split by row too, with the batch's units (per-frame NLL, squared error). */
+    @Test
+    void frameRowLossesAddUpToTheBatch() {
+        SequenceModel m = frameModel(31);
+        FrameBatch b = chords(3, 8, 1, false);
+        EvalStats whole = m.evaluate(b);
+        EvalStats sum = org.seqlab.core.RowLosses.total(m.evaluateRows(b));
+        assertEquals(whole.count(), sum.count());
+        assertEquals(whole.lossSum(), sum.lossSum(), 1e-4 * whole.lossSum());
+    }
+
+    @Test
+    void valueRowLossesAddUpToTheBatch() {
+        SequenceModel m = valueModel(32);
+        ValueBatch b = sineWindows(3, 8, 33);
+        EvalStats whole = m.evaluate(b);
+        EvalStats sum = org.seqlab.core.RowLosses.total(m.evaluateRows(b));
+        assertEquals(whole.count(), sum.count());
+        assertEquals(whole.lossSum(), sum.lossSum(), 1e-4 * whole.lossSum());
+    }
+
     @Test
     void generatorMatchesTheBatchForwardPass() {
         SequenceModel m = tokenModel(5);

@@ -43,6 +43,7 @@ class TrainerTest {
         public long parameterCount() { return 1; }
         public EvalStats trainStep(Batch b, double lr) { return new EvalStats(trainLoss[steps++] * 10, 10, 0, 10); }
         public EvalStats evaluate(Batch b) { return new EvalStats(validLoss[evals++] * 10, 10, 0, 10); }
+        public EvalStats[] evaluateRows(Batch b) { return new EvalStats[]{evaluate(b)}; }
         public float[] logits(Batch b) { return new float[0]; }
         public Generator generator() { return null; }
         public void save(Path dir) {}

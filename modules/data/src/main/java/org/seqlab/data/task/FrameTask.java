@@ -110,6 +110,22 @@ public final class FrameTask implements Task {
         return Metrics.of(FrameBaseline.evaluate(set.train(), set.test()));
     }
 
+    /** The independent-keys baseline on every test row with real frames (per-frame NLL, as the models are scored). */
+    @Override
+    public java.util.Map<String, double[]> referenceTestLosses() {
+        double[] p = FrameBaseline.keyProbabilities(set.train());
+        java.util.List<Double> out = new java.util.ArrayList<>();
+        for (Batch b : testPass()) {
+            double[] rows = FrameBaseline.rowLosses((org.seqlab.core.VectorBatch) b, p);
+            for (int r = 0; r < b.rows(); r++) {
+                boolean any = false;
+                for (int t = 0; t < b.length(); t++) any |= b.mask()[r * b.length() + t] != 0;
+                if (any) out.add(rows[r]);
+            }
+        }
+        return java.util.Map.of(baselineName(), out.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
     @Override
     public BatchSource training(SplittableRandom random) {
         return training.batching() == TrainingConfig.Batching.EXAMPLES

@@ -143,6 +143,12 @@ public final class MidiTask implements Task {
     @Override public List<? extends Batch> validPass() { return pass(valid); }
     @Override public List<? extends Batch> testPass() { return pass(test); }
 
+    /** The test stream is read in lanes: an example is a stretch of one. */
+    @Override
+    public String testExample() {
+        return "chunk";
+    }
+
     private List<? extends Batch> pass(int[] stream) {
         return SequentialPass.of(stream, training.evalBatchSize(), training.evalLength());
     }

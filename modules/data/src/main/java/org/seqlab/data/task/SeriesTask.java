@@ -149,6 +149,27 @@ public final class SeriesTask implements Task {
         return baselines = out;
     }
 
+    /**
+     * Each naive forecast's normalised squared error (summed over series) on every test target: one
+     * example per target, as the test pass scores the models (one window each).
+     */
+    @Override
+    public Map<String, double[]> referenceTestLosses() {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        for (var e : baselines().entrySet()) {
+            double[][] predicted = e.getValue().predictions();
+            if (predicted == null) continue;
+            double[] loss = new double[predicted.length];
+            for (int j = 0; j < predicted.length; j++)
+                for (int k = 0; k < ts.width(); k++) {
+                    double d = norm.apply(predicted[j][k], k) - norm.apply(ts.values()[validEnd + j][k], k);
+                    loss[j] += d * d;
+                }
+            out.put(e.getKey(), loss);
+        }
+        return out;
+    }
+
     private interface PerSeries {
         double[] predict(double[] y, int series);
     }

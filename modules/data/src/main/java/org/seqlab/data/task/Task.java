@@ -57,6 +57,24 @@ public interface Task {
     }
 
     /**
+     * The reference models' loss on every test example, by name ("unigram", "optimum", ...), in the
+     * order of {@link #testPass()}'s rows that have real steps (one sum per row, over the same
+     * predictions a model's row is scored on), so that they take part in paired comparisons.
+     * Empty when no reference can be scored example by example.
+     */
+    default Map<String, double[]> referenceTestLosses() {
+        return Map.of();
+    }
+
+    /**
+     * What one test example (one row of {@link #testPass()}) is: "sequence" (a line, a tune, a
+     * series window) or "chunk" (a stretch of a stream cut into lanes).
+     */
+    default String testExample() {
+        return testPass().stream().anyMatch(Batch::continues) ? "chunk" : "sequence";
+    }
+
+    /**
      * A loss no model that learns goes above, so a run above it has diverged: twice the uniform
      * prediction's (ln V a token, K·ln 2 a frame of K keys); for a normalised series ten times the
      * larger of predicting zero (one per series) and the worst naive baseline.

@@ -95,10 +95,45 @@ public final class TextTask implements Task {
     @Override public String baselineName() { return "unigram"; }
     @Override public String tokenizer() { return tok.vocabulary().tokenizer().label(); }
     @Override public SplitMethod split() { return ds.split(); }
+    @Override public String testExample() { return training.batching() == TrainingConfig.Batching.EXAMPLES ? "sequence" : "chunk"; }
 
     @Override
     public Metrics baseline() {
         return Metrics.of(UnigramBaseline.evaluate(train, test, tok.vocabulary().size()));
+    }
+
+    /**
+     * The unigram on every test row, and, for built-in markov names read example by example, the
+     * generating chain's own loss of each test name (the optimum, per example).
+     */
+    @Override
+    public java.util.Map<String, double[]> referenceTestLosses() {
+        java.util.Map<String, double[]> out = new java.util.LinkedHashMap<>();
+        int width = tok.vocabulary().size();
+        double[] logP = UnigramBaseline.logProbabilities(train, width);
+        List<Double> unigram = new ArrayList<>();
+        for (Batch b : testPass()) {
+            org.seqlab.core.TokenBatch tb = (org.seqlab.core.TokenBatch) b;
+            for (int r = 0; r < tb.rows(); r++) {
+                double loss = 0;
+                boolean any = false;
+                for (int t = 0; t < tb.length(); t++) {
+                    int i = r * tb.length() + t;
+                    if (tb.mask()[i] == 0) continue;
+                    loss -= logP[tb.targets()[i]];
+                    any = true;
+                }
+                if (any) unigram.add(loss);
+            }
+        }
+        out.put(baselineName(), unigram.stream().mapToDouble(Double::doubleValue).toArray());
+        if (data.generator() != null && "markov-names".equals(ds.name()) && training.batching() == TrainingConfig.Batching.EXAMPLES) {
+            List<String> names = new ArrayList<>(List.of(ds.splits().test().split("\n")));
+            names.removeIf(String::isEmpty);
+            double[] optimum = new org.seqlab.data.MarkovNames(data.generator().order(), data.generator().chainSeed()).trueLosses(names);
+            if (optimum.length == unigram.size()) out.put("optimum", optimum);
+        }
+        return out;
     }
 
     @Override
