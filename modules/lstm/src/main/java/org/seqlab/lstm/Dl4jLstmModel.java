@@ -353,7 +353,7 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
 
     @Override
     public EvalStats[] evaluateRows(Batch batch) {
-        double[] logits = LargeProducts.onBothCores(() -> forward(batch, batch.continues()));
+        double[] logits = forward(batch, batch.continues());
         return org.seqlab.core.RowLosses.ofBatch(shape.kind(), batch, shape.width(), logits);
     }
 

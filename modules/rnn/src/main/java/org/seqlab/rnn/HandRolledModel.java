@@ -328,12 +328,10 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
 
     @Override
     public EvalStats[] evaluateRows(Batch batch) {
-        return LargeProducts.onBothCores(() -> {
-            Pass p = new Pass(batch);
-            p.forward(batch.continues() ? evalState : null, false);
-            evalState = finalStates();
-            return p.rowLosses();
-        });
+        Pass p = new Pass(batch);
+        p.forward(batch.continues() ? evalState : null, false);
+        evalState = finalStates();
+        return p.rowLosses();
     }
 
     @Override
