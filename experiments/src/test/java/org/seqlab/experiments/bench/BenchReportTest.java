@@ -86,7 +86,7 @@ class BenchReportTest {
         assertTrue(page.contains("| `lstm_vs_torch_tokens_per_s_ratio` | 0.3900 |"), page);
         assertFalse(page.contains("1.50"), "only the latest record of a bench and command: " + page);
         assertTrue(page.contains("### bench lstm: `SEQLAB_JAVA_OPTS=-Dseqlab.kernels=nd4j ./seqlab bench lstm --no-peer`")
-                && page.contains("| `lstm_tokens_per_s` | 4321 |"), "another way of running it keeps its own: " + page);
+                && page.contains("| `lstm_tokens_per_s` | 4,321 |"), "another way of running it keeps its own: " + page);
         assertTrue(page.contains("PEER_THREADS=1 python3 torch_char.py x lstm"), page);
         assertFalse(page.contains("Older than the code"), page);
         assertNull(report.age(first));
