@@ -122,7 +122,6 @@ final class FusedTransformer {
 
     private void forward(Buffers b, INDArray x, INDArray bias, Map<String, INDArray> masks) {
         INDArray h = b.h;
-        double[] biasValues = kernels ? bias.dup('c').data().asDouble() : null;
         Nd4j.gemm(x, wte, h, false, false, 1, 0);
         if (learned) {
             INDArray positions = wpe.get(NDArrayIndex.interval(0, b.len), NDArrayIndex.all());
@@ -140,7 +139,7 @@ final class FusedTransformer {
             a.k.assign(a.qkvParts[1]);
             a.v.assign(a.qkvParts[2]);
             Nd4j.matmul(a.q3, a.k3, a.p3, false, true, false);                  // scores [B·H, T, T]
-            if (kernels) TransformerKernels.softmaxWithBias(a.p, biasValues, heads, b.len, bias.size(1) != 1);
+            if (kernels) b.softmaxCausal(a.p, bias);
             else {
                 (bias.size(1) == 1 ? a.pByHead : a.pByRow).addiRowVector(bias.reshape(1, bias.length()));
                 Nd4j.exec(new SoftMax(a.p3, a.p3, -1));
@@ -181,7 +180,7 @@ final class FusedTransformer {
      */
     private void layerNorm(Buffers b, INDArray in, INDArray g, INDArray bias, INDArray xhat, INDArray rstd, INDArray out) {
         if (kernels) {
-            TransformerKernels.layerNorm(in, g.toDoubleVector(), bias.toDoubleVector(), xhat, rstd, out, EPS);
+            TransformerKernels.layerNorm(in, g, bias, xhat, rstd, out, EPS);
             return;
         }
         Nd4j.gemm(in, b.byWidth, b.stat, false, false, 1, 0);
@@ -288,10 +287,7 @@ final class FusedTransformer {
     private void layerNormBackward(Buffers b, INDArray dy, INDArray g, INDArray xhat, INDArray rstd,
                                    INDArray gG, INDArray gB, INDArray dIn) {
         if (kernels) {
-            double[] gainGrad = new double[d], biasGrad = new double[d];
-            TransformerKernels.layerNormBackward(dy, g.toDoubleVector(), xhat, rstd, gainGrad, biasGrad, dIn);
-            gG.addi(Nd4j.createFromArray(gainGrad).castTo(type).reshape(1, d));
-            gB.addi(Nd4j.createFromArray(biasGrad).castTo(type).reshape(1, d));
+            TransformerKernels.layerNormBackward(dy, g, xhat, rstd, gG, gB, dIn);
             return;
         }
         colSum(b, dy, gB);
@@ -437,6 +433,21 @@ final class FusedTransformer {
             lnTmp = make(n, d);
             mean1 = make(n, 1);
             mean2 = make(n, 1);
+        }
+
+        /** The attention bias as a Java array, copied once per piece shape (it depends only on the length). */
+        private float[] biasF;
+        private double[] biasD;
+
+        void softmaxCausal(INDArray p, INDArray bias) {
+            boolean perHead = bias.size(1) != 1;
+            if (type == DataType.FLOAT) {
+                if (biasF == null) biasF = bias.dup('c').data().asFloat();
+                TransformerKernels.softmaxCausal(p, biasF, heads, len, perHead);
+            } else {
+                if (biasD == null) biasD = bias.dup('c').data().asDouble();
+                TransformerKernels.softmaxCausal(p, biasD, heads, len, perHead);
+            }
         }
 
         Layer layer(int l) {

@@ -101,132 +101,247 @@ final class TransformerKernels {
 
     // ---- LayerNorm over each row of width d ----
 
-    /** x̂ = (in − mean)·rstd, rstd = 1/√(var + eps) per row, out = x̂·gain + bias. */
-    static void layerNorm(INDArray in, double[] gain, double[] bias, INDArray xhat, INDArray rstd, INDArray out, double eps) {
-        ByteBuffer ib = bytes(in), xb = bytes(xhat), rb = bytes(rstd), ob = bytes(out);
-        int d = gain.length, rows = (int) (in.length() / d);
-        boolean f = single(in);
-        int w = f ? 4 : 8;
+    /**
+     * x̂ = (in − mean)·rstd, rstd = 1/√(var + eps) per row, out = x̂·gain + bias; gain and bias are
+     * [1, d] rows (the model's own weights, read in place).
+     */
+    static void layerNorm(INDArray in, INDArray gain, INDArray bias, INDArray xhat, INDArray rstd, INDArray out, double eps) {
+        ByteBuffer ib = bytes(in), gb = bytes(gain), bb = bytes(bias), xb = bytes(xhat), rb = bytes(rstd), ob = bytes(out);
+        int d = (int) gain.length(), rows = (int) (in.length() / d);
+        if (single(in)) {
+            float[] g = new float[d], b = new float[d], lanes = new float[F.length()];
+            gb.asFloatBuffer().get(g);
+            bb.asFloatBuffer().get(b);
+            int up = F.loopBound(d);
+            for (int r = 0; r < rows; r++) {
+                int o = 4 * r * d, j = 0;
+                FloatVector acc = FloatVector.zero(F);
+                for (; j < up; j += F.length()) acc = acc.add(FloatVector.fromByteBuffer(F, ib, o + 4 * j, ORDER));
+                float sum = inOrder(acc, lanes);
+                for (; j < d; j++) sum += ib.getFloat(o + 4 * j);
+                float mean = sum / d;
+                acc = FloatVector.zero(F);
+                for (j = 0; j < up; j += F.length()) {
+                    FloatVector x = FloatVector.fromByteBuffer(F, ib, o + 4 * j, ORDER).sub(mean);
+                    acc = x.fma(x, acc);
+                }
+                float ss = inOrder(acc, lanes);
+                for (; j < d; j++) {
+                    float x = ib.getFloat(o + 4 * j) - mean;
+                    ss += x * x;
+                }
+                float rs = (float) (1 / Math.sqrt(ss / d + eps));
+                rb.putFloat(4 * r, rs);
+                for (j = 0; j < up; j += F.length()) {
+                    FloatVector xh = FloatVector.fromByteBuffer(F, ib, o + 4 * j, ORDER).sub(mean).mul(rs);
+                    xh.intoByteBuffer(xb, o + 4 * j, ORDER);
+                    xh.fma(FloatVector.fromArray(F, g, j), FloatVector.fromArray(F, b, j)).intoByteBuffer(ob, o + 4 * j, ORDER);
+                }
+                for (; j < d; j++) {
+                    float xh = (ib.getFloat(o + 4 * j) - mean) * rs;
+                    xb.putFloat(o + 4 * j, xh);
+                    ob.putFloat(o + 4 * j, Math.fma(xh, g[j], b[j]));
+                }
+            }
+            return;
+        }
+        double[] g = new double[d], b = new double[d];
+        gb.asDoubleBuffer().get(g);
+        bb.asDoubleBuffer().get(b);
         for (int r = 0; r < rows; r++) {
             int o = r * d;
             double sum = 0;
-            for (int j = 0; j < d; j++) sum += f ? ib.getFloat(w * (o + j)) : ib.getDouble(w * (o + j));
+            for (int j = 0; j < d; j++) sum += ib.getDouble(8 * (o + j));
             double mean = sum / d, ss = 0;
             for (int j = 0; j < d; j++) {
-                double x = (f ? ib.getFloat(w * (o + j)) : ib.getDouble(w * (o + j))) - mean;
+                double x = ib.getDouble(8 * (o + j)) - mean;
                 ss += x * x;
             }
             double rs = 1 / Math.sqrt(ss / d + eps);
-            if (f) rb.putFloat(4 * r, (float) rs); else rb.putDouble(8 * r, rs);
+            rb.putDouble(8 * r, rs);
             for (int j = 0; j < d; j++) {
-                int at = w * (o + j);
-                if (f) {
-                    float xh = (float) ((ib.getFloat(at) - mean) * rs);
-                    xb.putFloat(at, xh);
-                    ob.putFloat(at, (float) (xh * gain[j] + bias[j]));
-                } else {
-                    double xh = (ib.getDouble(at) - mean) * rs;
-                    xb.putDouble(at, xh);
-                    ob.putDouble(at, xh * gain[j] + bias[j]);
-                }
+                int at = 8 * (o + j);
+                double xh = (ib.getDouble(at) - mean) * rs;
+                xb.putDouble(at, xh);
+                ob.putDouble(at, xh * g[j] + b[j]);
             }
         }
     }
 
     /**
-     * LayerNorm backward: adds Σ dy·x̂ and Σ dy over rows into {@code gainGrad} and {@code biasGrad},
-     * and dx = rstd·(dy·g − mean(dy·g) − x̂·mean(dy·g·x̂)) into {@code dIn}.
+     * LayerNorm backward: adds Σ dy·x̂ and Σ dy over rows into {@code gainGrad} and {@code biasGrad}
+     * ([1, d] rows of the model's gradient, accumulated in place), and dx = rstd·(dy·g − mean(dy·g)
+     * − x̂·mean(dy·g·x̂)) into {@code dIn}.
      */
-    static void layerNormBackward(INDArray dy, double[] gain, INDArray xhat, INDArray rstd, double[] gainGrad, double[] biasGrad, INDArray dIn) {
-        ByteBuffer yb = bytes(dy), xb = bytes(xhat), rb = bytes(rstd), ib = bytes(dIn);
-        int d = gain.length, rows = (int) (dy.length() / d);
-        boolean f = single(dy);
-        int w = f ? 4 : 8;
+    static void layerNormBackward(INDArray dy, INDArray gain, INDArray xhat, INDArray rstd, INDArray gainGrad, INDArray biasGrad, INDArray dIn) {
+        ByteBuffer yb = bytes(dy), gb = bytes(gain), xb = bytes(xhat), rb = bytes(rstd), ib = bytes(dIn);
+        ByteBuffer ggb = bytes(gainGrad), bgb = bytes(biasGrad);
+        int d = (int) gain.length(), rows = (int) (dy.length() / d);
+        if (single(dy)) {
+            float[] g = new float[d], gg = new float[d], bg = new float[d], lanes = new float[F.length()];
+            gb.asFloatBuffer().get(g);
+            int up = F.loopBound(d);
+            for (int r = 0; r < rows; r++) {
+                int o = 4 * r * d, j = 0;
+                FloatVector a1 = FloatVector.zero(F), a2 = FloatVector.zero(F);
+                for (; j < up; j += F.length()) {
+                    FloatVector y = FloatVector.fromByteBuffer(F, yb, o + 4 * j, ORDER), xh = FloatVector.fromByteBuffer(F, xb, o + 4 * j, ORDER);
+                    FloatVector yg = y.mul(FloatVector.fromArray(F, g, j));
+                    y.fma(xh, FloatVector.fromArray(F, gg, j)).intoArray(gg, j);
+                    y.add(FloatVector.fromArray(F, bg, j)).intoArray(bg, j);
+                    a1 = a1.add(yg);
+                    a2 = yg.fma(xh, a2);
+                }
+                float s1 = inOrder(a1, lanes), s2 = inOrder(a2, lanes);
+                for (; j < d; j++) {
+                    float y = yb.getFloat(o + 4 * j), xh = xb.getFloat(o + 4 * j);
+                    gg[j] += y * xh;
+                    bg[j] += y;
+                    s1 += y * g[j];
+                    s2 += y * g[j] * xh;
+                }
+                float m1 = s1 / d, m2 = s2 / d, rs = rb.getFloat(4 * r);
+                for (j = 0; j < up; j += F.length()) {
+                    FloatVector y = FloatVector.fromByteBuffer(F, yb, o + 4 * j, ORDER), xh = FloatVector.fromByteBuffer(F, xb, o + 4 * j, ORDER);
+                    FloatVector dx = y.mul(FloatVector.fromArray(F, g, j)).sub(m1).sub(xh.mul(m2)).mul(rs);
+                    FloatVector.fromByteBuffer(F, ib, o + 4 * j, ORDER).add(dx).intoByteBuffer(ib, o + 4 * j, ORDER);
+                }
+                for (; j < d; j++)
+                    ib.putFloat(o + 4 * j, ib.getFloat(o + 4 * j) + rs * (yb.getFloat(o + 4 * j) * g[j] - m1 - xb.getFloat(o + 4 * j) * m2));
+            }
+            for (int j = 0; j < d; j++) {
+                ggb.putFloat(4 * j, ggb.getFloat(4 * j) + gg[j]);
+                bgb.putFloat(4 * j, bgb.getFloat(4 * j) + bg[j]);
+            }
+            return;
+        }
+        double[] g = new double[d], gg = new double[d], bg = new double[d];
+        gb.asDoubleBuffer().get(g);
         for (int r = 0; r < rows; r++) {
             int o = r * d;
             double s1 = 0, s2 = 0;
             for (int j = 0; j < d; j++) {
-                int at = w * (o + j);
-                double y = f ? yb.getFloat(at) : yb.getDouble(at), xh = f ? xb.getFloat(at) : xb.getDouble(at);
-                gainGrad[j] += y * xh;
-                biasGrad[j] += y;
-                s1 += y * gain[j];
-                s2 += y * gain[j] * xh;
+                int at = 8 * (o + j);
+                double y = yb.getDouble(at), xh = xb.getDouble(at);
+                gg[j] += y * xh;
+                bg[j] += y;
+                s1 += y * g[j];
+                s2 += y * g[j] * xh;
             }
-            double m1 = s1 / d, m2 = s2 / d, rs = f ? rb.getFloat(4 * r) : rb.getDouble(8 * r);
+            double m1 = s1 / d, m2 = s2 / d, rs = rb.getDouble(8 * r);
             for (int j = 0; j < d; j++) {
-                int at = w * (o + j);
-                if (f) ib.putFloat(at, (float) (ib.getFloat(at) + rs * (yb.getFloat(at) * gain[j] - m1 - xb.getFloat(at) * m2)));
-                else ib.putDouble(at, ib.getDouble(at) + rs * (yb.getDouble(at) * gain[j] - m1 - xb.getDouble(at) * m2));
+                int at = 8 * (o + j);
+                ib.putDouble(at, ib.getDouble(at) + rs * (yb.getDouble(at) * g[j] - m1 - xb.getDouble(at) * m2));
             }
+        }
+        for (int j = 0; j < d; j++) {
+            ggb.putDouble(8 * j, ggb.getDouble(8 * j) + gg[j]);
+            bgb.putDouble(8 * j, bgb.getDouble(8 * j) + bg[j]);
         }
     }
 
-    // ---- attention ----
+    /** The lanes' sum in lane order: the same float whether the JIT compiled the loop or not. */
+    private static float inOrder(FloatVector v, float[] lanes) {
+        v.intoArray(lanes, 0);
+        float s = 0;
+        for (float x : lanes) s += x;
+        return s;
+    }
+
+    // ---- attention: causal, so row i of a [len, len] block reads and writes columns 0..i only ----
 
     /**
      * p ← softmax(p + bias) over the last axis of p [rows·heads, len, len], with bias [1, 1 or
-     * heads, len, len] (the causal −1e9 above the diagonal, ALiBi where used).
+     * heads, len, len] (ALiBi where used; zeros otherwise) as a Java array. The attention is causal:
+     * row i's columns above i are set to zero (what exp(−1e9) gives) and never computed.
      */
-    static void softmaxWithBias(INDArray p, double[] bias, int heads, int len, boolean biasPerHead) {
+    static void softmaxCausal(INDArray p, float[] bias, int heads, int len, boolean biasPerHead) {
         ByteBuffer pb = bytes(p);
         int rows = (int) (p.length() / len);
-        if (single(p)) {
-            float[] x = new float[len], bf = new float[bias.length];
-            for (int k = 0; k < bf.length; k++) bf[k] = (float) bias[k];
-            int up = F.loopBound(len);
-            for (int r = 0; r < rows; r++) {
-                int o = r * len, bo = (biasPerHead ? (r / len) % heads * len * len : 0) + r % len * len;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < len; j++) {
-                    x[j] = pb.getFloat(4 * (o + j)) + bf[bo + j];
-                    max = Math.max(max, x[j]);
-                }
-                float sum = 0;
-                int j = 0;
-                for (; j < up; j += F.length()) VectorMath.exp(FloatVector.fromArray(F, x, j).sub(max)).intoArray(x, j);
-                for (; j < len; j++) x[j] = VectorMath.exp(x[j] - max);
-                for (j = 0; j < len; j++) sum += x[j];             // in order: the same sum whatever the JIT did
-                float inv = 1 / sum;
-                for (j = 0; j < len; j++) pb.putFloat(4 * (o + j), x[j] * inv);
+        float[] x = new float[len];
+        for (int r = 0; r < rows; r++) {
+            int o = 4 * r * len, i = r % len, n = i + 1, bo = (biasPerHead ? (r / len) % heads * len * len : 0) + i * len;
+            int up = F.loopBound(n), j = 0;
+            FloatVector mx = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+            for (; j < up; j += F.length()) {
+                FloatVector v = FloatVector.fromByteBuffer(F, pb, o + 4 * j, ORDER).add(FloatVector.fromArray(F, bias, bo + j));
+                v.intoArray(x, j);
+                mx = mx.max(v);
             }
-        } else {
-            double[] x = new double[len];
-            int up = D.loopBound(len);
-            for (int r = 0; r < rows; r++) {
-                int o = r * len, bo = (biasPerHead ? (r / len) % heads * len * len : 0) + r % len * len;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < len; j++) {
-                    x[j] = pb.getDouble(8 * (o + j)) + bias[bo + j];
-                    max = Math.max(max, x[j]);
-                }
-                double sum = 0;
-                int j = 0;
-                for (; j < up; j += D.length()) VectorMath.exp(DoubleVector.fromArray(D, x, j).sub(max)).intoArray(x, j);
-                for (; j < len; j++) x[j] = VectorMath.exp(x[j] - max);
-                for (j = 0; j < len; j++) sum += x[j];
-                for (j = 0; j < len; j++) pb.putDouble(8 * (o + j), x[j] / sum);
+            float max = mx.reduceLanes(jdk.incubator.vector.VectorOperators.MAX);     // max is exact in any order
+            for (; j < n; j++) {
+                x[j] = pb.getFloat(o + 4 * j) + bias[bo + j];
+                max = Math.max(max, x[j]);
             }
+            for (j = 0; j < up; j += F.length()) VectorMath.exp(FloatVector.fromArray(F, x, j).sub(max)).intoArray(x, j);
+            for (; j < n; j++) x[j] = VectorMath.exp(x[j] - max);
+            float sum = 0;
+            for (j = 0; j < n; j++) sum += x[j];                 // in order: the same sum whatever the JIT did
+            float inv = 1 / sum;
+            for (j = 0; j < up; j += F.length()) FloatVector.fromArray(F, x, j).mul(inv).intoByteBuffer(pb, o + 4 * j, ORDER);
+            for (; j < n; j++) pb.putFloat(o + 4 * j, x[j] * inv);
+            for (; j < len; j++) pb.putFloat(o + 4 * j, 0f);
+        }
+    }
+
+    /** {@link #softmaxCausal(INDArray, float[], int, int, boolean)} in double precision. */
+    static void softmaxCausal(INDArray p, double[] bias, int heads, int len, boolean biasPerHead) {
+        ByteBuffer pb = bytes(p);
+        int rows = (int) (p.length() / len);
+        double[] x = new double[len];
+        for (int r = 0; r < rows; r++) {
+            int o = 8 * r * len, i = r % len, n = i + 1, bo = (biasPerHead ? (r / len) % heads * len * len : 0) + i * len;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                x[j] = pb.getDouble(o + 8 * j) + bias[bo + j];
+                max = Math.max(max, x[j]);
+            }
+            int up = D.loopBound(n), j = 0;
+            for (; j < up; j += D.length()) VectorMath.exp(DoubleVector.fromArray(D, x, j).sub(max)).intoArray(x, j);
+            for (; j < n; j++) x[j] = VectorMath.exp(x[j] - max);
+            double sum = 0;
+            for (j = 0; j < n; j++) sum += x[j];
+            for (j = 0; j < n; j++) pb.putDouble(o + 8 * j, x[j] / sum);
+            for (; j < len; j++) pb.putDouble(o + 8 * j, 0d);
         }
     }
 
     /**
-     * The softmax's backward, as FlashAttention writes it: dP ← P ⊙ (dP − rowsum(dY ⊙ Y)) for each
-     * row of dP and P [rows·heads·len, len] and of dY and Y [rows·heads·len, hd].
+     * The causal softmax's backward, as FlashAttention writes it: dP ← P ⊙ (dP − rowsum(dY ⊙ Y)) for
+     * each row of dP and P [rows·heads·len, len] and of dY and Y [rows·heads·len, hd]; columns above
+     * the diagonal, where P is zero, are set to zero.
      */
     static void softmaxBackward(INDArray dP, INDArray p, INDArray dY, INDArray y, int len, int hd) {
         ByteBuffer db = bytes(dP), pb = bytes(p), dyb = bytes(dY), yb = bytes(y);
-        boolean f = single(dP);
-        int w = f ? 4 : 8, rows = (int) (dP.length() / len);
-        for (int r = 0; r < rows; r++) {
-            double dot = 0;
-            for (int k = 0, o = r * hd; k < hd; k++)
-                dot += f ? (double) dyb.getFloat(w * (o + k)) * yb.getFloat(w * (o + k)) : dyb.getDouble(w * (o + k)) * yb.getDouble(w * (o + k));
-            for (int j = 0, o = r * len; j < len; j++) {
-                int at = w * (o + j);
-                if (f) db.putFloat(at, (float) ((db.getFloat(at) - dot) * pb.getFloat(at)));
-                else db.putDouble(at, (db.getDouble(at) - dot) * pb.getDouble(at));
+        int rows = (int) (dP.length() / len);
+        if (single(dP)) {
+            float[] lanes = new float[F.length()];
+            int hup = F.loopBound(hd);
+            for (int r = 0; r < rows; r++) {
+                int oy = 4 * r * hd, o = 4 * r * len, n = r % len + 1, k = 0, j = 0;
+                FloatVector acc = FloatVector.zero(F);
+                for (; k < hup; k += F.length())
+                    acc = FloatVector.fromByteBuffer(F, dyb, oy + 4 * k, ORDER).fma(FloatVector.fromByteBuffer(F, yb, oy + 4 * k, ORDER), acc);
+                float dot = inOrder(acc, lanes);
+                for (; k < hd; k++) dot += dyb.getFloat(oy + 4 * k) * yb.getFloat(oy + 4 * k);
+                for (int up = F.loopBound(n); j < up; j += F.length())
+                    FloatVector.fromByteBuffer(F, db, o + 4 * j, ORDER).sub(dot).mul(FloatVector.fromByteBuffer(F, pb, o + 4 * j, ORDER))
+                            .intoByteBuffer(db, o + 4 * j, ORDER);
+                for (; j < n; j++) db.putFloat(o + 4 * j, (db.getFloat(o + 4 * j) - dot) * pb.getFloat(o + 4 * j));
+                for (; j < len; j++) db.putFloat(o + 4 * j, 0f);
             }
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            int n = r % len + 1;
+            double dot = 0;
+            for (int k = 0, o = r * hd; k < hd; k++) dot += dyb.getDouble(8 * (o + k)) * yb.getDouble(8 * (o + k));
+            int j = 0;
+            for (int o = r * len; j < n; j++) {
+                int at = 8 * (o + j);
+                db.putDouble(at, (db.getDouble(at) - dot) * pb.getDouble(at));
+            }
+            for (int o = r * len; j < len; j++) db.putDouble(8 * (o + j), 0d);
         }
     }
 }
