@@ -159,20 +159,21 @@ final class FusedLstmHelper implements LSTMHelper {
             // a feature-major [4·hidden, batch] step is one row per gate block, in DL4J's order a, f, o, i
             fused = FusedKernels.enabled() ? new LstmSteps(type, steps, new LstmKernel.Layout(1, cells, 0, 3 * cells, cells, 0, 2 * cells)) : null;
             maskValues = fused != null ? new double[steps * batch] : null;
+            boolean ew = fused == null;                     // the element-wise sweep's scratch, only where it runs
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 xRow3 = create(steps, batch, in);
                 xRow = xRow3.reshape('c', n, in);
                 zRow3 = create(steps, batch, g);
                 zRow = zRow3.reshape('c', n, g);
                 z3 = create(steps, g, batch);
-                act3 = create(steps, g, batch);
+                act3 = ew ? create(steps, g, batch) : null;
                 h3 = create(steps + 1, hidden, batch);
                 c3 = create(steps + 1, hidden, batch);
-                tc3 = create(steps, hidden, batch);
-                tcMasked3 = create(steps, hidden, batch);
-                p3 = create(steps, g, batch);
-                q3 = create(steps, hidden, batch);
-                tmp3 = create(steps, hidden, batch);
+                tc3 = ew ? create(steps, hidden, batch) : null;
+                tcMasked3 = ew ? create(steps, hidden, batch) : null;
+                p3 = ew ? create(steps, g, batch) : null;
+                q3 = ew ? create(steps, hidden, batch) : null;
+                tmp3 = ew ? create(steps, hidden, batch) : null;
                 dz3 = create(steps, g, batch);
                 dOut3 = create(steps, hidden, batch);
                 hRow3 = create(steps, batch, hidden);
@@ -181,9 +182,9 @@ final class FusedLstmHelper implements LSTMHelper {
                 dxRow = dxRow3.reshape('c', n, in);
                 mask3 = create(steps, 1, batch);
                 dhNext = create(hidden, batch);
-                dc = create(hidden, batch);
-                dcNext = create(hidden, batch);
-                ig = create(hidden, batch);
+                dc = ew ? create(hidden, batch) : null;
+                dcNext = ew ? create(hidden, batch) : null;
+                ig = ew ? create(hidden, batch) : null;
                 ones = create(1, n).assign(1);
                 biasSum = create(1, g);
             }
@@ -194,6 +195,8 @@ final class FusedLstmHelper implements LSTMHelper {
             actT = new INDArray[steps][4]; pT = new INDArray[steps][4]; dzGT = new INDArray[steps][4];
             for (int t = 0; t < steps; t++) {
                 zT[t] = slab(z3, t);
+                dzT[t] = slab(dz3, t);
+                if (!ew) continue;
                 zaT[t] = block(zT[t], A, hidden);
                 actRowT[t] = slab(act3, t);
                 zGatesT[t] = zT[t].get(interval(hidden, 4L * hidden), all());          // blocks F, O, I: contiguous
@@ -201,7 +204,6 @@ final class FusedLstmHelper implements LSTMHelper {
                 tcT[t] = slab(tc3, t);
                 qT[t] = slab(q3, t);
                 dOutT[t] = slab(dOut3, t);
-                dzT[t] = slab(dz3, t);
                 maskT[t] = slab(mask3, t);
                 INDArray pp = slab(p3, t);
                 for (int k = 0; k < 4; k++) {

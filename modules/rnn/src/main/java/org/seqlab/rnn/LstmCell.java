@@ -57,20 +57,21 @@ final class LstmCell implements RecurrentCell {
             // a row-major [batch, 4·hidden] step, gates in the order i, f, g, o
             fused = FusedKernels.enabled() ? new LstmSteps(dt, steps, new LstmKernel.Layout(batch, hidden, 4 * hidden, 0, hidden, 2 * hidden, 3 * hidden)) : null;
             long n = (long) steps * batch;
+            boolean ew = fused == null;                     // the element-wise sweep's scratch, only where it runs
             z = Nd4j.create(dt, n, 4L * hidden);
-            act = Nd4j.create(dt, n, 4L * hidden);
+            act = ew ? Nd4j.create(dt, n, 4L * hidden) : null;
             hAll = Nd4j.create(dt, (long) (steps + 1) * batch, hidden);
             cAll = Nd4j.create(dt, (long) (steps + 1) * batch, hidden);
-            tc = Nd4j.create(dt, n, hidden);
-            p = Nd4j.create(dt, n, 4L * hidden);
-            q = Nd4j.create(dt, n, hidden);
-            tmp = Nd4j.create(dt, n, hidden);
+            tc = ew ? Nd4j.create(dt, n, hidden) : null;
+            p = ew ? Nd4j.create(dt, n, 4L * hidden) : null;
+            q = ew ? Nd4j.create(dt, n, hidden) : null;
+            tmp = ew ? Nd4j.create(dt, n, hidden) : null;
             dz = Nd4j.create(dt, n, 4L * hidden);
             dOut = Nd4j.create(dt, n, hidden);
             dhNext = Nd4j.create(dt, batch, hidden);
-            dcNext = Nd4j.create(dt, batch, hidden);
-            dc = Nd4j.create(dt, batch, hidden);
-            ig = Nd4j.create(dt, batch, hidden);
+            dcNext = ew ? Nd4j.create(dt, batch, hidden) : null;
+            dc = ew ? Nd4j.create(dt, batch, hidden) : null;
+            ig = ew ? Nd4j.create(dt, batch, hidden) : null;
             ones = Nd4j.ones(dt, 1, n);
             hs = span(hAll, 1, steps + 1, batch);
             hPrev = span(hAll, 0, steps, batch);
@@ -81,11 +82,12 @@ final class LstmCell implements RecurrentCell {
             actT = new INDArray[steps][4]; pT = new INDArray[steps][4]; dzGT = new INDArray[steps][4];
             for (int t = 0; t < steps; t++) {
                 zT[t] = at(z, t, batch);
+                dzT[t] = at(dz, t, batch);
+                if (!ew) continue;
                 zgT[t] = gate(zT[t], G, hidden);
                 tcT[t] = at(tc, t, batch);
                 qT[t] = at(q, t, batch);
                 dOutT[t] = at(dOut, t, batch);
-                dzT[t] = at(dz, t, batch);
                 INDArray a = actRowT[t] = at(act, t, batch), pp = at(p, t, batch);
                 for (int k = 0; k < 4; k++) {
                     actT[t][k] = gate(a, k, hidden);
