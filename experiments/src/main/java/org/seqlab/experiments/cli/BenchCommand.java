@@ -43,6 +43,15 @@ final class BenchCommand implements Runnable {
         return 0;
     }
 
+    /** {@link #recorded}, with every core for the one model in training at a time, as a single run has them. */
+    static int recordedOnAllCores(CommandSpec spec, BenchRecord.Body body) throws Exception {
+        return recorded(spec, out -> {
+            try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {
+                body.run(out);
+            }
+        });
+    }
+
     @Command(name = "report", description = "Writes the results page (docs/results.md) from the latest record of each bench under "
             + "reports/bench/ and the shipped experiments' results.json under reports/<name>/.")
     static final class Report implements Callable<Integer> {
@@ -95,11 +104,7 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             Path f = existing(file != null ? file : org.seqlab.experiments.bench.Peer.sharedDir().resolve("datasets").resolve("nottingham.json"),
                     "piano-roll file");
-            return recorded(spec, out -> {
-                try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the one model, as a single run has them
-                    new org.seqlab.experiments.bench.MusicBench(f, seconds, out).run();
-                }
-            });
+            return recordedOnAllCores(spec, out -> new org.seqlab.experiments.bench.MusicBench(f, seconds, out).run());
         }
     }
 
@@ -126,11 +131,7 @@ final class BenchCommand implements Runnable {
             if (repeats < 1) throw new org.seqlab.core.UserException("--repeats: must be >= 1, got " + repeats);
             if (!(seconds > 0)) throw new org.seqlab.core.UserException("--seconds: must be > 0, got " + seconds);
             Path f = file != null ? file : HandRolledBench.defaultCorpus();
-            return recorded(spec, out -> {
-                try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the one model, as a single run has them
-                    new org.seqlab.experiments.bench.LstmBench(f, seconds, repeats, !noPeer, out).run();
-                }
-            });
+            return recordedOnAllCores(spec, out -> new org.seqlab.experiments.bench.LstmBench(f, seconds, repeats, !noPeer, out).run());
         }
     }
 
@@ -158,11 +159,7 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             Path f = file != null ? file : HandRolledBench.defaultCorpus();
             if (seeds < 1) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--seeds must be at least 1, got " + seeds);
-            return recorded(spec, out -> {
-                try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the one model, as a single run has them
-                    new org.seqlab.experiments.bench.TransformerBench(f, iters, seconds, seeds, !noPeer, out).run();
-                }
-            });
+            return recordedOnAllCores(spec, out -> new org.seqlab.experiments.bench.TransformerBench(f, iters, seconds, seeds, !noPeer, out).run());
         }
     }
 
@@ -216,11 +213,7 @@ final class BenchCommand implements Runnable {
             }
             Path f = file != null ? existing(file, "char corpus") : org.seqlab.experiments.bench.TwinsBench.defaultCorpus();
             org.seqlab.core.InitScheme init = scheme;
-            return recorded(spec, out -> {
-                try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the model in training, one at a time
-                    new org.seqlab.experiments.bench.TwinsBench(f, hidden, layers, batch, seq, evalEvery, seconds, seeds, init, out).run();
-                }
-            });
+            return recordedOnAllCores(spec, out -> new org.seqlab.experiments.bench.TwinsBench(f, hidden, layers, batch, seq, evalEvery, seconds, seeds, init, out).run());
         }
     }
 
@@ -237,11 +230,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return recorded(spec, out -> {
-                try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the one model, as a single run has them
-                    new org.seqlab.experiments.bench.ParityBench(steps, only, out).run();
-                }
-            });
+            return recordedOnAllCores(spec, out -> new org.seqlab.experiments.bench.ParityBench(steps, only, out).run());
         }
     }
 
