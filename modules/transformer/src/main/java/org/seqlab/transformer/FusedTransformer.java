@@ -111,6 +111,7 @@ final class FusedTransformer {
      */
     double[] run(int rows, int len, INDArray x, INDArray y, INDArray weights, INDArray bias, Map<String, INDArray> masks) {
         boolean train = y != null;
+        if (kernels && type == DataType.FLOAT) TransformerKernels.warmUp();      // at the first step: timed as training is
         Buffers b = (train ? trainBuffers : evalBuffers).get(len, rows, () -> new Buffers(rows, len, train));
         forward(b, x, bias, masks);
         double[] logits = b.logits.reshape(-1).toDoubleVector();

@@ -5,6 +5,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.seqlab.optim.NativeSlices;
 import org.seqlab.optim.VectorMath;
 
@@ -25,7 +26,39 @@ final class TransformerKernels {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
+    private static volatile boolean warm;
+
     private TransformerKernels() {}
+
+    /**
+     * Calls every float kernel a few thousand times on small arrays, once per JVM. Only C2 turns
+     * the Vector API into vector instructions, and it compiles a method after some 600 calls; the
+     * engine calls each kernel 4 to 9 times a step, so each ran boxed (tens of times slower) for
+     * the first 3 to 5 s of training: about a tenth of a 30-s bench here. Here they reach C2 in
+     * a fraction of a second (the arrays are small, so the calls are cheap even before).
+     */
+    static void warmUp() {
+        if (warm) return;
+        synchronized (TransformerKernels.class) {
+            if (warm) return;
+            int rows = 8, d = 64, len = 8;
+            INDArray a = Nd4j.rand(DataType.FLOAT, rows, d), b = Nd4j.rand(DataType.FLOAT, rows, d), c = Nd4j.rand(DataType.FLOAT, rows, d);
+            INDArray e = Nd4j.rand(DataType.FLOAT, rows, d), r = Nd4j.rand(DataType.FLOAT, rows, 1);
+            INDArray g = Nd4j.rand(DataType.FLOAT, 1, d), gb = Nd4j.rand(DataType.FLOAT, 1, d), gg = Nd4j.zeros(DataType.FLOAT, 1, d), bg = Nd4j.zeros(DataType.FLOAT, 1, d);
+            INDArray p = Nd4j.rand(DataType.FLOAT, 2 * len, len), dp = Nd4j.rand(DataType.FLOAT, 2 * len, len);
+            INDArray y = Nd4j.rand(DataType.FLOAT, 2 * len, d), dy = Nd4j.rand(DataType.FLOAT, 2 * len, d);
+            float[] bias = new float[len * len];
+            for (int k = 0; k < 3000; k++) {
+                geluForward(a, b, c, 1.702);
+                geluBackward(e, b, c, 1.702);
+                layerNorm(a, g, gb, b, r, c, 1e-5);
+                layerNormBackward(e, g, b, r, gg, bg, c);
+                softmaxCausal(p, bias, 1, len, false);
+                softmaxBackward(dp, p, dy, y, len, d);
+            }
+            warm = true;
+        }
+    }
 
     private static ByteBuffer bytes(INDArray a) {
         return NativeSlices.direct(a);
