@@ -128,17 +128,27 @@ final class FusedLstmHelper implements LSTMHelper {
     }
 
     /**
-     * Scratch arrays for one (steps, batch) shape. The step loop works feature-major: step t's
-     * pre-activations are a [4·hidden, batch] slab whose gate blocks are contiguous [hidden, batch]
-     * slabs (an element-wise op on a contiguous block is 3-4x faster in ND4J than on a column
-     * block of a row-major matrix). The large products (the input projection and the weight
-     * gradients) run once over all steps on row-major [steps·batch, n] copies.
+     * Scratch arrays for one (steps, batch) shape. With the fused kernels the step loop works
+     * row-major, as the hand-rolled cell does: step t's pre-activations are the [batch, 4·hidden]
+     * slab of the input projection itself, and the outputs, the pre-activations' gradients and
+     * the weight gradients' products stay in that layout, so a pass transposes only its input
+     * and its output. Without the kernels it works feature-major: step t's pre-activations are a
+     * [4·hidden, batch] slab whose gate blocks are contiguous [hidden, batch] slabs (an
+     * element-wise op on a contiguous block is 3-4x faster in ND4J than on a column block of a
+     * row-major matrix), copied from and to row-major [steps·batch, n] arrays for the large
+     * products (the input projection and the weight gradients), which run once over all steps.
      */
     private static final class Buffers {
         final DataType type;
         final int steps, batch, in, hidden;
-        final INDArray xRow3, xRow, zRow3, zRow, z3, act3, h3, c3, tc3, tcMasked3, p3, q3, tmp3, dz3, dOut3, hRow3, hRow, dxRow3, dxRow;
-        final INDArray mask3, dhNext, dc, dcNext, ig, ones, biasSum;
+        // both layouts: the row-major input, input projection (then its gradient), input gradient, and the mask
+        final INDArray xRow3, xRow, zRow3, zRow, dxRow3, dxRow, mask3, ones, biasSum;
+        // row-major (kernels): outputs of every step after the initial one, [steps + 1, batch, hidden]; the cells at both ends
+        final INDArray hR3, hR, c0R, cLastR, dOutR3, dhR;
+        final INDArray[] zRT, hRT;
+        // feature-major (ND4J's element-wise ops)
+        final INDArray z3, act3, h3, c3, tc3, tcMasked3, p3, q3, tmp3, dz3, dOut3, hRow3, hRow;
+        final INDArray dhNext, dc, dcNext, ig;
         final INDArray[] zT, zaT, zGatesT, actGatesT, actRowT, tcT, qT, dOutT, dzT, maskT, hT, cT;
         final INDArray[][] actT, pT, dzGT;   // [t][gate]
         final long bytes;
@@ -155,67 +165,87 @@ final class FusedLstmHelper implements LSTMHelper {
             this.in = in;
             this.hidden = hidden;
             long n = (long) steps * batch, g = 4L * hidden;
-            int cells = hidden * batch;
-            // a feature-major [4·hidden, batch] step is one row per gate block, in DL4J's order a, f, o, i
-            fused = FusedKernels.enabled() ? new LstmSteps(type, steps, new LstmKernel.Layout(1, cells, 0, 3 * cells, cells, 0, 2 * cells)) : null;
+            // a row-major [batch, 4·hidden] step, in DL4J's gate order a, f, o, i
+            fused = FusedKernels.enabled() ? new LstmSteps(type, steps, new LstmKernel.Layout(batch, hidden, 4 * hidden, 3 * hidden, hidden, 0, 2 * hidden)) : null;
             maskValues = fused != null ? new double[steps * batch] : null;
-            boolean ew = fused == null;                     // the element-wise sweep's scratch, only where it runs
+            boolean ew = fused == null;
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 xRow3 = create(steps, batch, in);
                 xRow = xRow3.reshape('c', n, in);
                 zRow3 = create(steps, batch, g);
                 zRow = zRow3.reshape('c', n, g);
-                z3 = create(steps, g, batch);
+                dxRow3 = create(steps, batch, in);
+                dxRow = dxRow3.reshape('c', n, in);
+                mask3 = create(steps, 1, batch);
+                ones = create(1, n).assign(1);
+                biasSum = create(1, g);
+                hR3 = ew ? null : create(steps + 1, batch, hidden);
+                hR = ew ? null : hR3.reshape('c', (steps + 1L) * batch, hidden);
+                c0R = ew ? null : create(batch, hidden);
+                cLastR = ew ? null : create(batch, hidden);
+                dOutR3 = ew ? null : create(steps, batch, hidden);
+                dhR = ew ? null : create(batch, hidden);
+                z3 = ew ? create(steps, g, batch) : null;
                 act3 = ew ? create(steps, g, batch) : null;
-                h3 = create(steps + 1, hidden, batch);
-                c3 = create(steps + 1, hidden, batch);
+                h3 = ew ? create(steps + 1, hidden, batch) : null;
+                c3 = ew ? create(steps + 1, hidden, batch) : null;
                 tc3 = ew ? create(steps, hidden, batch) : null;
                 tcMasked3 = ew ? create(steps, hidden, batch) : null;
                 p3 = ew ? create(steps, g, batch) : null;
                 q3 = ew ? create(steps, hidden, batch) : null;
                 tmp3 = ew ? create(steps, hidden, batch) : null;
-                dz3 = create(steps, g, batch);
-                dOut3 = create(steps, hidden, batch);
-                hRow3 = create(steps, batch, hidden);
-                hRow = hRow3.reshape('c', n, hidden);
-                dxRow3 = create(steps, batch, in);
-                dxRow = dxRow3.reshape('c', n, in);
-                mask3 = create(steps, 1, batch);
-                dhNext = create(hidden, batch);
+                dz3 = ew ? create(steps, g, batch) : null;
+                dOut3 = ew ? create(steps, hidden, batch) : null;
+                hRow3 = ew ? create(steps, batch, hidden) : null;
+                hRow = ew ? hRow3.reshape('c', n, hidden) : null;
+                dhNext = ew ? create(hidden, batch) : null;
                 dc = ew ? create(hidden, batch) : null;
                 dcNext = ew ? create(hidden, batch) : null;
                 ig = ew ? create(hidden, batch) : null;
-                ones = create(1, n).assign(1);
-                biasSum = create(1, g);
             }
             bytes = allocated * type.width() + (fused != null ? fused.bytes() + 8L * maskValues.length : 0);
+            zRT = new INDArray[steps]; hRT = new INDArray[steps + 1];
             zT = new INDArray[steps]; zaT = new INDArray[steps]; zGatesT = new INDArray[steps]; actGatesT = new INDArray[steps]; actRowT = new INDArray[steps]; tcT = new INDArray[steps];
             qT = new INDArray[steps]; dOutT = new INDArray[steps]; dzT = new INDArray[steps]; maskT = new INDArray[steps];
             hT = new INDArray[steps + 1]; cT = new INDArray[steps + 1];
             actT = new INDArray[steps][4]; pT = new INDArray[steps][4]; dzGT = new INDArray[steps][4];
-            for (int t = 0; t < steps; t++) {
-                zT[t] = slab(z3, t);
-                dzT[t] = slab(dz3, t);
-                if (!ew) continue;
-                zaT[t] = block(zT[t], A, hidden);
-                actRowT[t] = slab(act3, t);
-                zGatesT[t] = zT[t].get(interval(hidden, 4L * hidden), all());          // blocks F, O, I: contiguous
-                actGatesT[t] = actRowT[t].get(interval(hidden, 4L * hidden), all());
-                tcT[t] = slab(tc3, t);
-                qT[t] = slab(q3, t);
-                dOutT[t] = slab(dOut3, t);
-                maskT[t] = slab(mask3, t);
-                INDArray pp = slab(p3, t);
-                for (int k = 0; k < 4; k++) {
-                    actT[t][k] = block(actRowT[t], k, hidden);
-                    pT[t][k] = block(pp, k, hidden);
-                    dzGT[t][k] = block(dzT[t], k, hidden);
+            if (!ew) {
+                for (int t = 0; t < steps; t++) zRT[t] = slab(zRow3, t);
+                for (int t = 0; t <= steps; t++) hRT[t] = slab(hR3, t);
+            } else {
+                for (int t = 0; t < steps; t++) {
+                    zT[t] = slab(z3, t);
+                    dzT[t] = slab(dz3, t);
+                    zaT[t] = block(zT[t], A, hidden);
+                    actRowT[t] = slab(act3, t);
+                    zGatesT[t] = zT[t].get(interval(hidden, 4L * hidden), all());          // blocks F, O, I: contiguous
+                    actGatesT[t] = actRowT[t].get(interval(hidden, 4L * hidden), all());
+                    tcT[t] = slab(tc3, t);
+                    qT[t] = slab(q3, t);
+                    dOutT[t] = slab(dOut3, t);
+                    maskT[t] = slab(mask3, t);
+                    INDArray pp = slab(p3, t);
+                    for (int k = 0; k < 4; k++) {
+                        actT[t][k] = block(actRowT[t], k, hidden);
+                        pT[t][k] = block(pp, k, hidden);
+                        dzGT[t][k] = block(dzT[t], k, hidden);
+                    }
+                }
+                for (int t = 0; t <= steps; t++) {
+                    hT[t] = slab(h3, t);
+                    cT[t] = slab(c3, t);
                 }
             }
-            for (int t = 0; t <= steps; t++) {
-                hT[t] = slab(h3, t);
-                cT[t] = slab(c3, t);
-            }
+        }
+
+        /** The output before the first step as DL4J holds it, [batch, hidden]. */
+        INDArray initialOutput() {
+            return fused != null ? hRT[0] : hT[0].transpose();
+        }
+
+        /** The cell before the first step as DL4J holds it, [batch, hidden]. */
+        INDArray initialCell() {
+            return fused != null ? c0R : cT[0].transpose();
         }
 
         private long allocated;
@@ -286,7 +316,8 @@ final class FusedLstmHelper implements LSTMHelper {
         kept = training && !forBackprop ? pass : null;
         Buffers s = pass.buffers;
         INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, s.type, new long[]{batch, hidden, steps}, 'f');
-        out.assign(steps(s.h3, 1, steps + 1).permute(2, 1, 0));            // the same memory order
+        if (s.fused != null) out.assign(steps(s.hR3, 1, steps + 1).permute(1, 2, 0));   // [T, rows, hidden] -> [rows, hidden, T]
+        else out.assign(steps(s.h3, 1, steps + 1).permute(2, 1, 0));      // the same memory order
         pass.fwdPassOutput = out;
         return pass;
     }
@@ -296,7 +327,7 @@ final class FusedLstmHelper implements LSTMHelper {
         Pass k = kept;
         if (k == null || k.input != input || k.generation != k.buffers.generation) return null;
         Buffers s = k.buffers;
-        if (!same(s.hT[0].transpose(), prevAct) || !same(s.cT[0].transpose(), prevMem)) return null;
+        if (!same(s.initialOutput(), prevAct) || !same(s.initialCell(), prevMem)) return null;
         if (mask == null ? k.mask != null : k.mask == null || !same(k.mask, mask)) return null;
         return k;
     }
@@ -316,9 +347,10 @@ final class FusedLstmHelper implements LSTMHelper {
         s.xRow3.assign(input.permute(2, 0, 1));                                // [rows, in, T] -> [T, rows, in]
         LargeProducts.gemm(s.xRow, w, s.zRow, false, false, 1.0, 0.0);        // x_t W for all steps
         s.zRow.addiRowVector(b);                                               //   + b
-        s.z3.assign(s.zRow3.permute(0, 2, 1));                                 // feature-major slabs
-        if (prevAct != null) s.hT[0].assign(prevAct.transpose()); else s.hT[0].assign(0);
-        if (prevMem != null) s.cT[0].assign(prevMem.transpose()); else s.cT[0].assign(0);
+        if (s.fused == null) s.z3.assign(s.zRow3.permute(0, 2, 1));           // feature-major slabs
+        INDArray h0 = s.initialOutput(), c0 = s.initialCell();
+        if (prevAct != null) h0.assign(prevAct); else h0.assign(0);
+        if (prevMem != null) c0.assign(prevMem); else c0.assign(0);
         INDArray maskCopy = null;
         if (mask != null) {
             s.mask3.assign(mask.transpose().reshape(steps, 1, batch));
@@ -326,19 +358,26 @@ final class FusedLstmHelper implements LSTMHelper {
                 maskCopy = mask.dup();
             }
         }
+        INDArray hLast, cLast;
         if (s.fused != null) {
             if (mask != null) System.arraycopy(s.mask3.data().asDouble(), 0, s.maskValues, 0, steps * batch);
-            s.fused.initialCell(s.cT[0]);
+            s.fused.initialCell(s.c0R);
             for (int t = 0; t < steps; t++) {
-                Nd4j.gemm(rw, s.hT[t], s.zT[t], true, false, 1.0, 1.0);       // + RW^T h_{t-1}
-                s.fused.forward(t, s.zT[t], s.hT[t + 1], mask != null ? s.maskValues : null, t * batch, batch);
+                Nd4j.gemm(s.hRT[t], rw, s.zRT[t], false, false, 1.0, 1.0);    // + h_{t-1} RW
+                s.fused.forward(t, s.zRT[t], s.hRT[t + 1], mask != null ? s.maskValues : null, t * batch);
             }
-            s.fused.cell(steps, s.cT[steps]);
-        } else elementWiseForward(s, rw, mask != null, steps);
+            s.fused.cell(steps, s.cLastR);
+            hLast = s.hRT[steps];
+            cLast = s.cLastR;
+        } else {
+            elementWiseForward(s, rw, mask != null, steps);
+            hLast = s.hT[steps].transpose();
+            cLast = s.cT[steps].transpose();
+        }
         Pass pass = new Pass(s, input, maskCopy);
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            pass.lastAct = s.hT[steps].transpose().dup('c');                   // kept by DL4J as carried state
-            pass.lastMemCell = s.cT[steps].transpose().dup('c');
+            pass.lastAct = hLast.dup('c');                                    // kept by DL4J as carried state
+            pass.lastMemCell = cLast.dup('c');
         }
         pass.prevAct = prevAct;
         pass.prevMemCell = prevMem;
@@ -410,21 +449,27 @@ final class FusedLstmHelper implements LSTMHelper {
             throw new IllegalStateException("the fused LSTM's forward pass was overwritten before its backward pass");
         int steps = s.steps, batch = s.batch, hidden = s.hidden;
         int from = truncatedBPTT ? Math.max(0, steps - tbpttBackwardLength) : 0;
-        s.dOut3.assign(epsilon.permute(2, 1, 0));                              // [rows, hidden, T] -> [T, hidden, rows]
+        INDArray dz, hPrev;
         if (s.fused != null) {
-            s.fused.outputGradient(s.dOut3);
+            s.dOutR3.assign(epsilon.permute(2, 0, 1));                         // [rows, hidden, T] -> [T, rows, hidden]
+            s.fused.outputGradient(s.dOutR3);
             if (pass.mask != null) s.fused.deriveAtStoredCells();                     // DL4J's derivative is at the masked c
             for (int t = steps - 1; t >= from; t--) {
-                s.fused.backward(t, t == steps - 1, s.dhNext, s.dzT[t]);         // dz_t, and dc for step t-1
-                if (t > from) Nd4j.gemm(recurrentWeights, s.dzT[t], s.dhNext, false, false, 1.0, 0.0);   // dL/dh_{t-1} = RW dz
+                s.fused.backward(t, t == steps - 1, s.dhR, s.zRT[t]);           // dz_t (over the spent projection), and dc for step t-1
+                if (t > from) Nd4j.gemm(s.zRT[t], recurrentWeights, s.dhR, false, true, 1.0, 0.0);   // dL/dh_{t-1} = dz RW^T
             }
-        } else elementWiseBackward(s, recurrentWeights, pass.mask != null, from);
-        // the weight gradients and the input's, over all steps at once, on row-major copies
-        steps(s.zRow3, from, steps).assign(steps(s.dz3, from, steps).permute(0, 2, 1));
-        steps(s.hRow3, from, steps).assign(steps(s.h3, from, steps).permute(0, 2, 1));
-        INDArray dz = span(s.zRow, from, steps, batch);
+            hPrev = span(s.hR, from, steps, batch);
+        } else {
+            s.dOut3.assign(epsilon.permute(2, 1, 0));                          // [rows, hidden, T] -> [T, hidden, rows]
+            elementWiseBackward(s, recurrentWeights, pass.mask != null, from);
+            // the weight gradients and the input's, over all steps at once, on row-major copies
+            steps(s.zRow3, from, steps).assign(steps(s.dz3, from, steps).permute(0, 2, 1));
+            steps(s.hRow3, from, steps).assign(steps(s.h3, from, steps).permute(0, 2, 1));
+            hPrev = span(s.hRow, from, steps, batch);
+        }
+        dz = span(s.zRow, from, steps, batch);
         INDArray gW = gradientViews.get(inputWeightKey), gRW = gradientViews.get(recurrentWeightKey), gB = gradientViews.get(biasWeightKey);
-        LargeProducts.gemm(span(s.hRow, from, steps, batch), dz, gRW, true, false, 1.0, 0.0);   // dRW = Σ h_{t-1}^T dz_t
+        LargeProducts.gemm(hPrev, dz, gRW, true, false, 1.0, 0.0);           // dRW = Σ h_{t-1}^T dz_t
         LargeProducts.gemm(span(s.xRow, from, steps, batch), dz, gW, true, false, 1.0, 0.0);    // dW  = Σ x_t^T dz_t
         if (inputGradient) LargeProducts.gemm(dz, inputWeights, span(s.dxRow, from, steps, batch), false, true, 1.0, 0.0);   // dL/dx = dz W^T
         LargeProducts.columnSums(dz, s.ones.get(all(), interval(0, dz.rows())), s.biasSum);   // db = Σ dz_t

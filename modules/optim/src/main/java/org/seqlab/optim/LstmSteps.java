@@ -54,16 +54,16 @@ public final class LstmSteps {
     /**
      * Step t: the pre-activations {@code z} (the step's contiguous ND4J slab) become the gates and
      * cell, and the output goes to {@code h} (a contiguous ND4J block). With {@code mask} (null:
-     * none), the cell and output are multiplied by {@code mask[maskFrom + e % maskLength]} at
-     * element e, as DL4J zeroes the state of a masked step.
+     * none), the cell and output of the layout's row r are multiplied by {@code mask[maskFrom + r]},
+     * as DL4J zeroes the state of a masked step.
      */
-    public void forward(int t, INDArray z, INDArray h, double[] mask, int maskFrom, int maskLength) {
+    public void forward(int t, INDArray z, INDArray h, double[] mask, int maskFrom) {
         if (single) {
             NativeSlices.get(z, zF, 0);
             LstmKernel.forward(layout, zF, actF, t * size, cF, t * cells, (t + 1) * cells, tcF, t * cells, hF);
             if (mask != null)
                 for (int e = 0, c = (t + 1) * cells; e < cells; e++) {
-                    float m = (float) mask[maskFrom + e % maskLength];
+                    float m = (float) mask[maskFrom + e / layout.length()];
                     cF[c + e] *= m;
                     hF[e] *= m;
                 }
@@ -73,7 +73,7 @@ public final class LstmSteps {
             LstmKernel.forward(layout, zD, actD, t * size, cD, t * cells, (t + 1) * cells, tcD, t * cells, hD);
             if (mask != null)
                 for (int e = 0, c = (t + 1) * cells; e < cells; e++) {
-                    double m = mask[maskFrom + e % maskLength];
+                    double m = mask[maskFrom + e / layout.length()];
                     cD[c + e] *= m;
                     hD[e] *= m;
                 }

@@ -141,7 +141,7 @@ final class LstmCell implements RecurrentCell {
             s.fused.initialCell(s.cT[0]);
             for (int t = 0; t < steps; t++) {
                 Nd4j.gemm(s.hT[t], wh, s.zT[t], false, false, 1.0, 1.0);      // + h_{t-1} Wh
-                s.fused.forward(t, s.zT[t], s.hT[t + 1], null, 0, 1);             // gates, c_t, h_t in one pass
+                s.fused.forward(t, s.zT[t], s.hT[t + 1], null, 0);                // gates, c_t, h_t in one pass
             }
             s.fused.cell(steps, s.cT[steps]);
             return s.hs;
