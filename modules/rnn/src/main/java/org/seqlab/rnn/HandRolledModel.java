@@ -3,6 +3,7 @@ package org.seqlab.rnn;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.seqlab.optim.LargeProducts;
 import org.seqlab.optim.ShapeCache;
 import org.seqlab.core.Batch;
 import org.seqlab.core.EvalStats;
@@ -44,8 +45,9 @@ import java.util.SplittableRandom;
  *   h^1_t = cell_1(x_t, h^1_{t-1});  h^l_t = cell_l(drop(h^{l-1}_t), h^l_{t-1});  loss_t = head(drop(h^L_t), y_t)
  * </pre>
  * The head's parameters lie at the end of the one flat parameter array, so the one optimiser,
- * clipping, moving average and checkpoint cover them; they are copied into the head before each
- * pass and its gradient copied back after.
+ * clipping, moving average and checkpoint cover them. The head's projection {@code q = h Why + by}
+ * runs here on BLAS (as the output layer always did); the head takes q and gives dL/dq back, and
+ * its own tensors (a NADE's) are copied into it before each pass and their gradient copied back.
  * The loss being minimised is the mean over real steps of the per-step loss.
  */
 public final class HandRolledModel implements SequenceModel, Inspectable, NamedWeights {
@@ -58,7 +60,9 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
     private final Parameters params;
     private final List<RecurrentCell> cells = new ArrayList<>();
     private final OutputHead head;
-    private final long headOffset;
+    private final long headOffset;              // where the head's own tensors (after Why, by) start in the flat array
+    private final INDArray why, by, gWhy, gBy;  // the head's projection
+    private final double[] ownGradient;         // the head's own tensors' part of its gradient
     private final Optimizer updater;
     private final SplittableRandom dropoutRandom;
     private INDArray[][] trainState, evalState;
@@ -75,12 +79,17 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
         for (int l = 0; l < config.layers(); l++) specs.addAll(List.of(cellSpecs(l, l == 0 ? v : h)));
         long cellCount = 0;
         for (Parameters.Spec s : specs) cellCount += (long) s.rows() * s.cols();
-        headOffset = cellCount;
         head = Heads.create(config.head(), shape, h);
+        headOffset = cellCount + head.ownOffset();
+        ownGradient = new double[head.parameters().length - head.ownOffset()];
         for (OutputHead.Tensor t : head.tensors()) specs.add(new Parameters.Spec(t.name(), t.rows(), t.cols()));
         params = new Parameters(dtype, specs.toArray(Parameters.Spec[]::new));
         initialise(new InitialWeights(options.init(), seed));
         for (int l = 0; l < config.layers(); l++) cells.add(newCell(l, l == 0 ? v : h));
+        why = params.param("Why");
+        by = params.param("by");
+        gWhy = params.grad("Why");
+        gBy = params.grad("by");
         updater = new Optimizer(options.optimizer(), options.clip(), dtype, params.layout());
         dropoutRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
     }
@@ -131,9 +140,12 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
         }
     }
 
-    /** The optimiser's current head values into the head, before a pass. */
+    /** The optimiser's current values of the head's own tensors into the head, before a pass. */
     private void syncHead() {
-        NativeArrays.getRange(params.flat, headOffset, head.parameters());
+        if (ownGradient.length == 0) return;
+        double[] own = new double[ownGradient.length];
+        NativeArrays.getRange(params.flat, headOffset, own);
+        System.arraycopy(own, 0, head.parameters(), head.ownOffset(), own.length);
     }
 
     private Parameters.Spec[] cellSpecs(int layer, int in) {
@@ -183,16 +195,18 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
 
     /** Scratch arrays of the network for one (steps, rows) shape, reused across batches. */
     private final class Buffers {
-        final INDArray x;
+        final INDArray x, q, dq;             // the head's projection and dL/dq
         final INDArray[] masks, dropped;     // per layer: dropout mask and the layer's output after it
         final float[] xs;                    // the batch's inputs as BatchArrays lays them out
-        final double[] hidden, dHidden;      // the top layer's states (after dropout) and the head's gradient for them
+        final double[] qValues, dqValues;
         final float[] maskFloats;            // one layer's dropout mask before it is copied in (float precision)
         final double[] maskDoubles;          //   (double precision)
 
         Buffers(int n) {
             int width = shape.width();
             x = Nd4j.create(params.dtype, n, width);
+            q = Nd4j.create(params.dtype, n, head.projectionWidth());
+            dq = Nd4j.create(params.dtype, n, head.projectionWidth());
             masks = new INDArray[cells.size()];
             dropped = new INDArray[cells.size()];
             if (config.dropout() > 0)
@@ -204,8 +218,8 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
             boolean masks = config.dropout() > 0, floats = params.dtype == DataType.FLOAT;
             maskFloats = masks && floats ? new float[n * config.hidden()] : null;
             maskDoubles = masks && !floats ? new double[n * config.hidden()] : null;
-            hidden = new double[n * config.hidden()];
-            dHidden = new double[n * config.hidden()];
+            qValues = new double[n * head.projectionWidth()];
+            dqValues = new double[n * head.projectionWidth()];
         }
     }
 
@@ -254,24 +268,28 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
                 input = out;
             }
             lastOutput = input;
-            NativeArrays.getAny(input, buf.hidden);
+            LargeProducts.gemm(input, why, buf.q, false, false, 1.0, 0.0);          // q_t = h_t Why + by
+            buf.q.addiRowVector(by);
+            NativeArrays.get(buf.q, buf.qValues);
             syncHead();
         }
 
-        /** The head's forward and backward: the summed loss, dL/dh into {@code buf.dHidden}. */
+        /** The head's loss and dL/dq (of the mean loss) into {@code buf.dq}. */
         EvalStats train() {
-            return head.train(buf.hidden, n, tokenTargets, vectorTargets, mask, buf.dHidden);
+            EvalStats stats = head.trainProjected(buf.qValues, n, tokenTargets, vectorTargets, mask, buf.dqValues);
+            NativeArrays.put(buf.dq, buf.dqValues);
+            return stats;
         }
 
         EvalStats loss() {
-            return head.evaluate(buf.hidden, n, tokenTargets, vectorTargets, mask, null, 1)[0];
+            return head.evaluateProjected(buf.qValues, n, tokenTargets, vectorTargets, mask, null, 1)[0];
         }
 
         /** {@link #loss}, row by row (the buffers hold one step of every row after another). */
         EvalStats[] rowLosses() {
             int[] group = new int[n];
             for (int i = 0; i < n; i++) group[i] = i % rows;
-            return head.evaluate(buf.hidden, n, tokenTargets, vectorTargets, mask, group, rows);
+            return head.evaluateProjected(buf.qValues, n, tokenTargets, vectorTargets, mask, group, rows);
         }
     }
 
@@ -305,9 +323,15 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
         p.forward(batch.continues() ? trainState : null, true);
         Buffers b = p.buf;
         EvalStats stats = p.train();                                        // gradients of the mean loss
-        NativeArrays.putRange(params.gradient, headOffset, head.gradient());
+        if (ownGradient.length > 0) {
+            System.arraycopy(head.gradient(), head.ownOffset(), ownGradient, 0, ownGradient.length);
+            NativeArrays.putRange(params.gradient, headOffset, ownGradient);
+        }
         int top = cells.size() - 1;
-        NativeArrays.put(cells.get(top).outputGradient(), b.dHidden);       // dL/dh_t from the head
+        INDArray hTop = lastOutput;
+        LargeProducts.gemm(hTop, b.dq, gWhy, true, false, 1.0, 0.0);                // dWhy = sum_t h_t^T dq_t
+        gBy.assign(b.dq.sum(true, 0));                                      // dby  = sum_t dq_t
+        LargeProducts.gemm(b.dq, why, cells.get(top).outputGradient(), false, true, 1.0, 0.0); // dL/dh_t = dq Why^T
         for (int l = top; l >= 0; l--) {
             RecurrentCell c = cells.get(l);
             if (p.dropout) c.outputGradient().muli(b.masks[l]);             // through the dropout mask
@@ -352,7 +376,7 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
         Pass p = new Pass(batch);
         p.forward(null, false);
         double[] values = new double[p.n * p.width];
-        head.outputs(p.buf.hidden, p.n, values);
+        head.outputsProjected(p.buf.qValues, p.n, values);
         float[] out = new float[p.n * p.width];
         for (int r = 0; r < p.rows; r++)
             for (int t = 0; t < p.steps; t++)
@@ -369,7 +393,7 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
     /** Stateful one-step inference; also records activations for the hidden-state pictures. */
     final class Stepper implements Generator {
         private INDArray[][] state = zeros();
-        private final double[] top = new double[config.hidden()];
+        private double[] q;          // the head's projection at the last step
 
         private INDArray[][] zeros() {
             INDArray[][] s = new INDArray[cells.size()][];
@@ -395,10 +419,10 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
         private float[] run(INDArray x) {
             INDArray h = x;
             for (int l = 0; l < cells.size(); l++) h = cells.get(l).step(h, state[l]);
-            NativeArrays.getAny(h, top);
+            q = h.mmul(why).addiRowVector(by).toDoubleVector();
             syncHead();
             double[] out = new double[shape.width()];
-            head.outputs(top, 1, out);
+            head.outputsProjected(q, 1, out);
             float[] f = new float[out.length];
             for (int i = 0; i < f.length; i++) f[i] = (float) out[i];
             return f;
@@ -408,7 +432,7 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
         @Override
         public float[] sampleFrame(float[] output, double temperature, SplittableRandom random) {
             syncHead();
-            return head.sampleFrame(top, temperature, random);
+            return head.sampleFrameProjected(q, temperature, random);
         }
 
         /** Activations of the last step: "layer L hidden", "layer L forget gate", ... */

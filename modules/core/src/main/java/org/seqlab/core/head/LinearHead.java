@@ -15,7 +15,6 @@ import java.util.List;
 public abstract class LinearHead implements OutputHead {
     private final int in, width;
     private final double[] params, grad;
-    private double[] out, dOut, wT;
 
     protected LinearHead(int inputWidth, int width) {
         this.in = inputWidth;
@@ -43,36 +42,28 @@ public abstract class LinearHead implements OutputHead {
             java.util.Arrays.fill(params, in * width, params.length, org.seqlab.core.FramePrior.bias(framePrior));
     }
 
-    private void ensure(int n) {
-        if (out == null || out.length < n * width) {
-            out = new double[n * width];
-            dOut = new double[n * width];
-        }
-        if (wT == null) wT = new double[in * width];
+    @Override
+    public int projectionWidth() {
+        return width;
     }
 
     @Override
-    public void outputs(double[] hidden, int n, double[] result) {
-        Dense.forward(hidden, n, in, params, 0, params, in * width, width, result);
-    }
-
-    @Override
-    public EvalStats train(double[] hidden, int n, int[] tokens, float[] vectors, float[] mask, double[] dHidden) {
-        ensure(n);
-        outputs(hidden, n, out);
-        EvalStats stats = scoreAll(kind(), out, width, n, tokens, vectors, mask, dOut, null, 1)[0];
+    public EvalStats trainProjected(double[] q, int n, int[] tokens, float[] vectors, float[] mask, double[] dq) {
+        EvalStats stats = scoreAll(kind(), q, width, n, tokens, vectors, mask, dq, null, 1)[0];
         double scale = stats.count() == 0 ? 0 : 1.0 / stats.count();        // gradient of the mean loss
-        for (int i = 0; i < n * width; i++) dOut[i] *= scale;
-        Dense.backwardWeights(hidden, n, in, dOut, width, grad, 0, grad, in * width);
-        Dense.backwardInput(dOut, n, width, params, 0, in, dHidden, wT);
+        for (int i = 0; i < n * width; i++) dq[i] *= scale;
         return stats;
     }
 
     @Override
-    public EvalStats[] evaluate(double[] hidden, int n, int[] tokens, float[] vectors, float[] mask, int[] group, int groups) {
-        ensure(n);
-        outputs(hidden, n, out);
-        return scoreAll(kind(), out, width, n, tokens, vectors, mask, null, group, groups);
+    public EvalStats[] evaluateProjected(double[] q, int n, int[] tokens, float[] vectors, float[] mask, int[] group, int groups) {
+        return scoreAll(kind(), q, width, n, tokens, vectors, mask, null, group, groups);
+    }
+
+    /** The projection is the output: logits, or the prediction for values. */
+    @Override
+    public void outputsProjected(double[] q, int n, double[] out) {
+        System.arraycopy(q, 0, out, 0, n * width);
     }
 
     /**

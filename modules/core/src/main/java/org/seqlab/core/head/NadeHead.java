@@ -36,7 +36,7 @@ public final class NadeHead implements OutputHead {
     private final int oBy, oWin, oWout;
     private final double[] params, grad;
     // scratch
-    private double[] cond, dCond, wT;
+    private double[] cond, dCond;          // the projection [b_v | b_h] of the current pass and its gradient
     private final double[] a, hs, dhs, acc, delta;
     private final int[] segOf, bounds;
     private final float[] walked;
@@ -89,18 +89,15 @@ public final class NadeHead implements OutputHead {
         System.arraycopy(init.linear(hid, keys).w(), 0, params, oWout, keys * hid);
     }
 
-    private void ensure(int n) {
-        if (cond == null || cond.length < n * cw) {
-            cond = new double[n * cw];
-            dCond = new double[n * cw];
-        }
-        if (wT == null) wT = new double[in * cw];
+    @Override
+    public int projectionWidth() {
+        return cw;
     }
 
     @Override
-    public EvalStats train(double[] hidden, int n, int[] tokens, float[] vectors, float[] mask, double[] dHidden) {
-        ensure(n);
-        Dense.forward(hidden, n, in, params, 0, params, oBy, cw, cond);
+    public EvalStats trainProjected(double[] q, int n, int[] tokens, float[] vectors, float[] mask, double[] dq) {
+        cond = q;
+        dCond = dq;
         int real = Tally.countReal(mask, n);
         double scale = real == 0 ? 0 : 1.0 / real;            // gradient of the mean loss over real frames
         java.util.Arrays.fill(grad, oWin, grad.length, 0);
@@ -113,15 +110,13 @@ public final class NadeHead implements OutputHead {
             t.count[0]++;
             frame(r * cw, vectors, r * keys, scale, true, t, 0);
         }
-        Dense.backwardWeights(hidden, n, in, dCond, cw, grad, 0, grad, oBy);
-        Dense.backwardInput(dCond, n, cw, params, 0, in, dHidden, wT);
+        cond = dCond = null;
         return t.stats()[0];
     }
 
     @Override
-    public EvalStats[] evaluate(double[] hidden, int n, int[] tokens, float[] vectors, float[] mask, int[] group, int groups) {
-        ensure(n);
-        Dense.forward(hidden, n, in, params, 0, params, oBy, cw, cond);
+    public EvalStats[] evaluateProjected(double[] q, int n, int[] tokens, float[] vectors, float[] mask, int[] group, int groups) {
+        cond = q;
         Tally t = new Tally(groups);
         SplittableRandom random = new SplittableRandom(EVAL_SEED);
         for (int r = 0; r < n; r++) {
@@ -153,13 +148,15 @@ public final class NadeHead implements OutputHead {
             t.expectedHits[g] += eh / SAMPLES;
             t.expectedTotal[g] += et / SAMPLES;
         }
+        cond = null;
         return t.stats();
     }
 
     /**
      * One frame's exact NLL (into {@code t}), and with {@code backward} its gradient: d/d[b_v | b_h]
      * into {@code dCond} at {@code co}, d/dWin and d/dWout added into {@link #gradient()}, all times
-     * {@code scale}.
+     * {@code scale}. The frame's hidden vectors live in {@code hs}, one per segment of keys between
+     * two that sound; the backward pass walks the segments from the top, carrying Σ dL/da.
      */
     private void frame(int co, float[] targets, int vo, double scale, boolean backward, Tally t, int g) {
         final int H = hid;
@@ -239,24 +236,24 @@ public final class NadeHead implements OutputHead {
 
     /** Each key's logit given that no key below it sounds: σ(a) stays σ(b_h) across the frame. */
     @Override
-    public void outputs(double[] hidden, int n, double[] out) {
-        ensure(n);
-        Dense.forward(hidden, n, in, params, 0, params, oBy, cw, cond);
+    public void outputsProjected(double[] q, int n, double[] out) {
+        cond = q;
         for (int r = 0; r < n; r++) {
             int co = r * cw;
             for (int j = 0; j < hid; j++) a[j] = cond[co + keys + j];
             sigmoid(a, hs, 0);
             for (int i = 0; i < keys; i++) out[r * keys + i] = cond[co + i] + dot(params, oWout + i * hid, hs, 0, hid);
         }
+        cond = null;
     }
 
     /** Exact ancestral sampling, key by key from the lowest. */
     @Override
-    public float[] sampleFrame(double[] hidden, double temperature, SplittableRandom random) {
-        ensure(1);
-        Dense.forward(hidden, 1, in, params, 0, params, oBy, cw, cond);
+    public float[] sampleFrameProjected(double[] q, double temperature, SplittableRandom random) {
+        cond = q;
         float[] frame = new float[keys];
         walk(0, false, random, temperature, frame);
+        cond = null;
         return frame;
     }
 
