@@ -8,7 +8,10 @@ torch.optim.AdamW (weight decay on matrices only, as seqlab's default), clip_gra
 given rates, carrying the hidden state (detached) into a batch that continues the previous one (the
 GPT: the previous inputs, as context without loss), and writes the mean loss of every step as a
 JSON list. A recurrent case with "dropout": p drops where seqlab does, on every recurrent layer's
-output (between layers and before the head); the bench's cases have none.
+output (between layers and before the head); the bench's cases have none. A case with
+"output": "nade" ends in seqlab's NADE head (org.seqlab.core.head.NadeHead) instead of a linear one:
+[b_v | b_h] = y Why + by, a_i = b_h + sum_{j<i} v_j Win_j, p(v_i) = sigmoid(b_v,i + Wout_i . sigmoid(a_i)),
+the loss the summed binary cross-entropy of those conditionals, written with cumsum and autograd.
 
 usage: parity_twin.py CASE.json OUT.json
 """
@@ -40,8 +43,15 @@ class Twin(torch.nn.Module):
         p = case.get("dropout", 0.0)
         self.rnn = kinds[self.arch](width, h, num_layers=layers, batch_first=True, dtype=dtype, dropout=p if layers > 1 else 0.0)
         self.drop = torch.nn.Dropout(p)
-        self.head = torch.nn.Linear(h, width, dtype=dtype)
         w = {k: tensor(v, dtype) for k, v in (weights or case["weights"]).items()}
+        self.nade = case.get("output") == "nade"
+        if self.nade:                        # parameter names hold "weight" where seqlab decays (its W... tensors)
+            self.weight_hy = torch.nn.Parameter(w["Why"].clone())          # [h, keys + nade_hidden]
+            self.bias_y = torch.nn.Parameter(w["by"].reshape(-1).clone())
+            self.weight_in = torch.nn.Parameter(w["nade.Win"].clone())     # [keys, nade_hidden]: row i is the paper's W[:, i]
+            self.weight_out = torch.nn.Parameter(w["nade.Wout"].clone())   # [keys, nade_hidden]: the paper's V
+        else:
+            self.head = torch.nn.Linear(h, width, dtype=dtype)
         frozen = []
         with torch.no_grad():
             for l in range(layers):
@@ -71,7 +81,9 @@ class Twin(torch.nn.Module):
                     hh.copy_(w[f"l{l}.Wh"].T)
                     bih.copy_(w[f"l{l}.bx"].reshape(-1))
                     bhh.copy_(w[f"l{l}.bh"].reshape(-1))
-            if self.arch == "dl4j":
+            if self.nade:
+                pass
+            elif self.arch == "dl4j":
                 self.head.weight.copy_(w[f"{layers}_W"].T)
                 self.head.bias.copy_(w[f"{layers}_b"].reshape(-1))
             else:
@@ -82,7 +94,17 @@ class Twin(torch.nn.Module):
 
     def forward(self, x, state):
         y, state = self.rnn(x, state)
-        return self.head(self.drop(y)), state
+        return (self.drop(y) if self.nade else self.head(self.drop(y))), state
+
+    def nade_loss(self, y, v):
+        """Summed NLL of frames v [rows, length, keys] given the top states y."""
+        keys = v.shape[-1]
+        cond = y @ self.weight_hy + self.bias_y
+        bv, bh = cond[..., :keys], cond[..., keys:]
+        contrib = v.unsqueeze(-1) * self.weight_in                       # v_j Win_j
+        a = bh.unsqueeze(-2) + torch.cumsum(contrib, dim=-2) - contrib   # keys below i only
+        z = bv + (torch.sigmoid(a) * self.weight_out).sum(-1)
+        return F.binary_cross_entropy_with_logits(z, v, reduction="sum")
 
 
 class Gpt(torch.nn.Module):
@@ -171,6 +193,8 @@ def main():
             logits, new_state = model(x, detach(state) if b["continues"] else None)
         if case["kind"] == "tokens":
             loss = F.cross_entropy(logits.reshape(-1, width), targets)
+        elif case.get("output") == "nade":    # the NADE's exact NLL per frame, mean over steps
+            loss = model.nade_loss(logits, targets) / (rows * length)
         else:                                 # sum of per-key BCEs, mean over steps
             loss = F.binary_cross_entropy_with_logits(logits, targets, reduction="sum") / (rows * length)
         for g in opt.param_groups:

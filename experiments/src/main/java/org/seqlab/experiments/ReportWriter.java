@@ -88,6 +88,9 @@ public final class ReportWriter {
         s.append((frames ? "Losses are negative log-likelihood per frame (nats, summed over the 88 keys, as published). Accuracy is TP/(TP+FP+FN) over "
                 + "all test frames: *expected*, as Boulanger-Lewandowski et al. (2012) report it, when every key is drawn from the model's "
                 + "probabilities; *thresholded*, of the one prediction that turns on the keys at 0.5 or more. "
+                + "A model with a NADE head (`output: nade`) has no closed form for the first: its expected accuracy is "
+                + "*estimated by sampling* (" + org.seqlab.core.head.NadeHead.SAMPLES + " frames per test step, from a fixed seed), and its "
+                + "thresholded accuracy is that of the greedy frame (each key on at 0.5 given the keys chosen below it). "
                 : "Losses in nats per token. ") + "Metrics come from each model's best validation checkpoint; "
                 + "*gap* is how far a model is above the best possible loss.\n\n");
         s.append("| model | family | params | valid loss | valid perplexity | valid accuracy | test loss | test perplexity | bits/token | "

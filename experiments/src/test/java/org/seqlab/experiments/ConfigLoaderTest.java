@@ -97,6 +97,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anUnknownOutputHeadNamesTheFieldAndTheHeads() throws Exception {
+        String e = error(GOOD.replace("hidden: 16", "hidden: 16\n    output: nad"));
+        assertTrue(e.contains("models[0].output: unknown head 'nad'; allowed: softmax, bernoulli, gaussian, nade"), e);
+        String n = error(GOOD.replace("hidden: 16", "hidden: 16\n    nade_hidden: 8"));
+        assertTrue(n.contains("models[0].nade_hidden: applies to output: nade only"), n);
+    }
+
+    @Test
     void familyProblemsAreExplained() throws Exception {
         String missing = error(GOOD.replace("  - family: handrolled\n    name: rnn", "  - name: rnn"));
         assertTrue(missing.contains("models[0]: missing key 'family' (one of: handrolled, dl4j-lstm, transformer)"), missing);

@@ -40,7 +40,7 @@ import java.util.SplittableRandom;
  * beside it for information.
  */
 public final class ParityBench {
-    static final int STEPS = 200, ROWS = 6, LENGTH = 10, PASS = 10, VOCAB = 12, KEYS = 8, HIDDEN = 16, CONTEXT = 16;
+    static final int STEPS = 200, ROWS = 6, LENGTH = 10, PASS = 10, VOCAB = 12, KEYS = 8, HIDDEN = 16, CONTEXT = 16, NADE_HIDDEN = 6;
     static final double LR = 0.01, WEIGHT_DECAY = 0.1, CLIP = 1.0;
 
     /** One comparison: a family's config at a precision, on tokens or frames. */
@@ -73,6 +73,10 @@ public final class ParityBench {
                     layers, OutputKind.TOKENS, handRolled(cell, layers, hp)));
         }
         cases.add(new Case("handrolled_lstm_frames", "handrolled", "lstm", 1, OutputKind.FRAMES, handRolled(HandRolledConfig.Cell.LSTM, 1, hp)));
+        Map<String, Object> nade = new LinkedHashMap<>(Map.of("name", "parity", "cell", "lstm", "hidden", HIDDEN, "layers", 1,
+                "precision", hp.name().toLowerCase(Locale.ROOT), "output", "nade", "nade_hidden", NADE_HIDDEN));
+        cases.add(new Case("handrolled_lstm_nade", "handrolled", "lstm", 1, OutputKind.FRAMES,
+                Json.MAPPER.convertValue(nade, HandRolledConfig.class), Map.of("output", "nade", "nade_hidden", NADE_HIDDEN)));
         Dl4jLstmConfig dl4j = new Dl4jLstmConfig("parity", HIDDEN, null, 2, null, null, null, dp, null, null, null, null, null, null, null);
         cases.add(new Case("dl4j_lstm", "dl4j-lstm", "dl4j", 2, OutputKind.TOKENS, dl4j));
         Dl4jLstmConfig dl4jFrames = new Dl4jLstmConfig("parity", HIDDEN, null, 1, null, null, null, dp, null, null, null, null, null, null, null);

@@ -20,6 +20,15 @@ public interface Generator {
         return nextFrame(values);
     }
 
+    /**
+     * Draws the next frame from the distribution after the last {@link #nextFrame}, whose return
+     * value is {@code output}: by default each key on its own, from its logit divided by
+     * {@code temperature}; a family whose head makes the keys depend on each other draws through it.
+     */
+    default float[] sampleFrame(float[] output, double temperature, java.util.SplittableRandom random) {
+        return org.seqlab.core.sample.Sampler.ofTemperature(temperature).sampleFrame(output, random);
+    }
+
     /** Forget all state: the next call starts a fresh sequence. */
     void reset();
 }

@@ -19,9 +19,14 @@ import org.seqlab.core.ModelConfig;
  * @param framePrior frame models only: initial probability of each unit being on (the output bias
  *                   starts at its log-odds; e.g. 0.04 for piano rolls, where few keys sound at once);
  *                   unset, every unit starts at 0.5
+ * @param output     the output head ({@link org.seqlab.core.head.Heads}): softmax, bernoulli, gaussian
+ *                   or nade; unset, the data's own (softmax for tokens, bernoulli for frames,
+ *                   gaussian for values)
+ * @param nadeHidden output: nade only: units of the NADE layer (default 150)
  */
 public record HandRolledConfig(String name, Cell cell, Integer hidden, Integer layers, Double dropout,
-                               Double forgetBias, Precision precision, Double framePrior) implements ModelConfig {
+                               Double forgetBias, Precision precision, Double framePrior,
+                               String output, Integer nadeHidden) implements ModelConfig {
     public enum Cell { RNN, LSTM, GRU }
 
     public enum Precision { FLOAT, DOUBLE }
@@ -39,6 +44,22 @@ public record HandRolledConfig(String name, Cell cell, Integer hidden, Integer l
         org.seqlab.core.FramePrior.check(framePrior);
         if (cell != Cell.LSTM && forgetBias != null && forgetBias != 1.0)     // 1.0: what checkpoints before init schemes recorded
             throw new FieldException("forget_bias", "applies to cell: lstm only");
+        head(output, nadeHidden);
+        if ("nade".equals(output) && nadeHidden == null) nadeHidden = org.seqlab.core.head.Heads.DEFAULT_NADE_HIDDEN;
+    }
+
+    public HandRolledConfig(String name, Cell cell, Integer hidden, Integer layers, Double dropout, Double forgetBias,
+                            Precision precision, Double framePrior) {
+        this(name, cell, hidden, layers, dropout, forgetBias, precision, framePrior, null, null);
+    }
+
+    private static org.seqlab.core.head.Heads.Spec head(String output, Integer nadeHidden) {
+        return new org.seqlab.core.head.Heads.Spec(output, nadeHidden);
+    }
+
+    /** The output head's options. */
+    public org.seqlab.core.head.Heads.Spec head() {
+        return head(output, nadeHidden);
     }
 
     public static HandRolledConfig of(String name, Cell cell, int hidden) {
@@ -52,6 +73,8 @@ public record HandRolledConfig(String name, Cell cell, Integer hidden, Integer l
         s.put("hidden", hidden);
         s.put("layers", layers);
         s.put("dropout", dropout);
+        if (output != null) s.put("output", output);
+        if (nadeHidden != null) s.put("nade_hidden", nadeHidden);
         return s;
     }
 }

@@ -35,6 +35,7 @@ public final class HandRolledFamily implements ModelFamily {
     @Override
     public void validate(ModelConfig config, ModelShape shape) {
         org.seqlab.core.FramePrior.checkApplies(((HandRolledConfig) config).framePrior(), shape);
+        org.seqlab.core.head.Heads.checkApplies(((HandRolledConfig) config).head(), shape);
     }
 
     @Override

@@ -15,7 +15,8 @@ import org.seqlab.core.NamedWeights;
 import org.seqlab.core.ModelConfig;
 import org.seqlab.core.ModelShape;
 import org.seqlab.core.OutputKind;
-import org.seqlab.core.OutputLoss;
+import org.seqlab.core.head.Heads;
+import org.seqlab.core.head.OutputHead;
 import org.seqlab.core.SequenceModel;
 import org.seqlab.core.BatchArrays;
 import org.seqlab.core.TokenBatch;
@@ -37,12 +38,16 @@ import java.util.SplittableRandom;
 
 /**
  * The hand-rolled network: one-hot (or multi-hot frame, or real-valued) input, a stack of
- * recurrent cells with explicit BPTT and inverted dropout after each, and a linear output layer
- * with softmax (tokens), sigmoid (frames) or nothing (values: the linear output is the prediction,
- * trained on squared error):
+ * recurrent cells with explicit BPTT and inverted dropout after each, and an output head
+ * ({@link OutputHead}: softmax for tokens, independent Bernoullis or a NADE for frames, squared
+ * error for values) on the top layer's states:
  * <pre>
- *   h^1_t = cell_1(x_t, h^1_{t-1});  h^l_t = cell_l(drop(h^{l-1}_t), h^l_{t-1});  logits_t = drop(h^L_t) Why + by
+ *   h^1_t = cell_1(x_t, h^1_{t-1});  h^l_t = cell_l(drop(h^{l-1}_t), h^l_{t-1});  loss_t = head(drop(h^L_t), y_t)
  * </pre>
+ * The head's parameters lie at the end of the one flat parameter array, so the one optimiser,
+ * clipping, moving average and checkpoint cover them. The head's projection {@code q = h Why + by}
+ * runs here on BLAS (as the output layer always did); the head takes q and gives dL/dq back, and
+ * its own tensors (a NADE's) are copied into it before each pass and their gradient copied back.
  * The loss being minimised is the mean over real steps of the per-step loss.
  */
 public final class HandRolledModel implements SequenceModel, Inspectable, NamedWeights {
@@ -54,7 +59,10 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
     private final long seed;
     private final Parameters params;
     private final List<RecurrentCell> cells = new ArrayList<>();
-    private final INDArray why, by, gWhy, gBy;
+    private final OutputHead head;
+    private final long headOffset;              // where the head's own tensors (after Why, by) start in the flat array
+    private final INDArray why, by, gWhy, gBy;  // the head's projection
+    private final double[] ownGradient;         // the head's own tensors' part of its gradient
     private final Optimizer updater;
     private final SplittableRandom dropoutRandom;
     private INDArray[][] trainState, evalState;
@@ -69,15 +77,17 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
         DataType dtype = config.precision() == HandRolledConfig.Precision.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
         List<Parameters.Spec> specs = new ArrayList<>();
         for (int l = 0; l < config.layers(); l++) specs.addAll(List.of(cellSpecs(l, l == 0 ? v : h)));
-        specs.add(new Parameters.Spec("Why", h, v));
-        specs.add(new Parameters.Spec("by", 1, v));
+        long cellCount = 0;
+        for (Parameters.Spec s : specs) cellCount += (long) s.rows() * s.cols();
+        head = Heads.create(config.head(), shape, h);
+        headOffset = cellCount + head.ownOffset();
+        ownGradient = new double[head.parameters().length - head.ownOffset()];
+        for (OutputHead.Tensor t : head.tensors()) specs.add(new Parameters.Spec(t.name(), t.rows(), t.cols()));
         params = new Parameters(dtype, specs.toArray(Parameters.Spec[]::new));
         initialise(new InitialWeights(options.init(), seed));
         for (int l = 0; l < config.layers(); l++) cells.add(newCell(l, l == 0 ? v : h));
         why = params.param("Why");
         by = params.param("by");
-        if (shape.kind() == OutputKind.FRAMES && config.framePrior() != null)
-            by.assign(org.seqlab.core.FramePrior.bias(config.framePrior()));   // start at the prior's log-odds
         gWhy = params.grad("Why");
         gBy = params.grad("by");
         updater = new Optimizer(options.optimizer(), options.clip(), dtype, params.layout());
@@ -116,9 +126,26 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
                 }
             }
         }
-        InitialWeights.Linear out = init.output(h, v);
-        params.set("Why", out.w());
-        params.set("by", out.b());
+        head.initialise(init, shape.kind() == OutputKind.FRAMES ? config.framePrior() : null);   // frame_prior: the keys' log-odds
+        putHeadParameters();
+    }
+
+    /** The head's values into the flat array (after they were drawn). */
+    private void putHeadParameters() {
+        double[] p = head.parameters();
+        int off = 0;
+        for (OutputHead.Tensor t : head.tensors()) {
+            params.set(t.name(), java.util.Arrays.copyOfRange(p, off, off + t.size()));
+            off += t.size();
+        }
+    }
+
+    /** The optimiser's current values of the head's own tensors into the head, before a pass. */
+    private void syncHead() {
+        if (ownGradient.length == 0) return;
+        double[] own = new double[ownGradient.length];
+        NativeArrays.getRange(params.flat, headOffset, own);
+        System.arraycopy(own, 0, head.parameters(), head.ownOffset(), own.length);
     }
 
     private Parameters.Spec[] cellSpecs(int layer, int in) {
@@ -168,18 +195,18 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
 
     /** Scratch arrays of the network for one (steps, rows) shape, reused across batches. */
     private final class Buffers {
-        final INDArray x, logits, dLogits;
+        final INDArray x, q, dq;             // the head's projection and dL/dq
         final INDArray[] masks, dropped;     // per layer: dropout mask and the layer's output after it
         final float[] xs;                    // the batch's inputs as BatchArrays lays them out
-        final double[] logitValues, grad;
+        final double[] qValues, dqValues;
         final float[] maskFloats;            // one layer's dropout mask before it is copied in (float precision)
         final double[] maskDoubles;          //   (double precision)
 
         Buffers(int n) {
             int width = shape.width();
             x = Nd4j.create(params.dtype, n, width);
-            logits = Nd4j.create(params.dtype, n, width);
-            dLogits = Nd4j.create(params.dtype, n, width);
+            q = Nd4j.create(params.dtype, n, head.projectionWidth());
+            dq = Nd4j.create(params.dtype, n, head.projectionWidth());
             masks = new INDArray[cells.size()];
             dropped = new INDArray[cells.size()];
             if (config.dropout() > 0)
@@ -191,8 +218,8 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
             boolean masks = config.dropout() > 0, floats = params.dtype == DataType.FLOAT;
             maskFloats = masks && floats ? new float[n * config.hidden()] : null;
             maskDoubles = masks && !floats ? new double[n * config.hidden()] : null;
-            logitValues = new double[n * width];
-            grad = new double[n * width];
+            qValues = new double[n * head.projectionWidth()];
+            dqValues = new double[n * head.projectionWidth()];
         }
     }
 
@@ -241,19 +268,28 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
                 input = out;
             }
             lastOutput = input;
-            LargeProducts.gemm(input, why, buf.logits, false, false, 1.0, 0.0);     // logits_t = h_t Why + by
-            buf.logits.addiRowVector(by);
-            NativeArrays.get(buf.logits, buf.logitValues);
+            LargeProducts.gemm(input, why, buf.q, false, false, 1.0, 0.0);          // q_t = h_t Why + by
+            buf.q.addiRowVector(by);
+            NativeArrays.get(buf.q, buf.qValues);
+            syncHead();
         }
 
-        EvalStats loss(double[] grad) {
-            return OutputLoss.lossAndGradient(shape.kind(), buf.logitValues, width, tokenTargets, vectorTargets, mask, grad);
+        /** The head's loss and dL/dq (of the mean loss) into {@code buf.dq}. */
+        EvalStats train() {
+            EvalStats stats = head.trainProjected(buf.qValues, n, tokenTargets, vectorTargets, mask, buf.dqValues);
+            NativeArrays.put(buf.dq, buf.dqValues);
+            return stats;
+        }
+
+        EvalStats loss() {
+            return head.evaluateProjected(buf.qValues, n, tokenTargets, vectorTargets, mask, null, 1)[0];
         }
 
         /** {@link #loss}, row by row (the buffers hold one step of every row after another). */
         EvalStats[] rowLosses() {
-            return org.seqlab.core.RowLosses.of(shape.kind(), org.seqlab.core.RowLosses.Layout.STEPS_ROWS, rows, steps, width,
-                    buf.logitValues, tokenTargets, vectorTargets, mask);
+            int[] group = new int[n];
+            for (int i = 0; i < n; i++) group[i] = i % rows;
+            return head.evaluateProjected(buf.qValues, n, tokenTargets, vectorTargets, mask, group, rows);
         }
     }
 
@@ -286,15 +322,16 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
         Pass p = new Pass(batch);
         p.forward(batch.continues() ? trainState : null, true);
         Buffers b = p.buf;
-        EvalStats stats = p.loss(b.grad);
-        double scale = stats.count() == 0 ? 0 : 1.0 / stats.count();     // gradient of the mean loss
-        for (int i = 0; i < b.grad.length; i++) b.grad[i] *= scale;
-        NativeArrays.put(b.dLogits, b.grad);
+        EvalStats stats = p.train();                                        // gradients of the mean loss
+        if (ownGradient.length > 0) {
+            System.arraycopy(head.gradient(), head.ownOffset(), ownGradient, 0, ownGradient.length);
+            NativeArrays.putRange(params.gradient, headOffset, ownGradient);
+        }
         int top = cells.size() - 1;
         INDArray hTop = lastOutput;
-        LargeProducts.gemm(hTop, b.dLogits, gWhy, true, false, 1.0, 0.0);          // dWhy = sum_t h_t^T dlogits_t
-        gBy.assign(b.dLogits.sum(true, 0));                                 // dby  = sum_t dlogits_t
-        LargeProducts.gemm(b.dLogits, why, cells.get(top).outputGradient(), false, true, 1.0, 0.0); // dL/dh_t = dlogits Why^T
+        LargeProducts.gemm(hTop, b.dq, gWhy, true, false, 1.0, 0.0);                // dWhy = sum_t h_t^T dq_t
+        gBy.assign(b.dq.sum(true, 0));                                      // dby  = sum_t dq_t
+        LargeProducts.gemm(b.dq, why, cells.get(top).outputGradient(), false, true, 1.0, 0.0); // dL/dh_t = dq Why^T
         for (int l = top; l >= 0; l--) {
             RecurrentCell c = cells.get(l);
             if (p.dropout) c.outputGradient().muli(b.masks[l]);             // through the dropout mask
@@ -323,7 +360,7 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
         Pass p = new Pass(batch);
         p.forward(batch.continues() ? evalState : null, false);
         evalState = finalStates();
-        return p.loss(null);
+        return p.loss();
     }
 
     @Override
@@ -338,11 +375,13 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
     public float[] logits(Batch batch) {
         Pass p = new Pass(batch);
         p.forward(null, false);
+        double[] values = new double[p.n * p.width];
+        head.outputsProjected(p.buf.qValues, p.n, values);
         float[] out = new float[p.n * p.width];
         for (int r = 0; r < p.rows; r++)
             for (int t = 0; t < p.steps; t++)
                 for (int k = 0; k < p.width; k++)
-                    out[(r * p.steps + t) * p.width + k] = (float) p.buf.logitValues[(t * p.rows + r) * p.width + k];
+                    out[(r * p.steps + t) * p.width + k] = (float) values[(t * p.rows + r) * p.width + k];
         return out;
     }
 
@@ -354,6 +393,7 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
     /** Stateful one-step inference; also records activations for the hidden-state pictures. */
     final class Stepper implements Generator {
         private INDArray[][] state = zeros();
+        private double[] q;          // the head's projection at the last step
 
         private INDArray[][] zeros() {
             INDArray[][] s = new INDArray[cells.size()][];
@@ -379,7 +419,20 @@ public final class HandRolledModel implements SequenceModel, Inspectable, NamedW
         private float[] run(INDArray x) {
             INDArray h = x;
             for (int l = 0; l < cells.size(); l++) h = cells.get(l).step(h, state[l]);
-            return h.mmul(why).addiRowVector(by).toFloatVector();
+            q = h.mmul(why).addiRowVector(by).toDoubleVector();
+            syncHead();
+            double[] out = new double[shape.width()];
+            head.outputsProjected(q, 1, out);
+            float[] f = new float[out.length];
+            for (int i = 0; i < f.length; i++) f[i] = (float) out[i];
+            return f;
+        }
+
+        /** The next frame from the head's distribution at the last step fed (a NADE draws key by key). */
+        @Override
+        public float[] sampleFrame(float[] output, double temperature, SplittableRandom random) {
+            syncHead();
+            return head.sampleFrameProjected(q, temperature, random);
         }
 
         /** Activations of the last step: "layer L hidden", "layer L forget gate", ... */

@@ -48,6 +48,36 @@ final class NativeArrays {
         }
     }
 
+    /** Copies {@code dst.length} values of a whole flat array, from {@code offset} on, into {@code dst}. */
+    static void getRange(INDArray flat, long offset, double[] dst) {
+        check(flat, (int) flat.length());
+        if (flat.dataType() == DataType.DOUBLE) {
+            new DoublePointer((DoublePointer) flat.data().pointer()).position(offset).get(dst, 0, dst.length);
+        } else {
+            float[] f = new float[dst.length];
+            new FloatPointer((FloatPointer) flat.data().pointer()).position(offset).get(f, 0, f.length);
+            for (int i = 0; i < f.length; i++) dst[i] = f[i];
+        }
+    }
+
+    /** Copies {@code src} into a whole flat array from {@code offset} on. */
+    static void putRange(INDArray flat, long offset, double[] src) {
+        check(flat, (int) flat.length());
+        if (flat.dataType() == DataType.DOUBLE) {
+            new DoublePointer((DoublePointer) flat.data().pointer()).position(offset).put(src, 0, src.length);
+        } else {
+            float[] f = new float[src.length];
+            for (int i = 0; i < f.length; i++) f[i] = (float) src[i];
+            new FloatPointer((FloatPointer) flat.data().pointer()).position(offset).put(f, 0, f.length);
+        }
+    }
+
+    /** Any array's values, row-major, into {@code dst} (a copy first when it is a view). */
+    static void getAny(INDArray a, double[] dst) {
+        if (a.isView() || a.ordering() != 'c' || a.data().offset() != 0 || a.length() != a.data().length()) a = a.dup('c');
+        get(a, dst);
+    }
+
     private static void check(INDArray a, int n) {
         if (a.isView() || a.length() != n || a.ordering() != 'c' || a.data().offset() != 0)
             throw new IllegalArgumentException("bulk copy needs a whole c-order array of " + n + " elements");

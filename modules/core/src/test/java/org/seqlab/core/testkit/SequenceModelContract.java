@@ -712,4 +712,80 @@ public abstract class SequenceModelContract {
         double split = m.evaluate(first).lossSum() + m.evaluate(second).lossSum();
         assertEquals(full, split, 1e-4 * full, "two continued halves = one whole pass");
     }
+
+    // ---- output heads (org.seqlab.core.head): every head that applies to data the family models ----
+
+    /**
+     * {@link #smallConfig()} with {@code output: name} (and a small {@code nade_hidden} for a NADE),
+     * through the same YAML binding as a run; skips visibly when the family's config has no
+     * {@code output} option.
+     */
+    protected ModelConfig configWithHead(String name, ModelConfig base) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(org.seqlab.core.Json.MAPPER.convertValue(base, java.util.Map.class));
+        m.values().removeIf(java.util.Objects::isNull);
+        m.put("output", name);
+        if (name.equals("nade")) m.put("nade_hidden", 16);
+        try {
+            return org.seqlab.core.Json.MAPPER.convertValue(m, family().configType());
+        } catch (IllegalArgumentException e) {
+            Assumptions.abort(family().key() + " has no output: option yet: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Each registered head on each kind of data it models and the family supports: learns, scores by row, saves, samples. */
+    @org.junit.jupiter.api.TestFactory
+    java.util.List<org.junit.jupiter.api.DynamicTest> everyHeadThatAppliesTrains() {
+        java.util.List<org.junit.jupiter.api.DynamicTest> tests = new java.util.ArrayList<>();
+        for (String name : org.seqlab.core.head.Heads.names())
+            for (OutputKind kind : OutputKind.values()) {
+                if (!org.seqlab.core.head.Heads.applies(name, kind)) continue;
+                tests.add(org.junit.jupiter.api.DynamicTest.dynamicTest(name + " on " + kind.name().toLowerCase(java.util.Locale.ROOT),
+                        () -> headTrains(name, kind)));
+            }
+        return tests;
+    }
+
+    private void headTrains(String name, OutputKind kind) throws Exception {
+        Assumptions.assumeTrue(family().supports(kind), family().key() + " does not model " + kind);
+        ModelConfig base = kind == OutputKind.VALUES ? valueConfig() : smallConfig();
+        ModelShape shape = switch (kind) {
+            case TOKENS -> ModelShape.tokens(VOCAB);
+            case FRAMES -> ModelShape.frames(KEYS);
+            case VALUES -> ModelShape.values(SERIES);
+        };
+        ModelConfig config = configWithHead(name, base);
+        try {
+            family().validate(config, shape);
+        } catch (org.seqlab.core.FieldException e) {
+            Assumptions.abort("this configuration cannot model " + kind + ": " + e.getMessage());
+        }
+        org.seqlab.core.Batch b = switch (kind) {
+            case TOKENS -> twentyTokenSequence();
+            case FRAMES -> chords(2, 10, 0, false);
+            case VALUES -> sineWindows(2, 10, 1);
+        };
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("seqlab-head");
+        try (SequenceModel m = family().create(config, shape, options(), 21)) {
+            EvalStats start = m.evaluate(b);
+            EvalStats rows = org.seqlab.core.RowLosses.total(m.evaluateRows(b));
+            assertEquals(start.lossSum(), rows.lossSum(), 1e-9 * Math.abs(start.lossSum()), "rows add up to the batch");
+            assertEquals(start.count(), rows.count());
+            for (int i = 0; i < overfitSteps(); i++) m.trainStep(b, overfitLearningRate());
+            EvalStats end = m.evaluate(b);
+            assertTrue(end.meanLoss() < 0.5 * start.meanLoss(), name + ": loss " + start.meanLoss() + " -> " + end.meanLoss());
+            m.save(dir);
+            try (SequenceModel back = family().load(dir)) {
+                assertEquals(end.lossSum(), back.evaluate(b).lossSum(), 1e-12 * Math.abs(end.lossSum()), "save and load keep the head");
+            }
+            if (kind == OutputKind.FRAMES && family().capabilities(config, shape).generates()) {
+                Generator g = m.generator();
+                float[] out = g.nextFrame(((FrameBatch) b).inputs().length >= KEYS
+                        ? java.util.Arrays.copyOf(((FrameBatch) b).inputs(), KEYS) : new float[KEYS]);
+                float[] frame = g.sampleFrame(out, 1.0, new SplittableRandom(3));
+                assertEquals(KEYS, frame.length);
+                for (float f : frame) assertTrue(f == 0f || f == 1f, "a sampled frame is 0/1");
+            }
+        }
+    }
 }

@@ -140,7 +140,7 @@ public final class FrameTask implements Task {
         return FrameTunes.pass(tunes, training.evalBatchSize(), training.seqLen());
     }
 
-    /** Continues the start of a test tune for {@code length} frames, each key a Bernoulli draw. */
+    /** Continues the start of a test tune for {@code length} frames, each drawn from the model's head. */
     float[][] generate(SequenceModel m, Sampler sampler, int length, SplittableRandom random, int tune) {
         float[][] real = set.test().get(tune % set.test().size());
         Generator g = m.generator();
@@ -152,7 +152,7 @@ public final class FrameTask implements Task {
             logits = g.nextFrame(real[f]);
         }
         for (int f = prime; f < out.length; f++) {
-            out[f] = sampler.sampleFrame(logits, random);
+            out[f] = g.sampleFrame(logits, sampler.temperature(), random);
             logits = g.nextFrame(out[f]);
         }
         return out;
