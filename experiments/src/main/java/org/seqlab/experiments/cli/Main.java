@@ -27,7 +27,7 @@ public final class Main implements Runnable {
     /** Where relative paths on the command line (and an experiment's relative data source) start from. */
     private final Path workDir;
 
-    Main() {
+    public Main() {
         this(Path.of(""));
     }
 
