@@ -117,20 +117,20 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "900", description = "wall time of each side (default ${DEFAULT-VALUE})")
         double seconds;
 
-        private Path rolls() {
+        private Path rolls(Path home) {
             positive("--seconds", seconds);
-            return existing(file != null ? file : org.seqlab.experiments.bench.Peer.sharedDir().resolve("datasets").resolve("nottingham.json"),
+            return existing(file != null ? file : home.toAbsolutePath().getParent().resolve("shared").resolve("datasets").resolve("nottingham.json"),
                     "piano-roll file");
         }
 
         @Override
         public List<String> check(Path workDir) {
-            return List.of("piano rolls " + rolls());
+            return List.of("piano rolls " + rolls(Main.home(workDir)));
         }
 
         @Override
         public Integer call() throws Exception {
-            Path f = rolls();
+            Path f = rolls(org.seqlab.experiments.bench.Peer.projectRoot());
             return recorded(spec, out -> {
                 try (var cores = org.seqlab.optim.CoreBudget.forTrials(1)) {     // every core for the one model, as a single run has them
                     new org.seqlab.experiments.bench.MusicBench(f, seconds, out).run();
@@ -328,7 +328,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public List<String> check(Path workDir) {
-            Path f = experiment(workDir);
+            Path f = experiment(Main.home(workDir));
             var loaded = org.seqlab.experiments.ConfigLoader.load(f, List.of());
             return List.of(f + " loads (models: " + String.join(", ", loaded.config().models().stream().map(m -> m.name()).toList()) + ")");
         }

@@ -49,6 +49,11 @@ final class CompareCommand implements Callable<Integer>, DryRun {
             Path d = i == 0 ? dirA : dirB;
             String later = Files.exists(d) ? null : EarlierOutputs.runDirectory(workDir, d);
             if (later != null) {
+                if (models != null && models.size() == 2) {
+                    var names = EarlierOutputs.experiment(workDir, d).config().models().stream().map(m -> m.name()).toList();
+                    if (!names.contains(models.get(i)))
+                        throw new UserException(d + ": its experiment has no model " + models.get(i) + " (its models: " + String.join(", ", names) + ")");
+                }
                 done.add(later);
                 continue;
             }

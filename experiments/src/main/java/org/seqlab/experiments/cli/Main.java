@@ -22,7 +22,7 @@ public final class Main implements Runnable {
     @CommandLine.Option(names = "--dry-run", scope = CommandLine.ScopeType.INHERIT,
             description = "check the arguments and the files they name (an experiment loads and validates with its --set and extends, "
                     + "its data is found), then stop with exit code 0 without training, downloading or writing anything")
-    boolean dryRun;
+    boolean dryRun;     // read through isDryRun: the field of an inherited flag is not to be trusted
 
     /** Where relative paths on the command line (and an experiment's relative data source) start from. */
     private final Path workDir;
@@ -65,7 +65,7 @@ public final class Main implements Runnable {
         cl.registerConverter(Path.class, workDir::resolve);
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExecutionStrategy(parsed -> main.dryRun ? main.dryRun(parsed) : new CommandLine.RunLast().execute(parsed));
+        cl.setExecutionStrategy(parsed -> isDryRun(parsed) ? main.dryRun(parsed) : new CommandLine.RunLast().execute(parsed));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof UserException || e instanceof FieldException) {
                 cmd.getErr().println("seqlab: error: " + e.getMessage());
@@ -84,6 +84,23 @@ public final class Main implements Runnable {
             return 1;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * Whether {@code --dry-run} is on the command line, before or after any command name (read from
+     * what was matched, not from the option's field: an inherited flag given at two levels must not
+     * cancel itself out).
+     */
+    static boolean isDryRun(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult r = parsed; r != null; r = r.hasSubcommand() ? r.subcommand() : null)
+            if (r.hasMatchedOption("--dry-run")) return true;
+        return false;
+    }
+
+    /** Where a command finds the project (the default files of a bench): $SEQLAB_HOME, which the launcher sets, else {@code workDir}. */
+    static Path home(Path workDir) {
+        String home = System.getenv("SEQLAB_HOME");
+        return home != null ? Path.of(home) : workDir.toAbsolutePath();
     }
 
     /**
