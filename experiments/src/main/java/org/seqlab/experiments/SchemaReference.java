@@ -36,9 +36,12 @@ public final class SchemaReference {
     public String generate() throws IOException {
         out.append("# Experiment files: reference\n\n");
         out.append("Generated from the config records by `SchemaReference` (the `ExperimentsReadmeTest` test checks it is current;\n");
-        out.append("regenerate with `mvn -pl experiments test -Dtest=ExperimentsReadmeTest -Dseqlab.writeDocs=true`).\n");
+        out.append("regenerate with `mvn -B -pl experiments -am test -Dtest=ExperimentsReadmeTest -Dsurefire.failIfNoSpecifiedTests=false -Dseqlab.writeDocs=true`).\n");
         out.append("Keys are snake_case; an unknown key, a wrong type or an out-of-range value is an error naming file, line and column.\n");
-        out.append("`--set path=value` overrides any key (e.g. `--set models[0].hidden=64`); `extends: base.yaml` merges this file over a base file.\n\n");
+        out.append("`--set path=value` overrides any key (e.g. `--set models[0].hidden=64`); `extends: base.yaml` (a path relative to the file)\n");
+        out.append("merges this file over a base file: mappings merge key by key, lists and values replace the base's.\n");
+        out.append("`--dry-run` checks a file, its overrides and its base without training (the README, \"Writing an experiment\"):\n\n");
+        out.append("```bash\n./seqlab run experiments/quickstart.yaml --dry-run --set models[0].hidden=64 --set training.init=xavier\n```\n\n");
         section("top level", "", ExperimentConfig.class);
         for (ModelFamily f : Families.ALL) section("models[] with family: " + f.key(), "models[].", f.configType());
         return out.toString();

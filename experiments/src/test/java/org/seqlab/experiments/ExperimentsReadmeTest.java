@@ -19,6 +19,6 @@ class ExperimentsReadmeTest {
         assertTrue(generated.contains("| `training.lr` | number | `0.002` | base learning rate |"), generated);
         assertTrue(generated.contains("`models[].hidden`"), generated);
         assertEquals(generated, Files.readString(readme),
-                "experiments/README.md is out of date: run mvn -pl experiments test -Dtest=ExperimentsReadmeTest -Dseqlab.writeDocs=true");
+                "experiments/README.md is out of date: run mvn -B -pl experiments -am test -Dtest=ExperimentsReadmeTest -Dsurefire.failIfNoSpecifiedTests=false -Dseqlab.writeDocs=true");
     }
 }

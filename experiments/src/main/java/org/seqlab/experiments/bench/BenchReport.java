@@ -122,13 +122,8 @@ public final class BenchReport {
             }
             Path file = root.resolve("reports").resolve(name).resolve("results.json");
             if (!Files.isRegularFile(file)) continue;
-            Results r;
-            try {
-                r = Json.MAPPER.readerFor(Results.class)
-                        .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(file.toFile());
-            } catch (IOException e) {
-                throw new org.seqlab.core.UserException(file + ": not a seqlab results.json (" + e.getClass().getSimpleName() + ")");
-            }
+            Results r = Results.read(file);              // a damaged file: one line naming it and the place
+            String command = command(file.resolveSibling("provenance.json"), "./seqlab run " + root.relativize(yaml));
             Results.Environment env = r.environment();
             String commit = env == null ? null : env.gitCommit();
             String date = env == null || env.startTime() == null ? "?" : env.startTime().replaceFirst("T(\\d\\d:\\d\\d).*", " $1");
@@ -136,14 +131,25 @@ public final class BenchReport {
             for (Results.Run run : r.runs()) {
                 Double loss = run.metrics() == null ? null : run.metrics().testLoss();
                 Double seconds = run.metrics() == null ? null : run.metrics().trainSeconds();
-                rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s%s | `./seqlab run %s` |%n", name, run.model(),
+                rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s%s | `%s` |%n", name, run.model(),
                         loss == null ? "n/a" : String.format(Locale.ROOT, "%.4f", loss), r.dataset() == null || r.dataset().unit() == null ? "" : r.dataset().unit().word(),
                         run.status(), seconds == null ? "" : String.format(Locale.ROOT, "%.0f", seconds), date,
                         commitText(commit, env == null ? null : env.gitDirty()), age == null ? "" : " (" + age + ")",
-                        root.relativize(yaml)));
+                        command));
             }
         }
         return rows;
+    }
+
+    /** The command that ran an experiment, as its provenance.json recorded it; {@code otherwise} when it did not. */
+    private static String command(Path provenance, String otherwise) {
+        if (!Files.isRegularFile(provenance)) return otherwise;
+        try {
+            com.fasterxml.jackson.databind.JsonNode c = Json.MAPPER.readTree(provenance.toFile()).get("command");
+            return c == null || !c.isTextual() ? otherwise : c.asText().replaceFirst("^seqlab ", "./seqlab ");
+        } catch (IOException e) {
+            throw new org.seqlab.core.UserException(provenance + ": not a seqlab provenance.json (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     private static String format(double v) {

@@ -24,6 +24,24 @@ final class BenchCommand implements Runnable {
         return f;
     }
 
+    static void atLeastOne(String option, long value) {
+        if (value < 1) throw new org.seqlab.core.UserException(option + ": must be >= 1, got " + value);
+    }
+
+    static void positive(String option, double value) {
+        if (!(value > 0)) throw new org.seqlab.core.UserException(option + ": must be > 0, got " + value);
+    }
+
+    /** The corpus a bench reads: --file when given (it must be a file), else its default. */
+    static Path corpus(Path file) throws java.io.IOException {
+        return file != null ? existing(file, "char corpus") : HandRolledBench.defaultCorpus();
+    }
+
+    /** The same, in words, for a dry run (the default is made only when the bench runs). */
+    static String corpusText(Path file) {
+        return "corpus " + (file != null ? existing(file, "char corpus") : "../shared/datasets/dinos.txt, else the embedded names");
+    }
+
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a benchmark: handrolled, lstm, memory, music, parity, sweep, transformer or twins (or report)");
@@ -69,7 +87,7 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "handrolled", description = "Hand-rolled vanilla RNN (hidden 100, seq 25) vs NumPy min_char_rnn.py; prints handrolled_vs_numpy_chars_per_s_ratio last.")
-    static final class HandRolled implements Callable<Integer> {
+    static final class HandRolled implements Callable<Integer>, DryRun {
         @Spec
         CommandSpec spec;
 
@@ -83,14 +101,22 @@ final class BenchCommand implements Runnable {
         int batch;
 
         @Override
+        public List<String> check(Path workDir) {
+            positive("--seconds", seconds);
+            atLeastOne("--batch", batch);
+            return List.of(corpusText(file));
+        }
+
+        @Override
         public Integer call() throws Exception {
-            Path f = file != null ? file : HandRolledBench.defaultCorpus();
+            check(Path.of(""));
+            Path f = corpus(file);
             return recorded(spec, out -> new HandRolledBench(f, seconds, batch, out).run());
         }
     }
 
     @Command(name = "music", description = "Best frame model vs PyTorch torch_poly.py on piano rolls for the same wall time; prints music_vs_torch_test_nll_delta last.")
-    static final class Music implements Callable<Integer> {
+    static final class Music implements Callable<Integer>, DryRun {
         @Spec
         CommandSpec spec;
 
@@ -100,17 +126,27 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "900", description = "wall time of each side (default ${DEFAULT-VALUE})")
         double seconds;
 
+        private Path rolls(Path home) {
+            positive("--seconds", seconds);
+            return existing(file != null ? file : home.toAbsolutePath().getParent().resolve("shared").resolve("datasets").resolve("nottingham.json"),
+                    "piano-roll file");
+        }
+
+        @Override
+        public List<String> check(Path workDir) {
+            return List.of("piano rolls " + rolls(Main.home(workDir)));
+        }
+
         @Override
         public Integer call() throws Exception {
-            Path f = existing(file != null ? file : org.seqlab.experiments.bench.Peer.sharedDir().resolve("datasets").resolve("nottingham.json"),
-                    "piano-roll file");
+            Path f = rolls(org.seqlab.experiments.bench.Peer.projectRoot());
             return recordedOnAllCores(spec, out -> new org.seqlab.experiments.bench.MusicBench(f, seconds, out).run());
         }
     }
 
     @Command(name = "lstm", description = "DL4J LSTM and the hand-rolled LSTM (2x256, batch 32, seq 100) vs PyTorch torch_char.py lstm, "
             + "best of --repeats runs per side; prints handrolled_lstm_vs_torch_tokens_per_s_ratio, then lstm_vs_torch_tokens_per_s_ratio last.")
-    static final class Lstm implements Callable<Integer> {
+    static final class Lstm implements Callable<Integer>, DryRun {
         @Spec
         CommandSpec spec;
 
@@ -127,16 +163,22 @@ final class BenchCommand implements Runnable {
         boolean noPeer;
 
         @Override
+        public List<String> check(Path workDir) {
+            atLeastOne("--repeats", repeats);
+            positive("--seconds", seconds);
+            return List.of(corpusText(file));
+        }
+
+        @Override
         public Integer call() throws Exception {
-            if (repeats < 1) throw new org.seqlab.core.UserException("--repeats: must be >= 1, got " + repeats);
-            if (!(seconds > 0)) throw new org.seqlab.core.UserException("--seconds: must be > 0, got " + seconds);
-            Path f = file != null ? file : HandRolledBench.defaultCorpus();
+            check(Path.of(""));
+            Path f = corpus(file);
             return recordedOnAllCores(spec, out -> new org.seqlab.experiments.bench.LstmBench(f, seconds, repeats, !noPeer, out).run());
         }
     }
 
     @Command(name = "transformer", description = "the transformer (4 layers, 4 heads, 128 wide, context 64, batch 12; fused engine, and the SameDiff graph for seed 1) vs the same model in PyTorch (peers/torch_gpt.py) for the same iterations, seeds 1..N; prints the mean validation-loss delta and transformer_vs_torch_tokens_per_s_ratio last.")
-    static final class Transformer implements Callable<Integer> {
+    static final class Transformer implements Callable<Integer>, DryRun {
         @Spec
         CommandSpec spec;
 
@@ -156,9 +198,17 @@ final class BenchCommand implements Runnable {
         boolean noPeer;
 
         @Override
+        public List<String> check(Path workDir) {
+            atLeastOne("--seeds", seeds);
+            atLeastOne("--iters", iters);
+            positive("--seconds", seconds);
+            return List.of(corpusText(file));
+        }
+
+        @Override
         public Integer call() throws Exception {
-            Path f = file != null ? file : HandRolledBench.defaultCorpus();
-            if (seeds < 1) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--seeds must be at least 1, got " + seeds);
+            check(Path.of(""));
+            Path f = corpus(file);
             return recordedOnAllCores(spec, out -> new org.seqlab.experiments.bench.TransformerBench(f, iters, seconds, seeds, !noPeer, out).run());
         }
     }
@@ -166,7 +216,7 @@ final class BenchCommand implements Runnable {
     @Command(name = "twins", description = "The hand-rolled LSTM and the DL4J LSTM (2x256, batch 32 x 100, Adam 2e-3, clip 5) from the same "
             + "starting weights on the same batches, --seconds of training each, validated at the same steps, without dropout and with "
             + "dropout 0.2, seeds 1..N; prints twins_no_dropout_max_gap= and twins_dropout_0_2_max_gap= (largest gap between the mean validation curves) and twins_max_gap= last.")
-    static final class Twins implements Callable<Integer> {
+    static final class Twins implements Callable<Integer>, DryRun {
         @Spec
         CommandSpec spec;
 
@@ -197,28 +247,36 @@ final class BenchCommand implements Runnable {
         @Option(names = "--init", description = "training.init scheme: small_output (default), pytorch or xavier")
         String init;
 
-        @Override
-        public Integer call() throws Exception {
+        private org.seqlab.core.InitScheme scheme() {
             for (var o : java.util.Map.of("--seeds", seeds, "--hidden", hidden, "--layers", layers, "--batch", batch, "--seq", seq,
                     "--eval-every", evalEvery).entrySet())
-                if (o.getValue() < 1) throw new org.seqlab.core.UserException(o.getKey() + ": must be >= 1, got " + o.getValue());
-            if (!(seconds > 0)) throw new org.seqlab.core.UserException("--seconds: must be > 0, got " + seconds);
-            org.seqlab.core.InitScheme scheme = org.seqlab.core.InitScheme.DEFAULT;
-            if (init != null) {
-                try {
-                    scheme = org.seqlab.core.InitScheme.valueOf(init.toUpperCase(java.util.Locale.ROOT));
-                } catch (IllegalArgumentException e) {
-                    throw new org.seqlab.core.UserException("--init: unknown scheme '" + init + "' (small_output, pytorch or xavier)");
-                }
+                atLeastOne(o.getKey(), o.getValue());
+            positive("--seconds", seconds);
+            if (init == null) return org.seqlab.core.InitScheme.DEFAULT;
+            try {
+                return org.seqlab.core.InitScheme.valueOf(init.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new org.seqlab.core.UserException("--init: unknown scheme '" + init + "' (small_output, pytorch or xavier)");
             }
+        }
+
+        /** The options; --file when given (the default corpus is a registry dataset, fetched when the bench runs). */
+        @Override
+        public List<String> check(Path workDir) {
+            scheme();
+            return List.of(file != null ? "corpus " + existing(file, "char corpus") : "corpus tiny-shakespeare (the registry's, fetched on first use)");
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            org.seqlab.core.InitScheme init = scheme();
             Path f = file != null ? existing(file, "char corpus") : org.seqlab.experiments.bench.TwinsBench.defaultCorpus();
-            org.seqlab.core.InitScheme init = scheme;
             return recordedOnAllCores(spec, out -> new org.seqlab.experiments.bench.TwinsBench(f, hidden, layers, batch, seq, evalEvery, seconds, seeds, init, out).run());
         }
     }
 
     @Command(name = "parity", description = "Every family against its PyTorch twin (peers/parity_twin.py), step for step in float64: AdamW, clipping, warmup + cosine; prints parity_<case>_max_rel_loss_diff= per case and parity_max_rel_loss_diff= last.")
-    static final class Parity implements Callable<Integer> {
+    static final class Parity implements Callable<Integer>, DryRun {
         @Spec
         CommandSpec spec;
 
@@ -229,13 +287,20 @@ final class BenchCommand implements Runnable {
         String only;
 
         @Override
+        public List<String> check(Path workDir) {
+            atLeastOne("--steps", steps);
+            return List.of(steps + " steps a case" + (only == null ? "" : ", cases containing '" + only + "'"));
+        }
+
+        @Override
         public Integer call() throws Exception {
+            check(Path.of(""));
             return recordedOnAllCores(spec, out -> new org.seqlab.experiments.bench.ParityBench(steps, only, out).run());
         }
     }
 
     @Command(name = "memory", description = "Every model of experiments/nottingham.yaml for 120 s each in one JVM; prints each model's peak resident memory and peak_rss_gb last.")
-    static final class Memory implements Callable<Integer> {
+    static final class Memory implements Callable<Integer>, DryRun {
         @Spec
         CommandSpec spec;
 
@@ -245,10 +310,21 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "120", description = "training budget of each model (default ${DEFAULT-VALUE})")
         double seconds;
 
+        private Path experiment(Path root) {
+            positive("--seconds", seconds);
+            return existing(file != null ? file : root.resolve("experiments").resolve("nottingham.yaml"), "experiment file");
+        }
+
+        @Override
+        public List<String> check(Path workDir) {
+            Path f = experiment(Main.home(workDir));
+            var loaded = org.seqlab.experiments.ConfigLoader.load(f, List.of());
+            return List.of(f + " loads (models: " + String.join(", ", loaded.config().models().stream().map(m -> m.name()).toList()) + ")");
+        }
+
         @Override
         public Integer call() throws Exception {
-            Path f = existing(file != null ? file : org.seqlab.experiments.bench.Peer.projectRoot().resolve("experiments").resolve("nottingham.yaml"),
-                    "experiment file");
+            Path f = experiment(org.seqlab.experiments.bench.Peer.projectRoot());
             return recorded(spec, out -> new org.seqlab.experiments.bench.MemoryBench(f, seconds, out).run());
         }
     }
@@ -256,7 +332,7 @@ final class BenchCommand implements Runnable {
     @Command(name = "sweep", description = "One sweep of small hand-rolled LSTMs on one local worker (all the cores), on two (the cores split), then as Spark tasks "
             + "(local[2]); prints the BLAS threads per trial, the tasks' overheads, an estimate for 8, 32 and 128 executors, "
             + "local_2workers_vs_serial_trials_per_hour_ratio and spark_local2_vs_serial_trials_per_hour_ratio last.")
-    static final class Sweep implements Callable<Integer>, LaunchNeeds.SparkUser {
+    static final class Sweep implements Callable<Integer>, LaunchNeeds.SparkUser, DryRun {
         @Spec
         CommandSpec spec;
 
@@ -278,10 +354,21 @@ final class BenchCommand implements Runnable {
         String master;
 
         @Override
+        public List<String> check(Path workDir) {
+            atLeastOne("--trials", trials);
+            atLeastOne("--epochs", epochs);
+            try {
+                org.seqlab.experiments.sweep.SparkMaster.check(master);
+            } catch (org.seqlab.core.FieldException e) {
+                throw new org.seqlab.core.UserException("--master " + master + ": " + e.reason());
+            }
+            return List.of(corpusText(file), "--master " + master + " is a master URL");
+        }
+
+        @Override
         public Integer call() throws Exception {
-            if (trials < 1) throw new org.seqlab.core.UserException("--trials: must be >= 1, got " + trials);
-            if (epochs < 1) throw new org.seqlab.core.UserException("--epochs: must be >= 1, got " + epochs);
-            Path f = file != null ? existing(file, "char corpus") : HandRolledBench.defaultCorpus();
+            check(Path.of(""));
+            Path f = corpus(file);
             Class<?> bench = SweepCommand.sparkClass("SweepBench", "bench sweep");
             return recorded(spec, out -> {
                 Object b = bench.getConstructor(Path.class, int.class, int.class, String.class, java.io.PrintStream.class)

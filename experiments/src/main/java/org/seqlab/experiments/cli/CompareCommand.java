@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "compare", description = "Is the difference real? Compare the runs of two result directories example by example "
         + "(they must have scored the same test split): the models of the same name in both, or MODEL_A of DIR_A against MODEL_B of DIR_B.")
-final class CompareCommand implements Callable<Integer> {
+final class CompareCommand implements Callable<Integer>, DryRun {
     @Parameters(index = "0", paramLabel = "DIR_A", description = "an output directory of an earlier run")
     Path dirA;
 
@@ -39,6 +39,30 @@ final class CompareCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Option(names = "--debug", description = "print stack traces")
     boolean debug;
+
+    /** Each directory holds per-example test losses, or is one a shipped experiment writes; the named models are there. */
+    @Override
+    public List<String> check(Path workDir) {
+        if (models != null && models.size() == 1) throw new UserException("compare: name two models (MODEL_A of DIR_A and MODEL_B of DIR_B), or none");
+        List<String> done = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Path d = i == 0 ? dirA : dirB;
+            String later = Files.exists(d) ? null : EarlierOutputs.runDirectory(workDir, d);
+            if (later != null) {
+                if (models != null && models.size() == 2) {
+                    var names = EarlierOutputs.experiment(workDir, d).config().models().stream().map(m -> m.name()).toList();
+                    if (!names.contains(models.get(i)))
+                        throw new UserException(d + ": its experiment has no model " + models.get(i) + " (its models: " + String.join(", ", names) + ")");
+                }
+                done.add(later);
+                continue;
+            }
+            Map<String, List<TestLosses>> runs = runsByModel(d);
+            if (models != null && models.size() == 2) requireModel(d, runs, models.get(i));
+            done.add(d + " holds the test losses of " + String.join(", ", runs.keySet()));
+        }
+        return done;
+    }
 
     @Override
     public Integer call() {

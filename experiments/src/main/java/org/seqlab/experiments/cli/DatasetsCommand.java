@@ -74,7 +74,7 @@ final class DatasetsCommand implements Runnable {
 
     @Command(name = "fetch", description = "Download datasets into the cache, checking each against its SHA-256; "
             + "a cut-off download resumes where it stopped.")
-    static final class Fetch implements Callable<Integer> {
+    static final class Fetch implements Callable<Integer>, DryRun {
         @Parameters(paramLabel = "NAME", arity = "1..*", description = "registry names, e.g. tiny-shakespeare")
         List<String> names;
 
@@ -92,6 +92,13 @@ final class DatasetsCommand implements Runnable {
         @Mixin
         CacheOptions options;
 
+        /** The names are the registry's and --timeout is positive; nothing is downloaded. */
+        @Override
+        public List<String> check(Path workDir) {
+            if (!(timeout > 0)) throw new UserException("--timeout must be > 0, got " + timeout);
+            return List.of("registry datasets " + String.join(", ", entries(Registry.load(), names).stream().map(RegistryEntry::name).toList()));
+        }
+
         @Override
         public Integer call() {
             if (!(timeout > 0)) throw new UserException("--timeout must be > 0, got " + timeout);
@@ -107,12 +114,18 @@ final class DatasetsCommand implements Runnable {
     }
 
     @Command(name = "verify", description = "Rehash cached datasets (all of them, or those named) against the registry.")
-    static final class Verify implements Callable<Integer> {
+    static final class Verify implements Callable<Integer>, DryRun {
         @Parameters(paramLabel = "NAME", arity = "0..*", description = "registry names (default: every cached dataset)")
         List<String> names;
 
         @Mixin
         CacheOptions options;
+
+        /** The names are the registry's. */
+        @Override
+        public List<String> check(Path workDir) {
+            return List.of("registry datasets " + String.join(", ", entries(Registry.load(), names).stream().map(RegistryEntry::name).toList()));
+        }
 
         @Override
         public Integer call() {

@@ -27,6 +27,26 @@ final class ExperimentOptions {
             + "(as with SEQLAB_OFFLINE=1); the error says which URL to fetch and where to put the file")
     boolean offline;
 
+    /**
+     * The dry run's checks: the file loads and validates with its --set overrides and what it
+     * extends, its data is found (without reading or fetching it), and --out is not a file.
+     */
+    List<String> check(Path workDir) {
+        ConfigLoader.Loaded loaded = load();
+        List<String> done = new ArrayList<>();
+        done.add(file + " loads" + (overrides.isEmpty() ? "" : " with " + String.join(", ", overrides)) + " (models: "
+                + String.join(", ", loaded.config().models().stream().map(m -> m.name()).toList()) + ")");
+        try {
+            done.add(org.seqlab.data.DataSources.locate(loaded.config().data(), workDir, loaded.file().toAbsolutePath().getParent(),
+                    org.seqlab.data.registry.Registry.load()));
+        } catch (org.seqlab.core.FieldException e) {
+            throw loaded.locations().error("data", e);
+        }
+        if (out != null && java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out))
+            throw new org.seqlab.core.UserException("--out " + out + ": a file, not a directory");
+        return done;
+    }
+
     ConfigLoader.Loaded load() {
         return ConfigLoader.load(file, overrides);
     }

@@ -25,6 +25,7 @@ public final class LaunchNeeds {
     static boolean needsSpark(String... args) {
         try {
             CommandLine.ParseResult r = new CommandLine(new Main()).parseArgs(args);
+            if (Main.isDryRun(r)) return false;                     // a dry run starts nothing
             while (r.hasSubcommand()) r = r.subcommand();
             return r.commandSpec().userObject() instanceof SparkUser u && u.needsSpark();
         } catch (RuntimeException bad) {

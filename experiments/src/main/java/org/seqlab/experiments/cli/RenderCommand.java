@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "render", description = "Render a MIDI file to WAV with the JDK's software synthesizer (no sound card, nothing downloaded).")
-final class RenderCommand implements Callable<Integer> {
+final class RenderCommand implements Callable<Integer>, DryRun {
     /** The most audio --max-seconds may ask for: the WAV is built in memory, about 44 KB a second. */
     static final int LARGEST_CAP = 7200;
 
@@ -34,11 +34,25 @@ final class RenderCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Override
-    public Integer call() throws IOException {
+    private void checkArguments() {
         if (!(maxSeconds > 0 && maxSeconds <= LARGEST_CAP))
             throw new UserException("--max-seconds: must be in (0, " + LARGEST_CAP + "], got " + maxSeconds);
         if (Files.isDirectory(midi)) throw new UserException(midi + ": a directory; render one MIDI file at a time, e.g. " + midi.resolve("sample.mid"));
+    }
+
+    /** The options are in range and the file is there (or is a sample a shipped experiment writes); its bytes are read when it renders. */
+    @Override
+    public java.util.List<String> check(java.nio.file.Path workDir) {
+        checkArguments();
+        String later = Files.exists(midi) ? null : EarlierOutputs.sample(workDir, midi);
+        if (later != null) return java.util.List.of(later);
+        if (!Files.isRegularFile(midi)) throw new UserException(midi + ": no such MIDI file");
+        return java.util.List.of(midi + " is a file");
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        checkArguments();
         if (!Files.isRegularFile(midi)) throw new UserException(midi + ": no such MIDI file");
         String wavName = midi.getFileName().toString().replaceFirst("(?i)\\.midi?$", "") + ".wav";
         Path to = out == null ? midi.resolveSibling(wavName) : Files.isDirectory(out) ? out.resolve(wavName) : out;

@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "report", description = "Rebuild the report of an earlier run, or compare several runs in one report.")
-final class ReportCommand implements Callable<Integer> {
+final class ReportCommand implements Callable<Integer>, DryRun {
     @Parameters(paramLabel = "DIR", arity = "1..*", description = "output directories of earlier runs (each holds results.json)")
     List<Path> dirs;
 
@@ -30,6 +30,21 @@ final class ReportCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Each directory holds a results.json that reads, or is one a shipped experiment writes. */
+    @Override
+    public List<String> check(Path workDir) {
+        List<String> done = new ArrayList<>();
+        for (Path d : dirs) {
+            String later = Files.exists(d) ? null : EarlierOutputs.runDirectory(workDir, d);
+            if (later != null) done.add(later);
+            else {
+                results(d);
+                done.add(d.resolve("results.json") + " reads");
+            }
+        }
+        return done;
+    }
 
     @Override
     public Integer call() throws IOException {

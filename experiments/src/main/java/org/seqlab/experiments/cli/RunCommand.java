@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", description = "Train every model of an experiment and write its report.")
-final class RunCommand implements Callable<Integer> {
+final class RunCommand implements Callable<Integer>, DryRun {
     @Mixin
     ExperimentOptions options;
 
@@ -21,6 +21,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--fresh", description = "retrain every model even if an earlier run finished it")
     boolean fresh;
+
+    @Override
+    public java.util.List<String> check(Path workDir) {
+        return options.check(workDir);
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 @Command(name = "sample", description = "Generate from a checkpoint (it holds the vocabulary and config: nothing else is needed).")
-final class SampleCommand implements Callable<Integer> {
+final class SampleCommand implements Callable<Integer>, DryRun {
     @Parameters(paramLabel = "CHECKPOINT", description = "a checkpoint directory, e.g. reports/quickstart/checkpoints/rnn-seed1234")
     Path checkpoint;
 
@@ -43,19 +43,37 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--debug", description = "print stack traces")
     boolean debug;
 
-    @Override
-    public Integer call() {
+    private Sampler sampler() {
         if (count < 0) throw new org.seqlab.core.UserException("--count: must be >= 0, got " + count);
         if (maxLength < 1) throw new org.seqlab.core.UserException("--max-length: must be >= 1, got " + maxLength);
         if (topK < 0) throw new org.seqlab.core.UserException("--top-k: must be >= 0 (0 = off), got " + topK);
-        Sampler sampler;
         try {
-            sampler = new Sampler(temperature, topK, topP);
+            return new Sampler(temperature, topK, topP);
         } catch (org.seqlab.core.FieldException e) {
             throw new org.seqlab.core.UserException("--" + e.field().replace('_', '-') + ": " + e.reason());
         }
+    }
+
+    private Checkpoint.Info tokenCheckpoint() {
         Checkpoint.Info info = Checkpoint.info(checkpoint);
         if (info.vocabulary() == null) throw new org.seqlab.core.UserException(checkpoint + ": " + notTokens(info));
+        return info;
+    }
+
+    /** The options are in range and the checkpoint is a token model's (or one a shipped experiment writes). */
+    @Override
+    public java.util.List<String> check(java.nio.file.Path workDir) {
+        sampler();
+        String later = java.nio.file.Files.exists(checkpoint) ? null : EarlierOutputs.checkpoint(workDir, checkpoint);
+        if (later != null) return java.util.List.of(later);
+        Checkpoint.Info info = tokenCheckpoint();
+        return java.util.List.of(checkpoint + " is a " + info.family() + " checkpoint of a token model");
+    }
+
+    @Override
+    public Integer call() {
+        Sampler sampler = sampler();
+        Checkpoint.Info info = tokenCheckpoint();
         SequenceModel model = Checkpoint.load(checkpoint, Families::get);
         Tokenizer tok = Tokenizer.of(info.vocabulary());     // characters or words, as the model was trained
         try {

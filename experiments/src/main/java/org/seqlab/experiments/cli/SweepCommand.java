@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "sweep", description = "Run an experiment's sweep: section (Arbiter random or grid search); re-running resumes.")
-final class SweepCommand implements Callable<Integer>, LaunchNeeds.SparkUser {
+final class SweepCommand implements Callable<Integer>, LaunchNeeds.SparkUser, DryRun {
     @Mixin
     ExperimentOptions options;
 
@@ -56,14 +56,30 @@ final class SweepCommand implements Callable<Integer>, LaunchNeeds.SparkUser {
         return sweep != null && sweep.spark() != null;
     }
 
-    @Override
-    public Integer call() throws Exception {
-        // every input is checked before the output directory is claimed: a bad one leaves nothing behind
+    private void checkSpark() {
         if (spark != null) try {
             org.seqlab.experiments.sweep.SparkMaster.check(spark);
         } catch (org.seqlab.core.FieldException e) {
             throw new org.seqlab.core.UserException("--spark " + spark + ": " + e.reason());
         }
+    }
+
+    /** The run's checks, the search space's (every value a parameter can take binds) and --spark's form; no master is asked. */
+    @Override
+    public java.util.List<String> check(Path workDir) {
+        checkSpark();
+        java.util.List<String> done = new java.util.ArrayList<>(options.check(workDir));
+        ConfigLoader.Loaded loaded = options.load();
+        new SweepRunner(loaded, workDir.resolve(options.outDir(loaded)), line -> {}, options.catalogue()).check();
+        done.add("the sweep's " + loaded.config().sweep().parameters().size() + " parameter(s) take only valid values"
+                + (spark != null ? "; --spark " + spark + " is a master URL" : ""));
+        return done;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        // every input is checked before the output directory is claimed: a bad one leaves nothing behind
+        checkSpark();
         ConfigLoader.Loaded loaded = options.load();
         Path dir = options.outDir(loaded);
         Catalogue catalogue = options.catalogue();

@@ -100,6 +100,51 @@ class BenchReportTest {
         assertTrue(Files.readString(out).startsWith("# Results"));
     }
 
+    @Test
+    void thePageShowsEachShippedExperimentsRunsWithDateCommitCommandAndAge() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("project"));
+        git(root, "init", "-q");
+        Files.createDirectories(root.resolve("modules"));
+        Files.writeString(root.resolve("modules/a.java"), "a");
+        Files.createDirectories(root.resolve("experiments"));
+        Files.writeString(root.resolve("experiments/names.yaml"), """
+                name: names
+                data: {source: builtin:markov-names, names: 200}
+                models:
+                  - {family: handrolled, name: rnn, cell: rnn, hidden: 8}
+                  - {family: handrolled, name: gru, cell: gru, hidden: 8}
+                """);
+        Files.writeString(root.resolve("experiments/not-run.yaml"), "name: not-run\nmodels: [{family: handrolled, name: rnn}]\n");
+        Files.writeString(root.resolve("experiments/broken.yaml"), "models: [{family: handrolled, hiden: 8}]\n");
+        git(root, "add", "-A");
+        git(root, "commit", "-q", "-m", "one");
+        String first = git(root, "rev-parse", "HEAD");
+        Path out = Files.createDirectories(root.resolve("reports/names"));
+        Files.writeString(out.resolve("results.json"), """
+                {"experiment": "names", "dataset": {"name": "markov-names", "vocabulary_size": 27, "unit": "token"},
+                 "runs": [{"model": "rnn", "family": "handrolled", "params": 1000, "seed": 1234, "status": "ok",
+                           "metrics": {"test_loss": 1.41234, "train_seconds": 15.2}},
+                          {"model": "gru", "family": "handrolled", "params": 1000, "seed": 1234, "status": "diverged"}],
+                 "environment": {"git_commit": "%s", "git_dirty": false, "start_time": "2026-12-07T11:57:12.3Z"}}
+                """.formatted(first));
+        Files.writeString(out.resolve("provenance.json"), "{\"command\": \"seqlab run experiments/names.yaml --set training.lr=0.01\"}");
+
+        BenchReport report = new BenchReport(root);
+        String page = report.render();
+        assertTrue(page.contains("| names | rnn | 1.4123 | token | ok | 15 | 2026-12-07 11:57 | commit `" + first.substring(0, 10)
+                + "` | `./seqlab run experiments/names.yaml --set training.lr=0.01` |"), page);
+        assertTrue(page.contains("| names | gru | n/a | token | diverged |"), "a run without metrics is a row too: " + page);
+        assertFalse(page.contains("not-run"), "an experiment never run has no row: " + page);
+        assertFalse(page.contains("Older than the code"), page);
+
+        Files.writeString(root.resolve("modules/a.java"), "b");         // the code moves on
+        git(root, "commit", "-q", "-am", "two");
+        assertTrue(report.render().contains("(Older than the code it describes: 1 later commit(s) change the code.)"), report.render());
+
+        Files.delete(out.resolve("provenance.json"));
+        assertTrue(report.render().contains("| `./seqlab run experiments/names.yaml` |"), "without provenance, the file's own command: " + report.render());
+    }
+
     private static String git(Path dir, String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("git", "-C", dir.toString(), "-c", "user.name=t", "-c", "user.email=t@example.org"));
         cmd.addAll(List.of(args));

@@ -3,6 +3,7 @@ package org.seqlab.data;
 import org.seqlab.core.FieldException;
 import org.seqlab.data.registry.Catalogue;
 import org.seqlab.data.registry.DatasetCache;
+import org.seqlab.data.registry.Registry;
 import org.seqlab.data.registry.RegistryEntry;
 
 import java.io.IOException;
@@ -66,30 +67,58 @@ public final class DataSources {
         String s = cfg.source();
         if (s.startsWith("builtin:")) return builtin(cfg);
         List<Path> tried = new ArrayList<>();
-        Optional<Path> path = existing(s, baseDir, tried);
+        Optional<Path> path = existing(s, Path.of(""), baseDir, tried);
         if (path.isPresent()) return path(cfg, path.get());
         Optional<RegistryEntry> entry = catalogue.registry().find(s);
         if (entry.isPresent()) {
             DatasetCache.Fetched f = catalogue.cache().require(entry.get(), log);
             return registry(cfg, entry.get(), f);
         }
-        throw new FieldException("source", "file not found: " + s + " (looked for "
+        throw notFound(s, tried, catalogue.registry());
+    }
+
+    /**
+     * Where {@code cfg.source} would be read from, found as {@link #resolve} finds it but without
+     * reading, fetching or downloading anything ({@code seqlab --dry-run}); relative paths are tried
+     * against {@code workDir}, then {@code baseDir}. Throws the {@link FieldException} a run would
+     * for a source that is nowhere; returns what was found, in words.
+     */
+    public static String locate(DataConfig cfg, Path workDir, Path baseDir, Registry registry) {
+        String s = cfg.source();
+        if (s.startsWith("builtin:")) {
+            builtin(cfg);
+            return "data " + s + " (generated)";
+        }
+        List<Path> tried = new ArrayList<>();
+        Optional<Path> path = existing(s, workDir, baseDir, tried);
+        if (path.isPresent()) {
+            Resolved r = path(cfg, path.get());
+            return "data " + path.get() + " (" + r.config().format().name().toLowerCase(Locale.ROOT) + ")";
+        }
+        Optional<RegistryEntry> entry = registry.find(s);
+        if (entry.isPresent()) return "data " + s + " (a registry dataset, fetched on first use)";
+        throw notFound(s, tried, registry);
+    }
+
+    private static FieldException notFound(String s, List<Path> tried, Registry registry) {
+        return new FieldException("source", "file not found: " + s + " (looked for "
                 + String.join(" and ", tried.stream().map(p -> p.toAbsolutePath().toString()).toList())
-                + "), and it is not a dataset of the registry (known: " + String.join(", ", catalogue.registry().names())
+                + "), and it is not a dataset of the registry (known: " + String.join(", ", registry.names())
                 + ") nor a built-in generator (" + String.join(", ", DataConfig.BUILTINS) + ")");
     }
 
-    private static Optional<Path> existing(String source, Path baseDir, List<Path> tried) {
-        Path p;
+    private static Optional<Path> existing(String source, Path workDir, Path baseDir, List<Path> tried) {
+        Path given;
         try {
-            p = Path.of(source);
+            given = Path.of(source);
         } catch (InvalidPathException e) {
             return Optional.empty();
         }
+        Path p = workDir.resolve(given);
         tried.add(p);
         if (Files.exists(p)) return Optional.of(p);
-        if (p.isAbsolute() || baseDir == null) return Optional.empty();
-        Path q = baseDir.resolve(p);
+        if (given.isAbsolute() || baseDir == null) return Optional.empty();
+        Path q = baseDir.resolve(given);
         tried.add(q);
         return Files.exists(q) ? Optional.of(q) : Optional.empty();
     }
