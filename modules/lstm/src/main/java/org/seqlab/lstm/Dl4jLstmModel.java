@@ -103,7 +103,18 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
             net = source;
             joint = jointGrad = null;
         } else {
-            net = new CarriedStateNetwork(source.getLayerWiseConfigurations());
+            MultiLayerConfiguration conf = source.getLayerWiseConfigurations();
+            var top = (org.deeplearning4j.nn.conf.layers.BaseOutputLayer) conf.getConf(conf.getConfs().size() - 1).getLayer();
+            if (!(top.getLossFn() instanceof HeadLoss)) {
+                // a checkpoint from before output heads (softmax + MCXENT, sigmoid + XENT, identity + L2):
+                // the same layers and parameters, the output layer now the head's projection
+                conf = configuration(config, shape, options, seed);
+                long expected = 0;
+                for (NeuralNetConfiguration layer : conf.getConfs()) expected += layer.getLayer().initializer().numParams(layer);
+                if (expected != source.numParams())
+                    throw new IllegalStateException("checkpoint has " + source.numParams() + " parameters, this configuration " + expected);
+            }
+            net = new CarriedStateNetwork(conf);
             if (own == 0) {
                 joint = jointGrad = null;
                 net.init(source.params().dup(), false);
@@ -137,7 +148,7 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
         var conf = (org.deeplearning4j.nn.conf.layers.BaseOutputLayer) net.getOutputLayer().conf().getLayer();
         if (!(conf.getLossFn() instanceof HeadLoss h))
             throw new IllegalStateException("this DL4J model's output layer scores with " + conf.getLossFn()
-                    + ", not an output head (a checkpoint from before output heads: retrain it)");
+                    + ", not an output head");
         return h;
     }
 
@@ -261,6 +272,11 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
 
     MultiLayerNetwork network() {
         return net;
+    }
+
+    /** Every parameter the optimiser steps: the network's, then the head's own (for tests). */
+    INDArray allParameters() {
+        return allParams();
     }
 
     /** DL4J's NCW arrays for a batch: features [rows, width or 1, T], labels [rows, width, T], mask [rows, T]. */
