@@ -11,7 +11,9 @@ JSON list. A recurrent case with "dropout": p drops where seqlab does, on every 
 output (between layers and before the head); the bench's cases have none. A case with
 "output": "nade" ends in seqlab's NADE head (org.seqlab.core.head.NadeHead) instead of a linear one:
 [b_v | b_h] = y Why + by, a_i = b_h + sum_{j<i} v_j Win_j, p(v_i) = sigmoid(b_v,i + Wout_i . sigmoid(a_i)),
-the loss the summed binary cross-entropy of those conditionals, written with cumsum and autograd.
+the loss the summed binary cross-entropy of those conditionals, written with cumsum and autograd
+(DL4J's projection is its output layer, "{layers}_W" and "{layers}_b"; the GPT's is head.w, head.b,
+with the NADE's tensors beside its other parameters).
 
 usage: parity_twin.py CASE.json OUT.json
 """
@@ -46,8 +48,9 @@ class Twin(torch.nn.Module):
         w = {k: tensor(v, dtype) for k, v in (weights or case["weights"]).items()}
         self.nade = case.get("output") == "nade"
         if self.nade:                        # parameter names hold "weight" where seqlab decays (its W... tensors)
-            self.weight_hy = torch.nn.Parameter(w["Why"].clone())          # [h, keys + nade_hidden]
-            self.bias_y = torch.nn.Parameter(w["by"].reshape(-1).clone())
+            why, by = ("Why", "by") if "Why" in w else (f"{layers}_W", f"{layers}_b")   # DL4J: its output layer
+            self.weight_hy = torch.nn.Parameter(w[why].clone())            # [h, keys + nade_hidden]
+            self.bias_y = torch.nn.Parameter(w[by].reshape(-1).clone())
             self.weight_in = torch.nn.Parameter(w["nade.Win"].clone())     # [keys, nade_hidden]: row i is the paper's W[:, i]
             self.weight_out = torch.nn.Parameter(w["nade.Wout"].clone())   # [keys, nade_hidden]: the paper's V
         else:
@@ -98,13 +101,17 @@ class Twin(torch.nn.Module):
 
     def nade_loss(self, y, v):
         """Summed NLL of frames v [rows, length, keys] given the top states y."""
-        keys = v.shape[-1]
-        cond = y @ self.weight_hy + self.bias_y
-        bv, bh = cond[..., :keys], cond[..., keys:]
-        contrib = v.unsqueeze(-1) * self.weight_in                       # v_j Win_j
-        a = bh.unsqueeze(-2) + torch.cumsum(contrib, dim=-2) - contrib   # keys below i only
-        z = bv + (torch.sigmoid(a) * self.weight_out).sum(-1)
-        return F.binary_cross_entropy_with_logits(z, v, reduction="sum")
+        return nade_nll(y @ self.weight_hy + self.bias_y, v, self.weight_in, self.weight_out)
+
+
+def nade_nll(cond, v, win, wout):
+    """Summed NLL of frames v [rows, length, keys] given the projections cond = [b_v | b_h]."""
+    keys = v.shape[-1]
+    bv, bh = cond[..., :keys], cond[..., keys:]
+    contrib = v.unsqueeze(-1) * win                                  # v_j Win_j
+    a = bh.unsqueeze(-2) + torch.cumsum(contrib, dim=-2) - contrib   # keys below i only
+    z = bv + (torch.sigmoid(a) * wout).sum(-1)
+    return F.binary_cross_entropy_with_logits(z, v, reduction="sum")
 
 
 class Gpt(torch.nn.Module):
@@ -154,6 +161,10 @@ class Gpt(torch.nn.Module):
         h = self.ln(h, "lnf")
         head = self.p("wte").T if "head.w" not in self.names else self.p("head.w")
         return h @ head + self.p("head.b")
+
+    def nade_loss(self, q, v):
+        """Summed NLL of frames v given the projections q = [b_v | b_h]."""
+        return nade_nll(q, v, self.p("nade.Win"), self.p("nade.Wout"))
 
 
 def detach(state):

@@ -81,10 +81,17 @@ public final class ParityBench {
         cases.add(new Case("dl4j_lstm", "dl4j-lstm", "dl4j", 2, OutputKind.TOKENS, dl4j));
         Dl4jLstmConfig dl4jFrames = new Dl4jLstmConfig("parity", HIDDEN, null, 1, null, null, null, dp, null, null, null, null, null, null, null);
         cases.add(new Case("dl4j_lstm_frames", "dl4j-lstm", "dl4j", 1, OutputKind.FRAMES, dl4jFrames));
+        Dl4jLstmConfig dl4jNade = new Dl4jLstmConfig("parity", HIDDEN, null, 1, null, null, null, dp, null, null, null, null, null, null, null,
+                "nade", NADE_HIDDEN);
+        cases.add(new Case("dl4j_lstm_nade", "dl4j-lstm", "dl4j", 1, OutputKind.FRAMES, dl4jNade, Map.of("output", "nade", "nade_hidden", NADE_HIDDEN)));
         TransformerConfig.Precision tp = float64 ? TransformerConfig.Precision.DOUBLE : TransformerConfig.Precision.FLOAT;
         cases.add(gpt("transformer", 2, TransformerConfig.Positions.LEARNED, false, OutputKind.TOKENS, tp));
         cases.add(gpt("transformer_alibi_tied", 1, TransformerConfig.Positions.ALIBI, true, OutputKind.TOKENS, tp));
         cases.add(gpt("transformer_frames", 1, TransformerConfig.Positions.LEARNED, false, OutputKind.FRAMES, tp));
+        TransformerConfig nadeGpt = new TransformerConfig("parity", 1, 2, HIDDEN, CONTEXT, null, 0.0, 0.0, TransformerConfig.Positions.LEARNED,
+                false, null, null, null, null, tp, TransformerConfig.Engine.FUSED, "nade", NADE_HIDDEN);
+        cases.add(new Case("transformer_nade", "transformer", "gpt", 1, OutputKind.FRAMES, nadeGpt,
+                Map.of("heads", 2, "context", CONTEXT, "positions", "learned", "output", "nade", "nade_hidden", NADE_HIDDEN)));
         return cases;
     }
 

@@ -31,11 +31,16 @@ import java.util.List;
  * @param helper        fused: each LSTM layer's forward and backward passes by seqlab's fused CPU
  *                      helper (outputs and gradients equal DL4J's); builtin: DL4J's own per-step
  *                      path (default: fused on a CPU backend, builtin elsewhere)
+ * @param output        the output head ({@link org.seqlab.core.head.Heads}): softmax, bernoulli, gaussian
+ *                      or nade; unset, the data's own (softmax for tokens, bernoulli for frames,
+ *                      gaussian for values). Its projection is the network's RnnOutputLayer (identity
+ *                      activation, scored by {@link HeadLoss}); a NADE's own tensors join the one optimiser
+ * @param nadeHidden    output: nade only: units of the NADE layer (default 150)
  */
 public record Dl4jLstmConfig(String name, Integer hidden, List<Integer> hiddenSizes, Integer layers, Double dropout,
                              Double weightNoise, Double l2, Precision precision, Input input, Integer embeddingSize,
                              Integer projection, Boolean bidirectional, Integer tbptt, Integer tbpttBackward,
-                             Helper helper)
+                             Helper helper, String output, Integer nadeHidden)
         implements ModelConfig {
     public enum Input { ONEHOT, EMBEDDING }
 
@@ -76,6 +81,26 @@ public record Dl4jLstmConfig(String name, Integer hidden, List<Integer> hiddenSi
         if (tbpttBackward > tbptt) throw new FieldException("tbptt_backward", "must be <= tbptt (" + tbptt + "), got " + tbpttBackward);
         if (tbptt > 0 && tbpttBackward == 0) throw new FieldException("tbptt_backward", "must be >= 1 when tbptt is on");
         if (bidirectional && tbptt > 0) throw new FieldException("tbptt", "truncated BPTT needs a forward-only network (bidirectional is on)");
+        new org.seqlab.core.head.Heads.Spec(output, nadeHidden);           // names the field of a bad value
+        if ("nade".equals(output) && nadeHidden == null) nadeHidden = org.seqlab.core.head.Heads.DEFAULT_NADE_HIDDEN;
+    }
+
+    /** Every option but the head's: the data's own head. */
+    public Dl4jLstmConfig(String name, Integer hidden, List<Integer> hiddenSizes, Integer layers, Double dropout,
+                          Double weightNoise, Double l2, Precision precision, Input input, Integer embeddingSize,
+                          Integer projection, Boolean bidirectional, Integer tbptt, Integer tbpttBackward, Helper helper) {
+        this(name, hidden, hiddenSizes, layers, dropout, weightNoise, l2, precision, input, embeddingSize, projection,
+                bidirectional, tbptt, tbpttBackward, helper, null, null);
+    }
+
+    /** The output head's options. */
+    public org.seqlab.core.head.Heads.Spec head() {
+        return new org.seqlab.core.head.Heads.Spec(output, nadeHidden);
+    }
+
+    /** Width of the states the head reads: the projection's, else the last LSTM layer's (both directions). */
+    public int topWidth() {
+        return projection > 0 ? projection : size(layers - 1) * (bidirectional ? 2 : 1);
     }
 
     /** The helper asked for, else fused on a CPU backend and builtin elsewhere (decided here, not in the YAML's defaults). */
@@ -96,6 +121,8 @@ public record Dl4jLstmConfig(String name, Integer hidden, List<Integer> hiddenSi
         s.put("layers", layers);
         s.put("dropout", dropout);
         if (input == Input.EMBEDDING) s.put("embedding", embeddingSize);
+        if (output != null) s.put("output", output);
+        if (nadeHidden != null) s.put("nade_hidden", nadeHidden);
         return s;
     }
 }

@@ -22,7 +22,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.seqlab.core.Batch;
 import org.seqlab.core.EvalStats;
 import org.seqlab.core.FieldException;
@@ -33,7 +32,8 @@ import org.seqlab.core.ModelConfig;
 import org.seqlab.core.ModelShape;
 import org.seqlab.core.NamedWeights;
 import org.seqlab.core.OutputKind;
-import org.seqlab.core.OutputLoss;
+import org.seqlab.core.head.Heads;
+import org.seqlab.core.head.OutputHead;
 import org.seqlab.core.SequenceModel;
 import org.seqlab.core.BatchArrays;
 import org.seqlab.core.TokenBatch;
@@ -56,15 +56,18 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 /**
  * Deeplearning4j's LSTM behind {@link SequenceModel}: [one-hot | embedding] → LSTM × depth (dropout
  * on every LSTM's output: between layers and before the projection or output layer, as the
- * hand-rolled family) → [projection] → RnnOutputLayer (softmax + MCXENT for tokens, sigmoid + binary XENT for
- * frames, identity + L2 for values). DL4J computes the gradients; seqlab's {@link Optimizer} updates
- * the weights, as in every family. Evaluation
- * turns the output probabilities into logits (values are used as they are) and scores them with
- * the same {@link OutputLoss} as every family.
+ * hand-rolled family) → [projection] → output head ({@link OutputHead}, the same object every family
+ * uses). The head's projection q = h Why + by is DL4J's RnnOutputLayer with identity activation (its
+ * W and b are the head's Why and by), scored by {@link HeadLoss}, which hands DL4J the head's dL/dq;
+ * DL4J back-propagates it and computes the gradients; seqlab's {@link Optimizer} updates the
+ * weights, as in every family. A head with tensors of its own (a NADE's Win and Wout) keeps them in
+ * one flat array after DL4J's parameters ({@code joint}: the network's parameters are a view of its
+ * start), so the one optimiser steps, clips (over the joint norm) and averages both, and checkpoints
+ * save them beside the network. Evaluation, logits and sampling take q from the network and go
+ * through the head.
  */
 public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
     static final String FAMILY = "dl4j-lstm";
-    private static final double TINY = 1e-30;
 
     private final Dl4jLstmConfig config;
     private final ModelShape shape;
@@ -73,6 +76,9 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
     private final MultiLayerNetwork net;
     private final Optimizer optimizer;
     private final List<long[]> weightRanges = new ArrayList<>();   // [from, to) of the weight matrices, for l2
+    private final OutputHead head;
+    private final int own;                     // values of the head's own tensors (after Why, by): 0 for a linear head
+    private final INDArray joint, jointGrad;   // [1, numParams + own]: the network's parameters (a view) then the head's; null when own == 0
 
     Dl4jLstmModel(Dl4jLstmConfig config, ModelShape shape, TrainingOptions options, long seed) {
         this(config, shape, options, seed, null);
@@ -84,19 +90,83 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
         this.shape = shape;
         this.options = options;
         this.seed = seed;
-        if (loaded != null) {
-            net = new CarriedStateNetwork(loaded.getLayerWiseConfigurations());
-            net.init(loaded.params().dup(), false);
-            loaded.close();
-        } else {
-            net = new CarriedStateNetwork(configuration(config, shape, options, seed));
-            net.init();
-            StartingWeights.write(net, config, new InitialWeights(options.init(), seed));   // not DL4J's own: twins start alike
+        head = Heads.create(config.head(), shape, config.topWidth());
+        own = head.parameters().length - head.ownOffset();
+        MultiLayerNetwork source;
+        if (loaded != null) source = loaded;
+        else {
+            source = new CarriedStateNetwork(configuration(config, shape, options, seed));
+            source.init();
+            StartingWeights.write(source, config, new InitialWeights(options.init(), seed), head);   // not DL4J's own: twins start alike
         }
+        if (loaded == null && own == 0) {
+            net = source;
+            joint = jointGrad = null;
+        } else {
+            MultiLayerConfiguration conf = source.getLayerWiseConfigurations();
+            var top = (org.deeplearning4j.nn.conf.layers.BaseOutputLayer) conf.getConf(conf.getConfs().size() - 1).getLayer();
+            if (!(top.getLossFn() instanceof HeadLoss)) {
+                // a checkpoint from before output heads (softmax + MCXENT, sigmoid + XENT, identity + L2):
+                // the same layers and parameters, the output layer now the head's projection
+                conf = configuration(config, shape, options, seed);
+                long expected = 0;
+                for (NeuralNetConfiguration layer : conf.getConfs()) expected += layer.getLayer().initializer().numParams(layer);
+                if (expected != source.numParams())
+                    throw new IllegalStateException("checkpoint has " + source.numParams() + " parameters, this configuration " + expected);
+            }
+            net = new CarriedStateNetwork(conf);
+            if (own == 0) {
+                joint = jointGrad = null;
+                net.init(source.params().dup(), false);
+            } else {
+                long n = source.numParams();
+                joint = Nd4j.create(source.params().dataType(), 1, n + own);
+                jointGrad = Nd4j.create(source.params().dataType(), 1, n + own);
+                INDArray view = joint.get(all(), interval(0, n));
+                view.assign(source.params());
+                if (loaded == null)                        // the head's own tensors as it drew them
+                    ownParams().assign(Nd4j.create(java.util.Arrays.copyOfRange(head.parameters(), head.ownOffset(), head.parameters().length),
+                            new long[]{1, own}, 'c').castTo(joint.dataType()));
+                net.init(view, false);                     // the network's parameters are the start of the joint array
+            }
+            source.close();
+        }
+        headLoss().bind(head);
         if (config.helperOnThisBackend() == Dl4jLstmConfig.Helper.FUSED) FusedLstmHelper.install(net);
         List<Optimizer.Tensor> layout = layout(net);
+        long at = net.numParams();
+        for (OutputHead.Tensor t : head.tensors().subList(2, head.tensors().size())) {
+            layout.add(new Optimizer.Tensor("head." + t.name(), at, t.size(), t.matrix()));
+            at += t.size();
+        }
         for (Optimizer.Tensor t : layout) if (t.matrix()) weightRanges.add(new long[]{t.offset(), t.offset() + t.length()});
         optimizer = new Optimizer(options.optimizer(), options.clip(), net.params().dataType(), layout);
+    }
+
+    /** The loss function of the network's output layer. */
+    private HeadLoss headLoss() {
+        var conf = (org.deeplearning4j.nn.conf.layers.BaseOutputLayer) net.getOutputLayer().conf().getLayer();
+        if (!(conf.getLossFn() instanceof HeadLoss h))
+            throw new IllegalStateException("this DL4J model's output layer scores with " + conf.getLossFn()
+                    + ", not an output head");
+        return h;
+    }
+
+    /** The head's own tensors in the joint array, [1, own]. */
+    private INDArray ownParams() {
+        return joint.get(all(), interval(joint.length() - own, joint.length()));
+    }
+
+    /** The parameters the optimiser steps: the joint array, or the network's own when the head has no tensors of its own. */
+    private INDArray allParams() {
+        return own > 0 ? joint : net.params();
+    }
+
+    /** The optimiser's current values of the head's own tensors into the head, before a pass. */
+    private void syncHead() {
+        if (own == 0) return;
+        double[] v = HeadLoss.doubles(ownParams());
+        System.arraycopy(v, 0, head.parameters(), head.ownOffset(), own);
     }
 
     /** Refuses combinations that cannot work, naming the field. */
@@ -109,6 +179,7 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
             throw new FieldException("input", "embedding needs token input; frame models use onehot (multi-hot frames)");
         if (shape.kind() == OutputKind.VALUES && c.input() == Dl4jLstmConfig.Input.EMBEDDING)
             throw new FieldException("input", "embedding needs token input; time series are fed as they are (input: onehot)");
+        Heads.checkApplies(c.head(), shape);
     }
 
     /** The DL4J configuration; package-private so a test can check the dropout mapping. */
@@ -139,14 +210,10 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
             list.layer(index++, proj.build());
             in = c.projection();
         }
-        // L2 (squared error summed over units, no 1/2) is OutputLoss's VALUES loss; DL4J's MSE would
-        // also divide by the number of units, which trainStep's rescaling does not expect
-        RnnOutputLayer.Builder out = switch (shape.kind()) {
-            case TOKENS -> new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX);
-            case FRAMES -> new RnnOutputLayer.Builder(LossFunctions.LossFunction.XENT).activation(Activation.SIGMOID);
-            case VALUES -> new RnnOutputLayer.Builder(LossFunctions.LossFunction.L2).activation(Activation.IDENTITY);
-        };
-        out.nIn(in).nOut(width);
+        // the output head's projection q = h Why + by; the head (HeadLoss) turns q into loss and dL/dq
+        OutputHead head = Heads.create(c.head(), shape, in);
+        RnnOutputLayer.Builder out = new RnnOutputLayer.Builder().lossFunction(new HeadLoss(head.key())).activation(Activation.IDENTITY);
+        out.nIn(in).nOut(head.projectionWidth());
         if (c.dropout() > 0 && c.projection() == 0) out.dropOut(new Dropout(1 - c.dropout()));
         list.layer(index, out.build());
         list.setInputType(InputType.recurrent(width));   // adds the dense-layer preprocessors; the embedding's nIn is the vocabulary
@@ -184,7 +251,7 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
     @Override public ModelConfig config() { return config; }
     @Override public ModelShape shape() { return shape; }
     @Override public long seed() { return seed; }
-    @Override public long parameterCount() { return net.numParams(); }
+    @Override public long parameterCount() { return net.numParams() + own; }
 
     /** DL4J's names (layer index _ W, RW, b); an LSTM's gate blocks are ordered g (block input), f, o, i. */
     @Override
@@ -192,11 +259,24 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
         Map<String, NamedWeights.Tensor> out = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, INDArray> e : net.paramTable().entrySet())
             out.put(e.getKey(), new NamedWeights.Tensor(e.getValue().shape(), e.getValue().dup('c').reshape(-1).toDoubleVector()));
+        if (own > 0) {                   // the head's own tensors under the head's names (nade.Win, nade.Wout)
+            double[] v = HeadLoss.doubles(ownParams());
+            int off = 0;
+            for (OutputHead.Tensor t : head.tensors().subList(2, head.tensors().size())) {
+                out.put(t.name(), new NamedWeights.Tensor(new long[]{t.rows(), t.cols()}, java.util.Arrays.copyOfRange(v, off, off + t.size())));
+                off += t.size();
+            }
+        }
         return out;
     }
 
     MultiLayerNetwork network() {
         return net;
+    }
+
+    /** Every parameter the optimiser steps: the network's, then the head's own (for tests). */
+    INDArray allParameters() {
+        return allParams();
     }
 
     /** DL4J's NCW arrays for a batch: features [rows, width or 1, T], labels [rows, width, T], mask [rows, T]. */
@@ -210,10 +290,10 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
         }
     }
 
-    /** The network's output as c-order floats; the output and any copy made here are freed. */
-    private static float[] floats(INDArray out) {
-        INDArray f = out.castTo(DataType.FLOAT), c = f.dup('c');
-        float[] values = c.data().asFloat();
+    /** The network's output as c-order doubles; the output and any copy made here are freed. */
+    private static double[] doubles(INDArray out) {
+        INDArray f = out.castTo(DataType.DOUBLE), c = f.dup('c');
+        double[] values = c.data().asDouble();
         for (INDArray a : new INDArray[]{c, f, out}) if (a.closeable() && !a.wasClosed()) a.close();
         return values;
     }
@@ -255,10 +335,10 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
 
     /**
      * One update per truncated-BPTT segment (the whole batch when tbptt is off): DL4J's forward and
-     * backward pass from the state the previous batch left when this one continues it, the gradient
-     * divided by the number of real steps (DL4J's gradient is the summed loss's: its own updater, not
-     * used here, divides by the minibatch), so it is the gradient of every family's loss, the l2
-     * term, then seqlab's {@link Optimizer} (clipping, decay, update rule) on the flat parameters.
+     * backward pass from the state the previous batch left when this one continues it; the head's
+     * dL/dq (of the mean loss over real steps, {@link HeadLoss}) makes DL4J's gradient that of every
+     * family's loss; with the head's own tensors' gradient, the l2 term, then seqlab's
+     * {@link Optimizer} (clipping, decay, update rule) on the flat parameters.
      */
     @Override
     public EvalStats trainStep(Batch batch, double learningRate) {
@@ -276,7 +356,7 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
                 INDArray f = whole ? a.features() : a.features().get(all(), all(), interval(from, to));
                 INDArray l = whole ? a.labels() : a.labels().get(all(), all(), interval(from, to));
                 INDArray m = whole ? a.mask() : a.mask().get(all(), interval(from, to));
-                double steps = m.sumNumber().doubleValue();
+                syncHead();
                 net.setInput(f);
                 net.setLabels(l);
                 net.setLayerMaskArrays(m, m);
@@ -284,14 +364,21 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
                 net.computeGradientAndScore();
                 restoreEvaluationState(evaluationState);
                 lossSum += net.score() * rows;                              // score = summed loss / rows
-                INDArray g = net.getFlattenedGradients();
-                if (steps > 0) g.divi(steps);
+                INDArray g = net.getFlattenedGradients();                   // the mean loss's (HeadLoss)
+                if (own > 0) {                                              // and the head's own tensors'
+                    long n = net.numParams();
+                    jointGrad.get(all(), interval(0, n)).assign(g);
+                    jointGrad.get(all(), interval(n, n + own)).assign(Nd4j.create(
+                            java.util.Arrays.copyOfRange(head.gradient(), head.ownOffset(), head.gradient().length),
+                            new long[]{1, own}, 'c').castTo(jointGrad.dataType()));
+                    g = jointGrad;
+                }
                 if (config.l2() > 0) {                                      // d/dW of (l2 / 2) * |W|^2
-                    INDArray p = Optimizer.flat(net.params()), gFlat = Optimizer.flat(g);
+                    INDArray p = Optimizer.flat(allParams()), gFlat = Optimizer.flat(g);
                     for (long[] r : weightRanges) range(gFlat, r).addi(range(p, r).mul(config.l2()));
                 }
-                optimizer.clip(g);
-                optimizer.step(net.params(), g, learningRate);
+                optimizer.clip(g);                                          // over the joint norm
+                optimizer.step(allParams(), g, learningRate);
             }
         } finally {
             net.setLabels(null);
@@ -342,31 +429,32 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
 
     @Override
     public boolean swapAveragedWeights() {
-        return optimizer.swapAverage(net.params());
+        return optimizer.swapAverage(allParams());
     }
 
     @Override
     public EvalStats evaluate(Batch batch) {
-        double[] logits = forward(batch, batch.continues());
-        return score(batch, logits);
+        return score(batch, forward(batch, batch.continues()), null, 1)[0];
     }
 
+    /** Row r's sums: steps r * length ... of the row-major projections. */
     @Override
     public EvalStats[] evaluateRows(Batch batch) {
-        double[] logits = forward(batch, batch.continues());
-        return org.seqlab.core.RowLosses.ofBatch(shape.kind(), batch, shape.width(), logits);
+        int[] group = new int[batch.rows() * batch.length()];
+        for (int i = 0; i < group.length; i++) group[i] = i / batch.length();
+        return score(batch, forward(batch, batch.continues()), group, batch.rows());
     }
 
-    private EvalStats score(Batch batch, double[] logits) {
+    private EvalStats[] score(Batch batch, double[] q, int[] group, int groups) {
         int[] tokens = batch instanceof TokenBatch tb ? tb.targets() : null;
         float[] vectors = batch instanceof VectorBatch vb ? vb.targets() : null;
-        return OutputLoss.lossAndGradient(shape.kind(), logits, shape.width(), tokens, vectors, batch.mask(), null);
+        syncHead();
+        return head.evaluateProjected(q, batch.rows() * batch.length(), tokens, vectors, batch.mask(), group, groups);
     }
 
     /**
-     * Output logits, row-major [rows * T * width]: log-probabilities for tokens (softmax of them
-     * is the model's distribution), log-odds for frames, the predictions for values. Forward-only networks go through
-     * rnnTimeStep, which keeps the state for a continued batch.
+     * The head's projections q, row-major [rows * T * projectionWidth]. Forward-only networks go
+     * through rnnTimeStep, which keeps the state for a continued batch.
      */
     private double[] forward(Batch batch, boolean continues) {
         Arrays a = arrays(batch);
@@ -381,30 +469,24 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
         } finally {
             a.close();
         }
-        int rows = batch.rows(), len = batch.length(), w = shape.width();
-        float[] p = floats(probs);
-        double[] logits = new double[rows * len * w];
+        int rows = batch.rows(), len = batch.length(), w = head.projectionWidth();
+        double[] p = doubles(probs);
+        double[] q = new double[rows * len * w];
         for (int r = 0; r < rows; r++)
             for (int k = 0; k < w; k++)
-                for (int t = 0; t < len; t++) {
-                    logits[(r * len + t) * w + k] = logit(p[(r * w + k) * len + t], shape.kind());
-                }
-        return logits;
+                for (int t = 0; t < len; t++)
+                    q[(r * len + t) * w + k] = p[(r * w + k) * len + t];
+        return q;
     }
 
-    /**
-     * The network outputs probabilities: log p for a softmax token, log-odds for a sigmoid unit;
-     * a value is its own output (identity activation).
-     */
-    private static double logit(double p, OutputKind kind) {
-        if (kind == OutputKind.VALUES) return p;
-        double q = Math.max(p, TINY);
-        return kind == OutputKind.TOKENS ? Math.log(q) : Math.log(q) - Math.log(Math.max(1 - q, TINY));
-    }
-
+    /** What the head makes of each step's projection ({@link OutputHead#outputsProjected}): logits, or the predictions for values. */
     @Override
     public float[] logits(Batch batch) {
-        double[] l = forward(batch, false);
+        double[] q = forward(batch, false);
+        int n = batch.rows() * batch.length();
+        double[] l = new double[n * shape.width()];
+        syncHead();
+        head.outputsProjected(q, n, l);
         float[] f = new float[l.length];
         for (int i = 0; i < l.length; i++) f[i] = (float) l[i];
         return f;
@@ -415,6 +497,8 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
         if (config.bidirectional()) throw new UnsupportedOperationException("a bidirectional network cannot generate step by step");
         clearState(false);
         return new Generator() {
+            private double[] q;          // the head's projection at the last step
+
             @Override
             public float[] next(int token) {
                 boolean embedding = config.input() == Dl4jLstmConfig.Input.EMBEDDING;
@@ -430,10 +514,21 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
             }
 
             private float[] logitsOf(INDArray out) {
-                float[] p = floats(out);
-                float[] l = new float[p.length];
-                for (int k = 0; k < p.length; k++) l[k] = (float) logit(p[k], shape.kind());
-                return l;
+                q = doubles(out);
+                double[] l = new double[shape.width()];
+                syncHead();
+                head.outputsProjected(q, 1, l);
+                float[] f = new float[l.length];
+                for (int k = 0; k < l.length; k++) f[k] = (float) l[k];
+                return f;
+            }
+
+            /** The next frame from the head's distribution at the last step fed (a NADE draws key by key). */
+            @Override
+            public float[] sampleFrame(float[] output, double temperature, java.util.SplittableRandom random) {
+                if (q == null) throw new IllegalStateException("sampleFrame before any step was fed");
+                syncHead();
+                return head.sampleFrameProjected(q, temperature, random);
             }
 
             @Override
@@ -447,18 +542,27 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
     record Saved(Dl4jLstmConfig config, ModelShape shape, TrainingOptions options, long seed, Integer iteration) {}
 
     private static final String OPTIMIZER = "optimizer.bin";
+    private static final String HEAD = "head.bin";              // the head's own tensors (a NADE's), when it has any
 
     @Override
     public void save(Path dir) throws IOException {
         Files.writeString(dir.resolve("config.json"), Json.write(new Saved(config, shape, options, seed, optimizer.iteration())));
         ModelSerializer.writeModel(net, dir.resolve("model.zip").toFile(), false);
         if (optimizer.state() != null) Nd4j.saveBinary(optimizer.state(), dir.resolve(OPTIMIZER).toFile());
+        if (own > 0) Nd4j.saveBinary(ownParams().dup('c'), dir.resolve(HEAD).toFile());
     }
 
     static Dl4jLstmModel load(Path dir) throws IOException {
         Saved s = Json.read(dir.resolve("config.json"), Saved.class);
         MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(dir.resolve("model.zip").toFile(), false);
         Dl4jLstmModel m = new Dl4jLstmModel(s.config(), s.shape(), s.options(), s.seed(), net);
+        if (m.own > 0) {
+            Path head = dir.resolve(HEAD);
+            if (!Files.exists(head)) throw new IOException(head + ": missing (the " + m.head.key() + " head's own tensors)");
+            INDArray v = Nd4j.readBinary(head.toFile());
+            if (v.length() != m.own) throw new IOException(head + ": " + v.length() + " values, the head keeps " + m.own);
+            m.ownParams().assign(v.reshape(1, m.own).castTo(m.joint.dataType()));
+        }
         Path state = dir.resolve(OPTIMIZER);
         if (Files.exists(state)) m.optimizer.restore(Nd4j.readBinary(state.toFile()), s.iteration() == null ? 0 : s.iteration());
         return m;

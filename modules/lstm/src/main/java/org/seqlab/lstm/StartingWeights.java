@@ -22,7 +22,11 @@ final class StartingWeights {
 
     private StartingWeights() {}
 
-    static void write(MultiLayerNetwork net, Dl4jLstmConfig c, InitialWeights init) {
+    /**
+     * Draws every layer's weights; the output layer's are the {@code head}'s projection ({@code Why},
+     * {@code by}), drawn by the head, whose own tensors (a NADE's) it draws last and keeps.
+     */
+    static void write(MultiLayerNetwork net, Dl4jLstmConfig c, InitialWeights init, org.seqlab.core.head.OutputHead head) {
         int lstm = 0;
         for (Layer layer : net.getLayers()) {
             Map<String, INDArray> p = layer.paramTable();
@@ -40,9 +44,14 @@ final class StartingWeights {
                     set(p.get(dir + "b"), gates(r.bias(), 1, h));
                 }
             } else if (conf instanceof org.deeplearning4j.nn.conf.layers.RnnOutputLayer o) {
-                InitialWeights.Linear out = init.output((int) o.getNIn(), (int) o.getNOut());
-                set(p.get("W"), out.w());
-                set(p.get("b"), out.b());
+                int in = (int) o.getNIn(), width = (int) o.getNOut();
+                if (in != head.inputWidth() || width != head.projectionWidth())
+                    throw new IllegalStateException("output layer " + in + " -> " + width + " is not the head's projection "
+                            + head.inputWidth() + " -> " + head.projectionWidth());
+                head.initialise(init, null);            // as init.output(in, width) for a linear head
+                double[] hp = head.parameters();
+                set(p.get("W"), java.util.Arrays.copyOfRange(hp, 0, in * width));
+                set(p.get("b"), java.util.Arrays.copyOfRange(hp, in * width, in * width + width));
             } else if (conf instanceof org.deeplearning4j.nn.conf.layers.DenseLayer d) {
                 InitialWeights.Linear proj = init.linear((int) d.getNIn(), (int) d.getNOut());
                 set(p.get("W"), proj.w());

@@ -63,6 +63,66 @@ class Dl4jLstmOptionsTest {
         assertTrue(step <= 1e-3 * 1.0001 && step > 1e-4, "an SGD step of lr 1 is at most the clip norm: " + step);
     }
 
+    /** A NADE head's own tensors are stepped with the network's by the one optimiser, clipped over the joint norm. */
+    @Test
+    void aNadeHeadsOwnTensorsAreClippedAndSteppedWithTheNetwork() {
+        TrainingOptions sgd = new TrainingOptions(OptimizerSpec.of(OptimizerSpec.Type.SGD), new ClipSpec(ClipSpec.Mode.NORM, 1e-3));
+        Dl4jLstmConfig c = new Dl4jLstmConfig("t", 8, null, 1, null, null, null, Dl4jLstmConfig.Precision.DOUBLE, null, null, null,
+                null, null, null, null, "nade", 5);
+        Dl4jLstmModel m = new Dl4jLstmModel(c, ModelShape.frames(6), sgd, 3);
+        long net = m.network().numParams(), own = 2 * 6 * 5;
+        assertEquals(net + own, m.allParameters().length(), "the head's Win and Wout after the network's parameters");
+        assertEquals(8 * (6 + 5), m.network().getOutputLayer().paramTable().get("W").length(), "DL4J's output layer is the head's projection [h, keys + nade_hidden]");
+        assertTrue(m.namedWeights().containsKey("nade.Win") && m.namedWeights().containsKey("nade.Wout"));
+        INDArray before = m.allParameters().dup();
+        SplittableRandom r = new SplittableRandom(4);
+        float[] in = new float[2 * 5 * 6], out = new float[2 * 5 * 6];
+        for (int i = 0; i < in.length; i++) { in[i] = r.nextDouble() < 0.4 ? 1f : 0f; out[i] = r.nextDouble() < 0.4 ? 1f : 0f; }
+        m.trainStep(new FrameBatch(2, 5, 6, in, out, org.seqlab.core.Batch.fullMask(2, 5), false), 1.0);
+        INDArray delta = m.allParameters().sub(before);
+        double step = delta.norm2Number().doubleValue();
+        assertTrue(step <= 1e-3 * 1.0001 && step > 1e-4, "an SGD step of lr 1 is at most the clip norm over both: " + step);
+        double ownStep = delta.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(net, net + own))
+                .norm2Number().doubleValue();
+        assertTrue(ownStep > 0 && ownStep < step, "the head's own tensors moved, within the joint step: " + ownStep);
+    }
+
+    /** A checkpoint written before output heads (softmax + MCXENT output layer) loads, its output layer becoming the head's projection. */
+    @Test
+    void aCheckpointFromBeforeOutputHeadsLoads(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Dl4jLstmModel m = new Dl4jLstmModel(cfg(1, 0, 0, false), ModelShape.tokens(12), TrainingOptions.DEFAULT, 3);
+        TokenBatch b = batch(3, 7, 12, 8);
+        m.trainStep(b, 1e-2);
+        double loss = m.evaluate(b).lossSum();
+        m.save(dir);
+        MultiLayerConfiguration conf = m.network().getLayerWiseConfigurations().clone();
+        var top = (org.deeplearning4j.nn.conf.layers.BaseOutputLayer) conf.getConf(conf.getConfs().size() - 1).getLayer();
+        top.setLossFn(new org.nd4j.linalg.lossfunctions.impl.LossMCXENT());
+        top.setActivationFn(new org.nd4j.linalg.activations.impl.ActivationSoftmax());
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork old = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(conf);
+        old.init(m.network().params().dup(), false);
+        org.deeplearning4j.util.ModelSerializer.writeModel(old, dir.resolve("model.zip").toFile(), false);
+        try (var back = new Dl4jLstmFamily().load(dir)) {
+            assertEquals(loss, back.evaluate(b).lossSum(), 1e-6 * loss, "the same weights score the same through the head");
+        }
+    }
+
+    @Test
+    void headOptionsNameTheField() {
+        FieldException unknown = assertThrows(FieldException.class, () -> new Dl4jLstmConfig(null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, "mixture", null));
+        assertEquals("output", unknown.field(), unknown.getMessage());
+        FieldException stray = assertThrows(FieldException.class, () -> new Dl4jLstmConfig(null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, "bernoulli", 8));
+        assertEquals("nade_hidden", stray.field(), stray.getMessage());
+        FieldException kind = assertThrows(FieldException.class, () -> new Dl4jLstmFamily().validate(new Dl4jLstmConfig(null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null, null, "nade", null), ModelShape.tokens(12)));
+        assertEquals("output", kind.field(), kind.getMessage());
+        assertTrue(kind.getMessage().contains("softmax"), kind.getMessage());
+        assertEquals(org.seqlab.core.head.Heads.DEFAULT_NADE_HIDDEN, new Dl4jLstmConfig(null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, "nade", null).nadeHidden());
+    }
+
     /** l2 adds l2 * W to the gradient of every weight matrix and leaves the biases' alone (SGD, no clipping: exact). */
     @Test
     void l2PullsWeightMatricesOnlyTowardsZero() {

@@ -7,10 +7,12 @@ import org.nd4j.linalg.api.ops.impl.transforms.floating.RSqrt;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.seqlab.core.OutputKind;
+import org.seqlab.core.EvalStats;
+import org.seqlab.core.head.OutputHead;
 import org.seqlab.optim.FusedKernels;
 import org.seqlab.optim.ShapeCache;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -28,15 +30,23 @@ import java.util.function.Function;
  *   GELU (x·σ(1.702x)):  d/dx = σ + 1.702·x·σ·(1 − σ)
  * </pre>
  *
+ * The final projection q = LNf(h)·head.w + head.b (Eᵀ when tied) is the output head's ({@link OutputHead}):
+ * the head's {@code trainProjected} gives dL/dq, and the gradient of its own tensors (a NADE's),
+ * which are accumulated into their views of the flat gradient like every other tensor's.
+ *
  * Checked against the graph step for step (loss, every gradient, updated weights) by FusedTransformerTest.
  */
 final class FusedTransformer {
     private static final double EPS = 1e-5, GELU = 1.702;
 
     private final TransformerConfig config;
-    private final OutputKind kind;
+    private final OutputHead head;
     private final DataType type;
     private final int w, d, heads, hd, f, layers;
+    /** The head's own tensors (after head.w, head.b) and their gradients, in the head's order; empty for a linear head. */
+    private final INDArray[] own, gOwn;
+    /** The head's loss over the real steps of the last training piece. */
+    private EvalStats lastStats = EvalStats.ZERO;
     private final double scale;
     private final boolean learned, tied;
     private final INDArray wte, wpe, lnfG, lnfB, headW, headB;
@@ -60,12 +70,19 @@ final class FusedTransformer {
      * @param weights every parameter by its graph name (views into the model's flat weights)
      * @param grads   their gradients by the same names (views into the flat gradient), accumulated into
      */
-    FusedTransformer(TransformerConfig config, OutputKind kind, int width, DataType type,
+    FusedTransformer(TransformerConfig config, OutputHead head, DataType type,
                      Map<String, INDArray> weights, Map<String, INDArray> grads) {
         this.config = config;
-        this.kind = kind;
+        this.head = head;
         this.type = type;
-        this.w = width;
+        this.w = head.projectionWidth();
+        List<OutputHead.Tensor> ownTensors = head.tensors().subList(2, head.tensors().size());
+        own = new INDArray[ownTensors.size()];
+        gOwn = new INDArray[ownTensors.size()];
+        for (int i = 0; i < own.length; i++) {
+            own[i] = weights.get(ownTensors.get(i).name());
+            gOwn[i] = grads.get(ownTensors.get(i).name());
+        }
         this.d = config.embedding();
         this.heads = config.heads();
         this.hd = config.headSize();
@@ -99,17 +116,18 @@ final class FusedTransformer {
     }
 
     /**
-     * One piece of {@code rows × len} steps: the logits, and when {@code y} is given the gradient of
-     * Σ weights·loss added into the gradient views.
+     * One piece of {@code rows × len} steps: the head's projections q, and when {@code y} is given the gradient of
+     * Σ weights·loss added into the gradient views (and the piece's loss in {@link #lastStats}).
      *
      * @param x       inputs [rows·len, width]
-     * @param y       targets [rows·len, width] (one-hot, multi-hot or values); null: forward only
-     * @param weights [rows·len, 1] each step's weight in the loss (training only)
+     * @param y       targets (training only): token ids [rows·len], else [rows·len × width] frames or values
+     * @param weights [rows·len, 1] each step's weight in the loss (training only): 0, or one value for
+     *                every real step (mask / the batch's steps)
      * @param bias    attention bias [1, 1 or heads, len, len]: causal −1e9, plus ALiBi
      * @param masks   inverted-dropout masks by drop site (training only; absent sites are not dropped)
      * @return the logits [rows·len, width], row-major
      */
-    double[] run(int rows, int len, INDArray x, INDArray y, INDArray weights, INDArray bias, Map<String, INDArray> masks) {
+    double[] run(int rows, int len, INDArray x, Targets y, INDArray weights, INDArray bias, Map<String, INDArray> masks) {
         boolean train = y != null;
         if (kernels && type == DataType.FLOAT) TransformerKernels.warmUp();      // at the first step: timed as training is
         Buffers b = (train ? trainBuffers : evalBuffers).get(len, rows, () -> new Buffers(rows, len, train));
@@ -199,7 +217,7 @@ final class FusedTransformer {
 
     // ---- backward ----
 
-    private void backward(Buffers b, INDArray x, INDArray y, INDArray weights, Map<String, INDArray> masks) {
+    private void backward(Buffers b, INDArray x, Targets y, INDArray weights, Map<String, INDArray> masks) {
         lossGradient(b.logits, y, weights, b.dLogits);
         INDArray dh = b.dh;
         colSum(b, b.dLogits, gHeadB);
@@ -301,20 +319,57 @@ final class FusedTransformer {
         dIn.addi(dy);
     }
 
-    /** dL/dlogits of Σ weight·loss per step: softmax − y, sigmoid − y, or 2(z − y). */
-    private void lossGradient(INDArray logits, INDArray y, INDArray weights, INDArray out) {
-        switch (kind) {
-            case TOKENS -> {
-                Nd4j.exec(new SoftMax(logits, out, -1));
-                out.subi(y);
-            }
-            case FRAMES -> {
-                Nd4j.exec(new Sigmoid(logits, out));
-                out.subi(y);
-            }
-            case VALUES -> logits.sub(y, out).muli(2);
+    /** A training piece's targets as the head takes them: token ids, or frames or values [n × width]. */
+    record Targets(int[] tokens, float[] vectors) {}
+
+    /**
+     * dL/dq of Σ weight·loss per step, from the head: its {@code trainProjected} gives the mean over
+     * the real steps (weight ≠ 0), so row i is scaled by count·weight_i (the head's own tensors'
+     * gradient by count·weight, every real step having the same weight); the own tensors' gradient
+     * is added into their views.
+     */
+    private void lossGradient(INDArray q, Targets y, INDArray weights, INDArray out) {
+        int n = (int) q.size(0);
+        double[] qv = q.dup('c').data().asDouble(), wv = weights.dup('c').data().asDouble();
+        float[] mask = new float[n];
+        double weightSum = 0;
+        for (int i = 0; i < n; i++) {
+            mask[i] = wv[i] != 0 ? 1f : 0f;
+            weightSum += wv[i];
         }
-        out.muliColumnVector(weights);
+        if (own.length > 0) {                        // the optimiser's current values of the head's own tensors
+            double[] hp = head.parameters();
+            int at = head.ownOffset();
+            for (INDArray t : own) {
+                double[] v = t.dup('c').data().asDouble();
+                System.arraycopy(v, 0, hp, at, v.length);
+                at += v.length;
+            }
+        }
+        double[] dq = new double[qv.length];
+        lastStats = head.trainProjected(qv, n, y.tokens(), y.vectors(), mask, dq);
+        long count = lastStats.count();
+        for (int i = 0; i < n; i++) {
+            double s = count * wv[i];
+            for (int k = 0; k < w; k++) dq[i * w + k] *= s;
+        }
+        out.assign(Nd4j.create(dq, new long[]{n, w}, 'c').castTo(type));
+        if (own.length > 0 && count > 0) {
+            double[] g = head.gradient();
+            int at = head.ownOffset();
+            for (INDArray t : gOwn) {
+                int len = (int) t.length();
+                double[] part = java.util.Arrays.copyOfRange(g, at, at + len);
+                for (int j = 0; j < len; j++) part[j] *= weightSum;       // count · weight: the mean's scale undone, the batch's applied
+                t.addi(Nd4j.create(part, t.shape(), 'c').castTo(type));
+                at += len;
+            }
+        }
+    }
+
+    /** The head's loss over the real steps of the last training piece. */
+    EvalStats lastStats() {
+        return lastStats;
     }
 
     // ---- buffers ----

@@ -33,11 +33,17 @@ import org.seqlab.core.ModelConfig;
  *                      buffers (the same network, weights and results as the graph; 1.6x its
  *                      speed at bench transformer's shape here); samediff: the SameDiff graph.
  *                      Default: fused on a CPU backend, samediff elsewhere
+ * @param output        the output head ({@link org.seqlab.core.head.Heads}): softmax, bernoulli, gaussian
+ *                      or nade; unset, the data's own. The final projection (head.w, head.b) is the
+ *                      head's q; the fused engine trains through the head, the SameDiff graph keeps its
+ *                      own softmax, sigmoid and squared error as the reference (nade: fused engine only,
+ *                      and no tied embeddings: its projection is keys + nade_hidden wide)
+ * @param nadeHidden    output: nade only: units of the NADE layer (default 150)
  */
 public record TransformerConfig(String name, Integer layers, Integer heads, Integer embedding, Integer context,
                                 Integer mlpRatio, Double dropout, Double attentionDropout, Positions positions,
                                 Boolean tieEmbeddings, Integer microBatch, Init init, Double framePrior,
-                                WeightInit weightInit, Precision precision, Engine engine)
+                                WeightInit weightInit, Precision precision, Engine engine, String output, Integer nadeHidden)
         implements ModelConfig {
     public enum Positions { LEARNED, ALIBI }
 
@@ -79,6 +85,26 @@ public record TransformerConfig(String name, Integer layers, Integer heads, Inte
                     + " (e.g. heads: " + largestDivisorAtMost(embedding, heads) + ")");
         if (microBatch != null) Check.atLeast("micro_batch", microBatch, 1);
         org.seqlab.core.FramePrior.check(framePrior);
+        new org.seqlab.core.head.Heads.Spec(output, nadeHidden);           // names the field of a bad value
+        if ("nade".equals(output) && nadeHidden == null) nadeHidden = org.seqlab.core.head.Heads.DEFAULT_NADE_HIDDEN;
+        if ("nade".equals(output) && Boolean.TRUE.equals(tieEmbeddings))
+            throw new FieldException("tie_embeddings", "cannot be used with output: nade (its projection is keys + nade_hidden wide, the embedding keys wide)");
+        if ("nade".equals(output) && engine == Engine.SAMEDIFF)
+            throw new FieldException("engine", "samediff cannot train output: nade (the graph keeps only the softmax, sigmoid and squared error); use engine: fused");
+    }
+
+    /** Every option but the head's: the data's own head. */
+    public TransformerConfig(String name, Integer layers, Integer heads, Integer embedding, Integer context,
+                             Integer mlpRatio, Double dropout, Double attentionDropout, Positions positions,
+                             Boolean tieEmbeddings, Integer microBatch, Init init, Double framePrior,
+                             WeightInit weightInit, Precision precision, Engine engine) {
+        this(name, layers, heads, embedding, context, mlpRatio, dropout, attentionDropout, positions, tieEmbeddings,
+                microBatch, init, framePrior, weightInit, precision, engine, null, null);
+    }
+
+    /** The output head's options. */
+    public org.seqlab.core.head.Heads.Spec head() {
+        return new org.seqlab.core.head.Heads.Spec(output, nadeHidden);
     }
 
     public static TransformerConfig of(String name, int layers, int heads, int embedding, int context) {
@@ -88,7 +114,7 @@ public record TransformerConfig(String name, Integer layers, Integer heads, Inte
     /** This configuration with another engine. */
     public TransformerConfig withEngine(Engine e) {
         return new TransformerConfig(name, layers, heads, embedding, context, mlpRatio, dropout, attentionDropout, positions,
-                tieEmbeddings, microBatch, init, framePrior, weightInit, precision, e);
+                tieEmbeddings, microBatch, init, framePrior, weightInit, precision, e, output, nadeHidden);
     }
 
     /** The engine asked for, else fused on a CPU backend and samediff elsewhere (decided here, not in the YAML's defaults). */
@@ -106,6 +132,8 @@ public record TransformerConfig(String name, Integer layers, Integer heads, Inte
         a.put("mlp_ratio", mlpRatio);
         a.put("positions", positions);
         a.put("tie_embeddings", tieEmbeddings);
+        a.put("output", output);
+        a.put("nade_hidden", nadeHidden);
         return a;
     }
 
@@ -133,6 +161,8 @@ public record TransformerConfig(String name, Integer layers, Integer heads, Inte
         s.put("context", context);
         s.put("dropout", dropout);
         s.put("positions", positions.name().toLowerCase(java.util.Locale.ROOT));
+        if (output != null) s.put("output", output);
+        if (nadeHidden != null) s.put("nade_hidden", nadeHidden);
         return s;
     }
 }

@@ -34,7 +34,7 @@ public final class TransformerFamily implements ModelFamily {
 
     @Override
     public void validate(ModelConfig config, ModelShape shape) {
-        org.seqlab.core.FramePrior.checkApplies(((TransformerConfig) config).framePrior(), shape);
+        TransformerModel.validate((TransformerConfig) config, shape);
     }
 
     @Override

@@ -10,6 +10,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.seqlab.core.InitScheme;
 import org.seqlab.core.ModelShape;
 import org.seqlab.core.OutputKind;
+import org.seqlab.core.head.LinearHead;
+import org.seqlab.core.head.OutputHead;
 import org.seqlab.optim.Optimizer;
 
 import java.util.ArrayList;
@@ -25,8 +27,13 @@ import java.util.SplittableRandom;
  *   x [N, W] (one-hot tokens, multi-hot frames or real values; N = rows × steps)
  *   h = x·E (+ pos·P)                         embedding as a matmul: SameDiff's gather backward is slow
  *   per block: h += Wo·attn(LN1 h) ;  h += W2·gelu(W1·LN2 h)
- *   logits = LNf(h)·Wout (Wout = Eᵀ when tied) + b
+ *   q = LNf(h)·Wout (Wout = Eᵀ when tied) + b      the output head's projection (logits of a linear head)
  * </pre>
+ *
+ * The output head ({@link OutputHead}) decides the projection's width; a head with tensors of its
+ * own (a NADE's {@code nade.Win}, {@code nade.Wout}) has them after {@code head.b} in the flat
+ * array, trained by the fused engine through the head. The graph's own loss is the reference for
+ * the linear heads (softmax, sigmoid, squared error); a graph for another head has no loss.
  *
  * Causality comes from the {@code bias} placeholder: −1e9 above the diagonal (SameDiff's attention
  * ops have no causal flag), plus the ALiBi distance penalty when chosen. Dropout masks are
@@ -39,7 +46,7 @@ final class TransformerGraph {
     static final String LOGITS = "logits", LOSS = "loss";
 
     /** What a tensor is, which decides its initial values. */
-    enum Role { EMBEDDING, WEIGHT, BIAS, HEAD, CONSTANT }
+    enum Role { EMBEDDING, WEIGHT, BIAS, HEAD, CONSTANT, OWN }
 
     /**
      * One trainable tensor: its name, shape, role, fan-in (PyTorch's initialisation bound), GPT-2's
@@ -66,7 +73,11 @@ final class TransformerGraph {
     /** The precision of every weight, activation and input (float, or double for parity checks). */
     final DataType type;
 
-    TransformerGraph(TransformerConfig c, ModelShape shape, InitScheme scheme, long seed) {
+    /** The output head the projection feeds: its own tensors' starting values are drawn by it. */
+    final OutputHead head;
+
+    TransformerGraph(TransformerConfig c, ModelShape shape, InitScheme scheme, long seed, OutputHead head) {
+        this.head = head;
         this.config = c;
         this.shape = shape;
         this.type = c.precision() == TransformerConfig.Precision.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
@@ -102,11 +113,27 @@ final class TransformerGraph {
             h = h.add(dropout(m, p + "drop.mlp_out", c.dropout(), false)).rename(residual(l));
         }
         h = layerNorm(h, "lnf", d);
-        SDVariable head = c.tieEmbeddings() ? sd.mmul(h, wte, false, true, false) : sd.mmul(h, param("head.w", Role.HEAD, d, 0.02, true, d, w));
-        SDVariable outBias = c.framePrior() != null && shape.kind() == OutputKind.FRAMES
-                ? constantParam("head.b", (float) org.seqlab.core.FramePrior.bias(c.framePrior()), w)
-                : constantParam("head.b", 0f, w);
-        SDVariable logits = sd.nn.biasAdd(head, outBias, false).rename(LOGITS);
+        int pw = head.projectionWidth();
+        if (c.tieEmbeddings() && pw != w)
+            throw new IllegalStateException("a tied embedding needs a projection " + w + " wide, the " + head.key() + " head's is " + pw);
+        SDVariable projection = c.tieEmbeddings() ? sd.mmul(h, wte, false, true, false) : sd.mmul(h, param("head.w", Role.HEAD, d, 0.02, true, d, pw));
+        boolean linear = head instanceof LinearHead;     // a NADE's visible biases take the prior, its hidden ones start at 0 (below)
+        SDVariable outBias = c.framePrior() != null && shape.kind() == OutputKind.FRAMES && linear
+                ? constantParam("head.b", (float) org.seqlab.core.FramePrior.bias(c.framePrior()), pw)
+                : constantParam("head.b", 0f, pw);
+        SDVariable logits = sd.nn.biasAdd(projection, outBias, false).rename(LOGITS);
+        List<OutputHead.Tensor> own = head.tensors().subList(2, head.tensors().size());
+        for (OutputHead.Tensor t : own) {
+            params.add(new Param(t.name(), new long[]{t.rows(), t.cols()}, Role.OWN, 0, 0, 0f, t.matrix()));
+            sd.var(t.name(), Nd4j.zeros(type, t.rows(), t.cols()));
+        }
+        if (!linear) {                  // no graph loss: the fused engine scores this head
+            flat = bindToOneArray();
+            initialise(scheme, seed);
+            if (c.framePrior() != null && shape.kind() == OutputKind.FRAMES)
+                sd.getArrForVarName("head.b").get(NDArrayIndex.interval(0, w)).assign(org.seqlab.core.FramePrior.bias(c.framePrior()));
+            return;
+        }
 
         SDVariable target = sd.placeHolder(Y, type, -1, w);
         SDVariable weights = sd.placeHolder(WEIGHTS, type, -1);
@@ -198,7 +225,19 @@ final class TransformerGraph {
     private void initialise(InitScheme scheme, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         boolean gpt2 = config.weightInit() == TransformerConfig.WeightInit.GPT2;
+        double[] ownValues = null;                 // the head's own tensors, as the head draws them (training.init)
+        int ownAt = 0;
+        if (head.parameters().length > head.ownOffset()) {
+            head.initialise(new org.seqlab.core.InitialWeights(scheme, seed), null);
+            ownValues = java.util.Arrays.copyOfRange(head.parameters(), head.ownOffset(), head.parameters().length);
+        }
         for (Param p : params) {
+            if (p.role() == Role.OWN) {
+                int n = Math.toIntExact(p.length());
+                array(p).assign(Nd4j.create(java.util.Arrays.copyOfRange(ownValues, ownAt, ownAt + n), p.shape(), 'c').castTo(type));
+                ownAt += n;
+                continue;
+            }
             float[] v = new float[Math.toIntExact(p.length())];
             double bound = 1 / Math.sqrt(Math.max(1, p.fanIn()));
             double glorot = p.shape().length == 2 ? Math.sqrt(2.0 / (p.shape()[0] + p.shape()[1])) : 0;

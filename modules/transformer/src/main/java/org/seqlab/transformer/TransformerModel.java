@@ -9,7 +9,8 @@ import org.seqlab.core.Generator;
 import org.seqlab.core.Json;
 import org.seqlab.core.ModelConfig;
 import org.seqlab.core.ModelShape;
-import org.seqlab.core.OutputLoss;
+import org.seqlab.core.head.Heads;
+import org.seqlab.core.head.OutputHead;
 import org.seqlab.core.SequenceModel;
 import org.seqlab.core.BatchArrays;
 import org.seqlab.core.TokenBatch;
@@ -34,6 +35,11 @@ import java.util.SplittableRandom;
  * {@code continues} (the transformer's analogue of a carried hidden state), or the earlier half of
  * the window when a sequence is longer than the context (sliding-window evaluation). Gradients of
  * all pieces are summed with weights mask/steps, so they equal the gradient of the batch's mean loss.
+ * The network ends in an output head ({@link OutputHead}, the object every family uses): its
+ * projection q is the graph's final linear layer; the fused engine trains through the head, and
+ * evaluation, logits and sampling go through it on either engine. A head's own tensors (a NADE's)
+ * lie in the one flat parameter array, so the optimiser, clipping, moving average and checkpoints
+ * cover them.
  */
 public final class TransformerModel implements SequenceModel, org.seqlab.core.Inspectable, org.seqlab.core.NamedWeights {
     static final String FAMILY = "transformer";
@@ -50,6 +56,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
     private final TrainingOptions options;
     private final long seed;
     private final TransformerGraph graph;
+    private final OutputHead head;
     private final List<INDArray> params = new ArrayList<>();
     private final List<String> names;
     /** The gradient variable of each parameter, in {@link #names}' order, in {@link #gradientGraph} (samediff engine only). */
@@ -91,7 +98,9 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         this.shape = shape;
         this.options = options;
         this.seed = seed;
-        this.graph = new TransformerGraph(config, shape, options.init(), seed);
+        validate(config, shape);
+        this.head = Heads.create(config.head(), shape, config.embedding());
+        this.graph = new TransformerGraph(config, shape, options.init(), seed, head);
         this.names = graph.paramNames();
         for (TransformerGraph.Param p : graph.params) params.add(graph.array(p));
         gradient = Nd4j.zeros(graph.type, graph.parameterCount());
@@ -104,7 +113,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
                 weights.put(names.get(i), params.get(i));
                 gradients.put(names.get(i), grads[i]);
             }
-            fused = new FusedTransformer(config, shape.kind(), shape.width(), graph.type, weights, gradients);
+            fused = new FusedTransformer(config, head, graph.type, weights, gradients);
             gradientGraph = null;
             gradientNames = null;
         } else {
@@ -114,6 +123,15 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
             gradientNames = names.stream().map(n -> graph.sd.getVariable(n).getGradient().name()).toList();
         }
         if (applyInit && config.init() != null) startFrom(Path.of(config.init().checkpoint()));
+    }
+
+    /** Refuses combinations that cannot work, naming the field. */
+    static void validate(TransformerConfig c, ModelShape shape) {
+        org.seqlab.core.FramePrior.checkApplies(c.framePrior(), shape);
+        Heads.checkApplies(c.head(), shape);
+        if ("nade".equals(c.head().resolve(shape.kind())) && c.engineOnThisBackend() == TransformerConfig.Engine.SAMEDIFF)
+            throw new org.seqlab.core.FieldException("engine", "output: nade trains on the fused engine only (the SameDiff graph keeps"
+                    + " only the softmax, sigmoid and squared error; samediff is the default off the CPU); set engine: fused");
     }
 
     @Override public String name() { return config.name(); }
@@ -140,9 +158,9 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
     }
 
     /** Adds {@code delta} to one element of parameter tensor {@code param} (for gradient checks). */
-    void nudge(int param, long element, float delta) {
+    void nudge(int param, long element, double delta) {
         INDArray p = params.get(param).reshape(-1);
-        p.putScalar(element, p.getFloat(element) + delta);
+        p.putScalar(element, p.getDouble(element) + delta);           // exact in double precision
     }
 
     /** Every parameter by its graph name (h0.attn.w, lnf.g, ...), as stored: a linear layer's weight is [in, out]. */
@@ -174,26 +192,53 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
         return pass(batch, false, null);
     }
 
+    /** Row r's sums: the head's evaluation of the batch's projections, steps grouped by row. */
     @Override
     public EvalStats[] evaluateRows(Batch batch) {
-        float[] out = new float[batch.rows() * batch.length() * shape.width()];
-        pass(batch, false, out);                  // carries the context over a continued batch, as evaluate does
-        return org.seqlab.core.RowLosses.ofBatch(shape.kind(), batch, shape.width(), out);
+        int n = batch.rows() * batch.length();
+        double[] q = new double[n * head.projectionWidth()];
+        pass(batch, false, q);                    // carries the context over a continued batch, as evaluate does
+        int[] group = new int[n];
+        for (int i = 0; i < n; i++) group[i] = i / batch.length();
+        syncHead();
+        return head.evaluateProjected(q, n, batch instanceof TokenBatch tb ? tb.targets() : null,
+                batch instanceof org.seqlab.core.VectorBatch vb ? vb.targets() : null, batch.mask(), group, batch.rows());
     }
 
+    /** What the head makes of each step's projection: logits, or the predictions for values. */
     @Override
     public float[] logits(Batch batch) {
-        float[] out = new float[batch.rows() * batch.length() * shape.width()];
-        pass(batch, false, out);
+        int n = batch.rows() * batch.length();
+        double[] q = new double[n * head.projectionWidth()];
+        pass(batch, false, q);
+        double[] l = new double[n * shape.width()];
+        syncHead();
+        head.outputsProjected(q, n, l);
+        float[] out = new float[l.length];
+        for (int i = 0; i < l.length; i++) out[i] = (float) l[i];
         return out;
+    }
+
+    /** The current values of the head's own tensors (views into the flat parameters) into the head. */
+    private void syncHead() {
+        int at = head.ownOffset();
+        double[] hp = head.parameters();
+        for (int i = 0; i < names.size(); i++)
+            if (graph.params.get(i).role() == TransformerGraph.Role.OWN) {
+                double[] v = params.get(i).dup('c').data().asDouble();
+                System.arraycopy(v, 0, hp, at, v.length);
+                at += v.length;
+            }
     }
 
     // ---- one batch, in pieces ----
 
-    private EvalStats pass(Batch b, boolean train, float[] logitsOut) {
+    /** One batch: its stats, and (when {@code qOut} is given) the head's projections, row-major [rows·length × projectionWidth]. */
+    private EvalStats pass(Batch b, boolean train, double[] qOut) {
         TokenBatch tokens = b instanceof TokenBatch tb ? tb : null;
         BatchArrays.check(b, shape);
-        int rows = b.rows(), length = b.length(), w = shape.width(), ctx = config.context();
+        int rows = b.rows(), length = b.length(), w = shape.width(), pw = head.projectionWidth(), ctx = config.context();
+        if (!train) syncHead();
         carry = train ? trainCarry : evalCarry;
         carrySteps = train ? trainCarrySteps : evalCarrySteps;
         if (!b.continues() || carry == null || carry.length != rows) {
@@ -215,6 +260,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
                 for (int r = r0; r < r0 + g; r++) prefix = Math.min(prefix, carrySteps[r]);
                 int len = prefix + c, n = g * len;
                 float[] x = new float[n * w], y = train ? new float[n * w] : null;
+                int[] pieceTokens = train && tokens != null ? new int[n] : null;     // the fused engine's targets
                 double[] weights = train ? new double[n] : null;
                 float[] pieceMask = new float[g * c], vectorTargets = tokens == null ? new float[g * c * w] : null;
                 int[] tokenTargets = tokens != null ? new int[g * c] : null;
@@ -227,20 +273,24 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
                         if (train) weights[dst] = mask[src] * scale;
                         BatchArrays.inputStep(b, src, w, x, dst * w);
                         if (train) BatchArrays.targetStep(b, src, w, y, dst * w);
+                        if (pieceTokens != null) pieceTokens[dst] = tokens.targets()[src];
                         if (tokens != null) tokenTargets[k] = tokens.targets()[src];
                         else BatchArrays.targetStep(b, src, w, vectorTargets, k * w);
                     }
                 }
-                double[] logits = run(g, len, x, y, weights, train);
-                double[] own = new double[g * c * w];
-                for (int i = 0; i < g; i++)
-                    for (int t = 0; t < c; t++) {
-                        int from = (i * len + prefix + t) * w, to = (i * c + t) * w;
-                        for (int k = 0; k < w; k++) own[to + k] = logits[from + k];
-                        if (logitsOut != null)
-                            for (int k = 0; k < w; k++) logitsOut[((r0 + i) * length + t0 + t) * w + k] = (float) logits[from + k];
-                    }
-                stats = stats.plus(OutputLoss.lossAndGradient(shape.kind(), own, w, tokenTargets, vectorTargets, pieceMask, null));
+                double[] q = run(g, len, x, y, pieceTokens, weights, train);
+                if (train && fused != null) stats = stats.plus(fused.lastStats());        // the head's, from the pass itself
+                else {
+                    double[] own = new double[g * c * pw];
+                    for (int i = 0; i < g; i++)
+                        for (int t = 0; t < c; t++)
+                            System.arraycopy(q, (i * len + prefix + t) * pw, own, (i * c + t) * pw, pw);
+                    stats = stats.plus(head.evaluateProjected(own, g * c, tokenTargets, vectorTargets, pieceMask, null, 1)[0]);
+                }
+                if (qOut != null)
+                    for (int i = 0; i < g; i++)
+                        for (int t = 0; t < c; t++)
+                            System.arraycopy(q, (i * len + prefix + t) * pw, qOut, ((r0 + i) * length + t0 + t) * pw, pw);
                 for (int i = 0; i < g; i++) remember(r0 + i, x, i * len + prefix, c);
             }
         }
@@ -264,17 +314,18 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
      * which switches SameDiff's array releases off (see {@link BoundedSessions}); every array made
      * here, placeholders and outputs, is closed before returning, so a step leaves nothing to the GC.
      */
-    private double[] run(int rows, int len, float[] x, float[] y, double[] weights, boolean train) {
+    private double[] run(int rows, int len, float[] x, float[] y, int[] tokens, double[] weights, boolean train) {
         int w = shape.width(), n = rows * len;
         if (fused != null) {
             INDArray bias = constants.computeIfAbsent("bias" + len, k -> attentionBias(len));
-            INDArray in = typed(x, n, w), target = train ? typed(y, n, w) : null, weight = train ? typed(weights, n, 1) : null;
+            INDArray in = typed(x, n, w), weight = train ? typed(weights, n, 1) : null;
+            FusedTransformer.Targets target = train ? new FusedTransformer.Targets(tokens, tokens == null ? y : null) : null;
             Map<String, INDArray> masks = train ? dropMasks(rows, len) : Map.of();
             try {
                 return fused.run(rows, len, in, target, weight, bias, masks);
             } finally {
                 closeAll(masks.values());
-                closeAll(java.util.Arrays.asList(in, target, weight));
+                closeAll(java.util.Arrays.asList(in, weight));
             }
         }
         Map<String, INDArray> ph = placeholders(rows, len, x, train);
@@ -458,9 +509,10 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
     @Override
     public Generator generator() {
         return new Generator() {
-            private final int w = shape.width(), ctx = config.context();
+            private final int w = shape.width(), pw = head.projectionWidth(), ctx = config.context();
             private final float[] window = new float[ctx * w];
             private int steps;
+            private double[] q;          // the head's projection at the last step
 
             @Override
             public float[] next(int token) {
@@ -481,10 +533,22 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
                 }
                 System.arraycopy(input, 0, window, steps * w, w);
                 steps++;
-                double[] logits = run(1, steps, java.util.Arrays.copyOf(window, steps * w), null, null, false);
+                double[] all = run(1, steps, java.util.Arrays.copyOf(window, steps * w), null, null, null, false);
+                q = java.util.Arrays.copyOfRange(all, (steps - 1) * pw, steps * pw);
+                double[] out = new double[w];
+                syncHead();
+                head.outputsProjected(q, 1, out);
                 float[] last = new float[w];
-                for (int k = 0; k < w; k++) last[k] = (float) logits[(steps - 1) * w + k];
+                for (int k = 0; k < w; k++) last[k] = (float) out[k];
                 return last;
+            }
+
+            /** The next frame from the head's distribution at the last step fed (a NADE draws key by key). */
+            @Override
+            public float[] sampleFrame(float[] output, double temperature, SplittableRandom random) {
+                if (q == null) throw new IllegalStateException("sampleFrame before any step was fed");
+                syncHead();
+                return head.sampleFrameProjected(q, temperature, random);
             }
 
             @Override
@@ -542,7 +606,7 @@ public final class TransformerModel implements SequenceModel, org.seqlab.core.In
             Saved s = readSaved(dir);
             Map<String, Object> theirs = s.config().architecture(), mine = config.architecture();
             for (Map.Entry<String, Object> e : mine.entrySet())
-                if (!e.getValue().equals(theirs.get(e.getKey())))
+                if (!java.util.Objects.equals(e.getValue(), theirs.get(e.getKey())))
                     throw new UserException("init.checkpoint: " + checkpoint + " has " + e.getKey() + " " + theirs.get(e.getKey())
                             + " but this model asks for " + e.getValue() + " (the architecture must match to start from its weights)");
             loadWeights(dir);

@@ -221,6 +221,54 @@ class TransformerBehaviourTest {
     }
 
     @Test
+    void aNadeHeadIsRefusedWhereItCannotTrainByField() {
+        FieldException engine = assertThrows(FieldException.class, () -> new TransformerConfig("t", 1, 2, 8, 6, null, null, null, null,
+                null, null, null, null, null, null, TransformerConfig.Engine.SAMEDIFF, "nade", 4));
+        assertEquals("engine", engine.field(), engine.getMessage());
+        FieldException tied = assertThrows(FieldException.class, () -> new TransformerConfig("t", 1, 2, 8, 6, null, null, null, null,
+                true, null, null, null, null, null, null, "nade", 4));
+        assertEquals("tie_embeddings", tied.field(), tied.getMessage());
+        FieldException kind = assertThrows(FieldException.class, () -> new TransformerFamily().validate(
+                new TransformerConfig("t", 1, 2, 8, 6, null, null, null, null, null, null, null, null, null, null, null, "nade", 4),
+                ModelShape.tokens(5)));
+        assertEquals("output", kind.field(), kind.getMessage());
+        FieldException unknown = assertThrows(FieldException.class, () -> new TransformerConfig("t", 1, 2, 8, 6, null, null, null, null,
+                null, null, null, null, null, null, null, "mixture", null));
+        assertEquals("output", unknown.field(), unknown.getMessage());
+    }
+
+    /** The fused engine through a NADE head (which the graph cannot check): every tensor, the head's own too, against finite differences in double precision. */
+    @Test
+    void nadeHeadGradientsMatchFiniteDifferences() {
+        TransformerConfig c = new TransformerConfig("g", 2, 2, 8, 6, 2, null, null, null, null, null, null, 0.1, null,
+                TransformerConfig.Precision.DOUBLE, TransformerConfig.Engine.FUSED, "nade", 4);
+        TransformerModel m = (TransformerModel) new TransformerFamily().create(c, ModelShape.frames(6), ADAMW, 21);
+        SplittableRandom r = new SplittableRandom(5);
+        float[] in = new float[2 * 5 * 6], out = new float[2 * 5 * 6], mask = new float[10];
+        for (int i = 0; i < in.length; i++) { in[i] = r.nextDouble() < 0.4 ? 1f : 0f; out[i] = r.nextDouble() < 0.4 ? 1f : 0f; }
+        Arrays.fill(mask, 1f);
+        mask[9] = 0f;                                  // a padded step
+        org.seqlab.core.FrameBatch b = new org.seqlab.core.FrameBatch(2, 5, 6, in, out, mask, false);
+        float[][] analytic = m.gradient(b);
+        assertTrue(m.parameterNames().containsAll(java.util.List.of("nade.Win", "nade.Wout")), m.parameterNames().toString());
+        double h = 1e-5;
+        for (int p = 0; p < analytic.length; p++) {
+            double worst = 0;
+            for (int k = 0; k < 4; k++) {
+                int e = r.nextInt(analytic[p].length);
+                m.nudge(p, e, h);
+                double up = m.evaluate(b).meanLoss();
+                m.nudge(p, e, -2 * h);
+                double down = m.evaluate(b).meanLoss();
+                m.nudge(p, e, h);
+                double numeric = (up - down) / (2 * h);
+                worst = Math.max(worst, Math.abs(numeric - analytic[p][e]) / Math.max(1e-4, Math.abs(numeric) + Math.abs(analytic[p][e])));
+            }
+            assertTrue(worst < 1e-4, m.parameterNames().get(p) + ": relative gradient error " + worst);
+        }
+    }
+
+    @Test
     void gradientsMatchFiniteDifferences() {
         // SameDiff differentiates the graph; this checks its backward passes (reshape by a shape
         // placeholder, unstack, permute, batched matmuls, the composed LayerNorm and GELU) numerically
