@@ -253,19 +253,30 @@ class TransformerBehaviourTest {
         assertTrue(m.parameterNames().containsAll(java.util.List.of("nade.Win", "nade.Wout")), m.parameterNames().toString());
         double h = 1e-5;
         for (int p = 0; p < analytic.length; p++) {
-            double worst = 0;
-            for (int k = 0; k < 4; k++) {
-                int e = r.nextInt(analytic[p].length);
-                m.nudge(p, e, h);
-                double up = m.evaluate(b).meanLoss();
-                m.nudge(p, e, -2 * h);
-                double down = m.evaluate(b).meanLoss();
-                m.nudge(p, e, h);
-                double numeric = (up - down) / (2 * h);
-                worst = Math.max(worst, Math.abs(numeric - analytic[p][e]) / Math.max(1e-4, Math.abs(numeric) + Math.abs(analytic[p][e])));
-            }
+            double worst = worstRelativeError(m, b, analytic, p, 4, h, 1e-4, r);
             assertTrue(worst < 1e-4, m.parameterNames().get(p) + ": relative gradient error " + worst);
         }
+    }
+
+    /**
+     * The largest relative gap between the analytic gradient of tensor {@code p} and central
+     * differences of the mean loss at {@code probes} random entries ({@code floor}: the smallest
+     * denominator, so entries near zero compare absolutely).
+     */
+    private static double worstRelativeError(TransformerModel m, org.seqlab.core.Batch b, float[][] analytic, int p, int probes,
+                                             double h, double floor, SplittableRandom r) {
+        double worst = 0;
+        for (int k = 0; k < probes; k++) {
+            int e = r.nextInt(analytic[p].length);
+            m.nudge(p, e, h);
+            double up = m.evaluate(b).meanLoss();
+            m.nudge(p, e, -2 * h);
+            double down = m.evaluate(b).meanLoss();
+            m.nudge(p, e, h);
+            double numeric = (up - down) / (2 * h);
+            worst = Math.max(worst, Math.abs(numeric - analytic[p][e]) / Math.max(floor, Math.abs(numeric) + Math.abs(analytic[p][e])));
+        }
+        return worst;
     }
 
     @Test
@@ -282,17 +293,7 @@ class TransformerBehaviourTest {
             float[][] analytic = m.gradient(b);
             float h = 1e-2f;
             for (int p = 0; p < analytic.length; p++) {
-                double worst = 0;
-                for (int k = 0; k < 3; k++) {
-                    int e = r.nextInt(analytic[p].length);
-                    m.nudge(p, e, h);
-                    double up = m.evaluate(b).meanLoss();
-                    m.nudge(p, e, -2 * h);
-                    double down = m.evaluate(b).meanLoss();
-                    m.nudge(p, e, h);
-                    double numeric = (up - down) / (2 * h);
-                    worst = Math.max(worst, Math.abs(numeric - analytic[p][e]) / Math.max(1e-2, Math.abs(numeric) + Math.abs(analytic[p][e])));
-                }
+                double worst = worstRelativeError(m, b, analytic, p, 3, h, 1e-2, r);
                 assertTrue(worst < 0.05, positions + " " + m.parameterNames().get(p) + ": relative gradient error " + worst);
             }
         }
