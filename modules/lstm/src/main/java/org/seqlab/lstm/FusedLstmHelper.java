@@ -144,7 +144,10 @@ final class FusedLstmHelper implements LSTMHelper {
         // both layouts: the row-major input, input projection (then its gradient), input gradient, and the mask
         final INDArray xRow3, xRow, zRow3, zRow, dxRow3, dxRow, mask3, ones, biasSum;
         // row-major (kernels): outputs of every step after the initial one, [steps + 1, batch, hidden]; the cells at both ends
-        final INDArray hR3, hR, c0R, cLastR, dOutR3, dhR;
+        final INDArray hR3, hR, c0R, cLastR, dOutR3, dhR, hOut3;
+        /** Scratch of {@link #featureMajorOutput}: the outputs row-major, then feature-major. */
+        final float[] outRowF, outColF;
+        final double[] outRowD, outColD;
         final INDArray[] zRT, hRT;
         // feature-major (ND4J's element-wise ops)
         final INDArray z3, act3, h3, c3, tc3, tcMasked3, p3, q3, tmp3, dz3, dOut3, hRow3, hRow;
@@ -185,6 +188,7 @@ final class FusedLstmHelper implements LSTMHelper {
                 cLastR = ew ? null : create(batch, hidden);
                 dOutR3 = ew ? null : create(steps, batch, hidden);
                 dhR = ew ? null : create(batch, hidden);
+                hOut3 = ew ? null : create(steps, hidden, batch);
                 z3 = ew ? create(steps, g, batch) : null;
                 act3 = ew ? create(steps, g, batch) : null;
                 h3 = ew ? create(steps + 1, hidden, batch) : null;
@@ -203,7 +207,13 @@ final class FusedLstmHelper implements LSTMHelper {
                 dcNext = ew ? create(hidden, batch) : null;
                 ig = ew ? create(hidden, batch) : null;
             }
-            bytes = allocated * type.width() + (fused != null ? fused.bytes() + 8L * maskValues.length : 0);
+            int outputs = ew ? 0 : steps * batch * hidden;
+            boolean single = type == DataType.FLOAT;
+            outRowF = single && !ew ? new float[outputs] : null;
+            outColF = single && !ew ? new float[outputs] : null;
+            outRowD = !single && !ew ? new double[outputs] : null;
+            outColD = !single && !ew ? new double[outputs] : null;
+            bytes = allocated * type.width() + (fused != null ? fused.bytes() + 8L * maskValues.length + 2L * outputs * type.width() : 0);
             zRT = new INDArray[steps]; hRT = new INDArray[steps + 1];
             zT = new INDArray[steps]; zaT = new INDArray[steps]; zGatesT = new INDArray[steps]; actGatesT = new INDArray[steps]; actRowT = new INDArray[steps]; tcT = new INDArray[steps];
             qT = new INDArray[steps]; dOutT = new INDArray[steps]; dzT = new INDArray[steps]; maskT = new INDArray[steps];
@@ -236,6 +246,30 @@ final class FusedLstmHelper implements LSTMHelper {
                     cT[t] = slab(c3, t);
                 }
             }
+        }
+
+        /**
+         * Every step's output [T, rows, hidden] as DL4J's [rows, hidden, T] memory order wants it,
+         * [T, hidden, rows], transposed in Java: ND4J's assign from the permuted view took an
+         * eighth of a DL4J training step (profile of bench lstm).
+         */
+        INDArray featureMajorOutput() {
+            INDArray rowMajor = steps(hR3, 1, steps + 1);
+            int plane = batch * hidden;
+            if (outRowF != null) {
+                org.seqlab.optim.NativeSlices.get(rowMajor, outRowF, 0);
+                for (int t = 0; t < steps; t++)
+                    for (int r = 0, o = t * plane; r < batch; r++)
+                        for (int j = 0; j < hidden; j++) outColF[o + j * batch + r] = outRowF[o + r * hidden + j];
+                org.seqlab.optim.NativeSlices.put(outColF, 0, hOut3);
+            } else {
+                org.seqlab.optim.NativeSlices.get(rowMajor, outRowD, 0);
+                for (int t = 0; t < steps; t++)
+                    for (int r = 0, o = t * plane; r < batch; r++)
+                        for (int j = 0; j < hidden; j++) outColD[o + j * batch + r] = outRowD[o + r * hidden + j];
+                org.seqlab.optim.NativeSlices.put(outColD, 0, hOut3);
+            }
+            return hOut3;
         }
 
         /** The output before the first step as DL4J holds it, [batch, hidden]. */
@@ -316,8 +350,7 @@ final class FusedLstmHelper implements LSTMHelper {
         kept = training && !forBackprop ? pass : null;
         Buffers s = pass.buffers;
         INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, s.type, new long[]{batch, hidden, steps}, 'f');
-        if (s.fused != null) out.assign(steps(s.hR3, 1, steps + 1).permute(1, 2, 0));   // [T, rows, hidden] -> [rows, hidden, T]
-        else out.assign(steps(s.h3, 1, steps + 1).permute(2, 1, 0));      // the same memory order
+        out.assign((s.fused != null ? s.featureMajorOutput() : steps(s.h3, 1, steps + 1)).permute(2, 1, 0));   // the same memory order
         pass.fwdPassOutput = out;
         return pass;
     }
