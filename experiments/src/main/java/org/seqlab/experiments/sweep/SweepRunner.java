@@ -188,15 +188,27 @@ public final class SweepRunner {
         console.accept(String.format("sweep %s: %d trials planned (genetic search, population %d), %d finished earlier, %d to run on %s",
                 loaded.config().name(), sweep.trials(), population, finished.size(), todo, where));
         java.util.concurrent.BlockingQueue<Object> ended = new java.util.concurrent.LinkedBlockingQueue<>();
-        int running = 0, started = 0;
+        int running = 0, started = 0, limit = todo;
         try {
-            while (started < todo || running > 0) {
-                while (running < sweep.workers() && started < todo && System.nanoTime() < deadline) {
+            while (started < limit || running > 0) {
+                while (running < sweep.workers() && started < limit && System.nanoTime() < deadline) {
                     int trial = first + started++;
-                    org.deeplearning4j.arbiter.optimize.api.Candidate c;
-                    synchronized (gen) {
-                        c = gen.getCandidate();
+                    org.deeplearning4j.arbiter.optimize.api.Candidate c = null;
+                    // Arbiter's genetic generator hands out a candidate without a value when it found no
+                    // new child (its population's state depends on which trials finished first): ask again
+                    for (int tries = 0; tries < 50 && (c == null || c.getValue() == null); tries++) {
+                        synchronized (gen) {
+                            c = gen.getCandidate();
+                        }
                     }
+                    if (c.getValue() == null) {
+                        started--;
+                        console.accept(String.format("sweep %s: the genetic search found no new candidate in 50 tries; stopping after %d trials",
+                                loaded.config().name(), finished.size() + started));
+                        limit = started;
+                        break;
+                    }
+                    org.deeplearning4j.arbiter.optimize.api.Candidate candidate = c;
                     @SuppressWarnings("unchecked")
                     Map<String, Object> params = new LinkedHashMap<>((Map<String, Object>) c.getValue());
                     start.start(trial, params, first + todo).whenComplete((t, e) -> {
@@ -204,7 +216,7 @@ public final class SweepRunner {
                             if (e == null && t != null) {
                                 record(log, t, first + todo);
                                 synchronized (gen) {
-                                    report(gen, c, trial, t.metric());
+                                    report(gen, candidate, trial, t.metric());
                                 }
                             }
                             ended.add(e == null ? Boolean.TRUE : e);
