@@ -67,6 +67,8 @@ final class CarriedStateNetwork extends MultiLayerNetwork {
             this.gradient = pair == null ? null : pair.getFirst();
             try (MemoryWorkspace wsFF = mgr.notifyScopeEntered(ArrayType.FF_WORKING_MEM)) {
                 double r = calcRegularizationScore(true);
+                if (getOutputLayer().conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseOutputLayer o
+                        && o.getLossFn() instanceof HeadLoss h) h.scoreNextFromGradientPass();   // with the output layer's dropout
                 score = ((IOutputLayer) getOutputLayer()).computeScore(r, true, mgr);
             }
         }

@@ -3,8 +3,8 @@ package org.seqlab.lstm;
 import org.deeplearning4j.nn.api.layers.RecurrentLayer;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
@@ -23,6 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.seqlab.core.Batch;
+import org.seqlab.core.DropoutMasks;
 import org.seqlab.core.EvalStats;
 import org.seqlab.core.FieldException;
 import org.seqlab.core.Generator;
@@ -56,7 +57,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 /**
  * Deeplearning4j's LSTM behind {@link SequenceModel}: [one-hot | embedding] → LSTM × depth (dropout
  * on every LSTM's output: between layers and before the projection or output layer, as the
- * hand-rolled family) → [projection] → output head ({@link OutputHead}, the same object every family
+ * hand-rolled family, from the same mask stream) → [projection] → output head ({@link OutputHead}, the same object every family
  * uses). The head's projection q = h Why + by is DL4J's RnnOutputLayer with identity activation (its
  * W and b are the head's Why and by), scored by {@link HeadLoss}, which hands DL4J the head's dL/dq;
  * DL4J back-propagates it and computes the gradients; seqlab's {@link Optimizer} updates the
@@ -132,6 +133,7 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
             source.close();
         }
         headLoss().bind(head);
+        bindDropout(net, config.dropout() > 0 ? new DropoutMasks(config.dropout(), seed) : null);
         if (config.helperOnThisBackend() == Dl4jLstmConfig.Helper.FUSED) FusedLstmHelper.install(net);
         List<Optimizer.Tensor> layout = layout(net);
         long at = net.numParams();
@@ -141,6 +143,28 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
         }
         for (Optimizer.Tensor t : layout) if (t.matrix()) weightRanges.add(new long[]{t.offset(), t.offset() + t.length()});
         optimizer = new Optimizer(options.optimizer(), options.clip(), net.params().dataType(), layout);
+    }
+
+    /**
+     * Every layer's dropout draws from {@code masks}, the stream the hand-rolled twin draws from;
+     * a checkpoint saved with DL4J's own {@code Dropout} (retain probability) gets the same rate.
+     */
+    private static void bindDropout(MultiLayerNetwork net, DropoutMasks masks) {
+        for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {
+            org.deeplearning4j.nn.api.Layer[] inner = layer instanceof org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer b
+                    ? new org.deeplearning4j.nn.api.Layer[]{FusedLstmHelper.field(b, FusedLstmHelper.BIDIRECTIONAL_FWD), FusedLstmHelper.field(b, FusedLstmHelper.BIDIRECTIONAL_BWD)}
+                    : new org.deeplearning4j.nn.api.Layer[]{layer};
+            for (org.deeplearning4j.nn.api.Layer l : inner) {
+                org.deeplearning4j.nn.conf.layers.Layer conf = l.conf().getLayer();
+                IDropout d = conf.getIDropout();
+                if (d == null) continue;
+                if (d instanceof org.deeplearning4j.nn.conf.dropout.Dropout old && old.getPSchedule() == null)
+                    conf.setIDropout(d = new SharedDropout(1 - old.getP()));
+                if (!(d instanceof SharedDropout shared) || masks == null)
+                    throw new IllegalStateException("layer " + layer.getIndex() + " has dropout " + d + ", the configuration " + (masks == null ? "none" : masks.rate()));
+                shared.bind(masks);
+            }
+        }
     }
 
     /** The loss function of the network's output layer. */
@@ -198,7 +222,7 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
         }
         for (int l = 0; l < c.layers(); l++) {
             LSTM.Builder lstm = new LSTM.Builder().nIn(in).nOut(c.size(l)).activation(Activation.TANH);
-            if (l > 0 && c.dropout() > 0) lstm.dropOut(new Dropout(1 - c.dropout()));   // DL4J: retain probability
+            if (l > 0 && c.dropout() > 0) lstm.dropOut(new SharedDropout(c.dropout()));   // after the LSTM below
             Layer layer = lstm.build();
             if (c.bidirectional()) layer = new Bidirectional(Bidirectional.Mode.CONCAT, layer);
             list.layer(index++, layer);
@@ -206,7 +230,7 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
         }
         if (c.projection() > 0) {
             DenseLayer.Builder proj = new DenseLayer.Builder().nIn(in).nOut(c.projection()).activation(Activation.IDENTITY);
-            if (c.dropout() > 0) proj.dropOut(new Dropout(1 - c.dropout()));
+            if (c.dropout() > 0) proj.dropOut(new SharedDropout(c.dropout()));
             list.layer(index++, proj.build());
             in = c.projection();
         }
@@ -214,7 +238,7 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
         OutputHead head = Heads.create(c.head(), shape, in);
         RnnOutputLayer.Builder out = new RnnOutputLayer.Builder().lossFunction(new HeadLoss(head.key())).activation(Activation.IDENTITY);
         out.nIn(in).nOut(head.projectionWidth());
-        if (c.dropout() > 0 && c.projection() == 0) out.dropOut(new Dropout(1 - c.dropout()));
+        if (c.dropout() > 0 && c.projection() == 0) out.dropOut(new SharedDropout(c.dropout()));
         list.layer(index, out.build());
         list.setInputType(InputType.recurrent(width));   // adds the dense-layer preprocessors; the embedding's nIn is the vocabulary
         // forward-only networks train from the state a continued batch carries (DL4J keeps it only in

@@ -37,6 +37,8 @@ public final class HeadLoss implements ILossFunction {
     private transient double[] lastQ;
     @JsonIgnore
     private transient double lastLoss;
+    @JsonIgnore
+    private transient boolean scoreGradientPass;
 
     public HeadLoss() {}
 
@@ -59,6 +61,15 @@ public final class HeadLoss implements ILossFunction {
 
     OutputHead head() {
         return head;
+    }
+
+    /**
+     * The next score is that of the last gradient pass, whatever q it is handed: DL4J scores the
+     * output layer again after the backward pass, without the output layer's dropout, which the
+     * gradient's pass had (and the hand-rolled twin's training loss has).
+     */
+    void scoreNextFromGradientPass() {
+        scoreGradientPass = true;
     }
 
     /** One DL4J call's arrays as the head takes them. */
@@ -121,9 +132,10 @@ public final class HeadLoss implements ILossFunction {
     public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
         Rows r = rows(labels, preOutput, activationFn, mask);
         double loss;
-        if (lastQ != null && java.util.Arrays.equals(lastQ, r.q())) loss = lastLoss;       // the gradient's pass
+        if (lastQ != null && (scoreGradientPass || java.util.Arrays.equals(lastQ, r.q()))) loss = lastLoss;   // the gradient's pass
         else loss = head.evaluateProjected(r.q(), r.n(), r.tokens(), r.vectors(), r.mask(), null, 1)[0].lossSum();
         lastQ = null;
+        scoreGradientPass = false;
         return average ? loss / r.n() : loss;
     }
 

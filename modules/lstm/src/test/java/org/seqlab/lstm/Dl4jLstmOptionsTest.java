@@ -2,7 +2,6 @@ package org.seqlab.lstm;
 
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -35,12 +34,12 @@ class Dl4jLstmOptionsTest {
     }
 
     @Test
-    void dropoutIsPassedToDl4jAsRetainProbability() {
+    void dropoutFollowsEveryLstmLayerAtTheYamlRate() {
         MultiLayerConfiguration c = Dl4jLstmModel.configuration(cfg(3, 0.2, 0, false), ModelShape.tokens(10), TrainingOptions.DEFAULT, 1);
         assertNull(((BaseLayer) c.getConf(0).getLayer()).getIDropout(), "no dropout on the one-hot input");
         for (int l = 1; l <= 3; l++) {   // LSTM layers 2 and 3 and the output layer get their input dropped
-            Dropout d = (Dropout) ((BaseLayer) c.getConf(l).getLayer()).getIDropout();
-            assertEquals(0.8, d.getP(), 1e-12, "layer " + l + ": YAML dropout 0.2 = DL4J retain 0.8");
+            SharedDropout d = (SharedDropout) ((BaseLayer) c.getConf(l).getLayer()).getIDropout();
+            assertEquals(0.2, d.getRate(), 1e-12, "layer " + l + ": YAML dropout 0.2, drawn from the shared stream");
         }
     }
 

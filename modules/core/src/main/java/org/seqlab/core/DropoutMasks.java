@@ -1,0 +1,42 @@
+package org.seqlab.core;
+
+import java.util.SplittableRandom;
+
+/**
+ * Inverted dropout masks drawn from one seeded stream in one canonical layout, so that twin
+ * families (the hand-rolled LSTM and the DL4J LSTM) built with the same seed drop the same units at
+ * every training step, and their curves with dropout agree as closely as without it.
+ * <p>
+ * A mask covers one layer's output over a batch, in the order [step][row][unit] (step t of row b,
+ * unit j at (t·rows + b)·units + j), and holds 0 (dropped, probability p) or 1/(1-p) (kept), so
+ * evaluation needs no change. A family draws one mask per layer output that dropout follows, in
+ * network order, once per training step, and maps it into its own layout.
+ */
+public final class DropoutMasks {
+    private final double rate;
+    private final SplittableRandom random;
+
+    /** @param rate the probability p of dropping a unit, in [0, 1) */
+    public DropoutMasks(double rate, long seed) {
+        if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + rate);
+        this.rate = rate;
+        this.random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    }
+
+    public double rate() {
+        return rate;
+    }
+
+    /** The next mask of {@code length} values into {@code m} (single precision). */
+    public void fill(float[] m, int length) {
+        double keep = 1 - rate;
+        float kept = (float) (1 / keep);
+        for (int i = 0; i < length; i++) m[i] = random.nextDouble() < keep ? kept : 0;
+    }
+
+    /** The next mask of {@code length} values into {@code m} (double precision). */
+    public void fill(double[] m, int length) {
+        double keep = 1 - rate, kept = 1 / keep;
+        for (int i = 0; i < length; i++) m[i] = random.nextDouble() < keep ? kept : 0;
+    }
+}
