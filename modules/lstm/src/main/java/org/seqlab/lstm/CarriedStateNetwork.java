@@ -65,11 +65,16 @@ final class CarriedStateNetwork extends MultiLayerNetwork {
             if (tbptt) cacheForwardPassesFromCarriedState();
             Pair<Gradient, INDArray> pair = calcBackpropGradients(null, true, false, false);
             this.gradient = pair == null ? null : pair.getFirst();
-            try (MemoryWorkspace wsFF = mgr.notifyScopeEntered(ArrayType.FF_WORKING_MEM)) {
-                double r = calcRegularizationScore(true);
-                if (getOutputLayer().conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseOutputLayer o
-                        && o.getLossFn() instanceof HeadLoss h) h.scoreNextFromGradientPass();   // with the output layer's dropout
-                score = ((IOutputLayer) getOutputLayer()).computeScore(r, true, mgr);
+            double r = calcRegularizationScore(true);
+            if (getOutputLayer().conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseOutputLayer o
+                    && o.getLossFn() instanceof HeadLoss h) {
+                // the loss of the gradient's pass, as DL4J's computeScore scales it (summed / rows + the
+                // regularisation term): no second projection, and the output layer's dropout included
+                score = h.gradientPassLossSum() / input.size(0) + r;
+            } else {
+                try (MemoryWorkspace wsFF = mgr.notifyScopeEntered(ArrayType.FF_WORKING_MEM)) {
+                    score = ((IOutputLayer) getOutputLayer()).computeScore(r, true, mgr);
+                }
             }
         }
         getOutputLayer().clearNoiseWeightParams();

@@ -58,6 +58,8 @@ final class FusedLstmHelper implements LSTMHelper {
     private final ShapeCache<Buffers> cache = new ShapeCache<>();
     /** The last training forward pass, reused by the forward pass for backprop that DL4J asks for next. */
     private Pass kept;
+    /** Scratch of the copies between DL4J's [rows, features, steps] arrays and the row-major buffers. */
+    private final TimeMajorCopies copies = new TimeMajorCopies();
     /** False for the network's first layer: the gradient with respect to the data is never read. */
     private final boolean inputGradient;
 
@@ -144,10 +146,7 @@ final class FusedLstmHelper implements LSTMHelper {
         // both layouts: the row-major input, input projection (then its gradient), input gradient, and the mask
         final INDArray xRow3, xRow, zRow3, zRow, dxRow3, dxRow, mask3, ones, biasSum;
         // row-major (kernels): outputs of every step after the initial one, [steps + 1, batch, hidden]; the cells at both ends
-        final INDArray hR3, hR, c0R, cLastR, dOutR3, dhR, hOut3;
-        /** Scratch of {@link #featureMajorOutput}: the outputs row-major, then feature-major. */
-        final float[] outRowF, outColF;
-        final double[] outRowD, outColD;
+        final INDArray hR3, hR, c0R, cLastR, dOutR3, dhR;
         final INDArray[] zRT, hRT;
         // feature-major (ND4J's element-wise ops)
         final INDArray z3, act3, h3, c3, tc3, tcMasked3, p3, q3, tmp3, dz3, dOut3, hRow3, hRow;
@@ -188,7 +187,6 @@ final class FusedLstmHelper implements LSTMHelper {
                 cLastR = ew ? null : create(batch, hidden);
                 dOutR3 = ew ? null : create(steps, batch, hidden);
                 dhR = ew ? null : create(batch, hidden);
-                hOut3 = ew ? null : create(steps, hidden, batch);
                 z3 = ew ? create(steps, g, batch) : null;
                 act3 = ew ? create(steps, g, batch) : null;
                 h3 = ew ? create(steps + 1, hidden, batch) : null;
@@ -207,13 +205,7 @@ final class FusedLstmHelper implements LSTMHelper {
                 dcNext = ew ? create(hidden, batch) : null;
                 ig = ew ? create(hidden, batch) : null;
             }
-            int outputs = ew ? 0 : steps * batch * hidden;
-            boolean single = type == DataType.FLOAT;
-            outRowF = single && !ew ? new float[outputs] : null;
-            outColF = single && !ew ? new float[outputs] : null;
-            outRowD = !single && !ew ? new double[outputs] : null;
-            outColD = !single && !ew ? new double[outputs] : null;
-            bytes = allocated * type.width() + (fused != null ? fused.bytes() + 8L * maskValues.length + 2L * outputs * type.width() : 0);
+            bytes = allocated * type.width() + (fused != null ? fused.bytes() + 8L * maskValues.length : 0);
             zRT = new INDArray[steps]; hRT = new INDArray[steps + 1];
             zT = new INDArray[steps]; zaT = new INDArray[steps]; zGatesT = new INDArray[steps]; actGatesT = new INDArray[steps]; actRowT = new INDArray[steps]; tcT = new INDArray[steps];
             qT = new INDArray[steps]; dOutT = new INDArray[steps]; dzT = new INDArray[steps]; maskT = new INDArray[steps];
@@ -248,28 +240,9 @@ final class FusedLstmHelper implements LSTMHelper {
             }
         }
 
-        /**
-         * Every step's output [T, rows, hidden] as DL4J's [rows, hidden, T] memory order wants it,
-         * [T, hidden, rows], transposed in Java: ND4J's assign from the permuted view took an
-         * eighth of a DL4J training step (profile of bench lstm).
-         */
-        INDArray featureMajorOutput() {
-            INDArray rowMajor = steps(hR3, 1, steps + 1);
-            int plane = batch * hidden;
-            if (outRowF != null) {
-                org.seqlab.optim.NativeSlices.get(rowMajor, outRowF, 0);
-                for (int t = 0; t < steps; t++)
-                    for (int r = 0, o = t * plane; r < batch; r++)
-                        for (int j = 0; j < hidden; j++) outColF[o + j * batch + r] = outRowF[o + r * hidden + j];
-                org.seqlab.optim.NativeSlices.put(outColF, 0, hOut3);
-            } else {
-                org.seqlab.optim.NativeSlices.get(rowMajor, outRowD, 0);
-                for (int t = 0; t < steps; t++)
-                    for (int r = 0, o = t * plane; r < batch; r++)
-                        for (int j = 0; j < hidden; j++) outColD[o + j * batch + r] = outRowD[o + r * hidden + j];
-                org.seqlab.optim.NativeSlices.put(outColD, 0, hOut3);
-            }
-            return hOut3;
+        /** Every step's output, [steps, batch, hidden] (row-major) or [steps, hidden, batch] (feature-major). */
+        INDArray outputs() {
+            return fused != null ? steps(hR3, 1, steps + 1) : steps(h3, 1, steps + 1);
         }
 
         /** The output before the first step as DL4J holds it, [batch, hidden]. */
@@ -349,8 +322,9 @@ final class FusedLstmHelper implements LSTMHelper {
                 prevMemCellState, mask, steps, batch, in, hidden);
         kept = training && !forBackprop ? pass : null;
         Buffers s = pass.buffers;
-        INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, s.type, new long[]{batch, hidden, steps}, 'f');
-        out.assign((s.fused != null ? s.featureMajorOutput() : steps(s.h3, 1, steps + 1)).permute(2, 1, 0));   // the same memory order
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, s.type, new long[]{batch, hidden, steps}, 'f');   // every element written
+        if (s.fused != null) copies.toDl4j(s.outputs(), out);
+        else out.assign(s.outputs().permute(2, 1, 0));                       // the same memory order
         pass.fwdPassOutput = out;
         return pass;
     }
@@ -377,7 +351,7 @@ final class FusedLstmHelper implements LSTMHelper {
                          INDArray mask, int steps, int batch, int in, int hidden) {
         Buffers s = cache.get(steps, batch, () -> new Buffers(rw.dataType(), steps, batch, in, hidden));
         s.generation++;
-        s.xRow3.assign(input.permute(2, 0, 1));                                // [rows, in, T] -> [T, rows, in]
+        copies.toTimeMajor(input, s.xRow3);                                   // [rows, in, T] -> [T, rows, in]
         LargeProducts.gemm(s.xRow, w, s.zRow, false, false, 1.0, 0.0);        // x_t W for all steps
         s.zRow.addiRowVector(b);                                               //   + b
         if (s.fused == null) s.z3.assign(s.zRow3.permute(0, 2, 1));           // feature-major slabs
@@ -484,7 +458,7 @@ final class FusedLstmHelper implements LSTMHelper {
         int from = truncatedBPTT ? Math.max(0, steps - tbpttBackwardLength) : 0;
         INDArray dz, hPrev;
         if (s.fused != null) {
-            s.dOutR3.assign(epsilon.permute(2, 0, 1));                         // [rows, hidden, T] -> [T, rows, hidden]
+            copies.toTimeMajor(epsilon, s.dOutR3);                              // [rows, hidden, T] -> [T, rows, hidden]
             s.fused.outputGradient(s.dOutR3);
             if (pass.mask != null) s.fused.deriveAtStoredCells();                     // DL4J's derivative is at the masked c
             for (int t = steps - 1; t >= from; t--) {
@@ -507,12 +481,13 @@ final class FusedLstmHelper implements LSTMHelper {
         if (inputGradient) LargeProducts.gemm(dz, inputWeights, span(s.dxRow, from, steps, batch), false, true, 1.0, 0.0);   // dL/dx = dz W^T
         LargeProducts.columnSums(dz, s.ones.get(all(), interval(0, dz.rows())), s.biasSum);   // db = Σ dz_t
         gB.assign(s.biasSum);                                                  //   (DL4J's gradient view: no product into it)
-        INDArray epsilonNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, s.type, new long[]{batch, s.in, steps}, 'f');
+        INDArray epsilonNext;
         if (inputGradient) {
+            epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, s.type, new long[]{batch, s.in, steps}, 'f');
             if (from > 0) span(s.dxRow, 0, from, batch).assign(0);
-            epsilonNext.assign(s.dxRow3.permute(1, 2, 0));
-        } else {
-            epsilonNext.assign(0);
+            copies.toDl4j(s.dxRow3, epsilonNext);
+        } else {                                                                // never read: zeros, as DL4J makes them
+            epsilonNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, s.type, new long[]{batch, s.in, steps}, 'f');
         }
         Gradient g = new DefaultGradient();
         g.gradientForVariable().put(inputWeightKey, gW);

@@ -37,8 +37,6 @@ public final class HeadLoss implements ILossFunction {
     private transient double[] lastQ;
     @JsonIgnore
     private transient double lastLoss;
-    @JsonIgnore
-    private transient boolean scoreGradientPass;
 
     public HeadLoss() {}
 
@@ -64,12 +62,13 @@ public final class HeadLoss implements ILossFunction {
     }
 
     /**
-     * The next score is that of the last gradient pass, whatever q it is handed: DL4J scores the
-     * output layer again after the backward pass, without the output layer's dropout, which the
+     * The summed loss of the last gradient pass. DL4J would score the output layer again after the
+     * backward pass, with another projection and without the output layer's dropout, which the
      * gradient's pass had (and the hand-rolled twin's training loss has).
      */
-    void scoreNextFromGradientPass() {
-        scoreGradientPass = true;
+    double gradientPassLossSum() {
+        if (lastQ == null) throw new IllegalStateException("no gradient pass to score");
+        return lastLoss;
     }
 
     /** One DL4J call's arrays as the head takes them. */
@@ -132,10 +131,9 @@ public final class HeadLoss implements ILossFunction {
     public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
         Rows r = rows(labels, preOutput, activationFn, mask);
         double loss;
-        if (lastQ != null && (scoreGradientPass || java.util.Arrays.equals(lastQ, r.q()))) loss = lastLoss;   // the gradient's pass
+        if (lastQ != null && java.util.Arrays.equals(lastQ, r.q())) loss = lastLoss;       // the gradient's pass
         else loss = head.evaluateProjected(r.q(), r.n(), r.tokens(), r.vectors(), r.mask(), null, 1)[0].lossSum();
         lastQ = null;
-        scoreGradientPass = false;
         return average ? loss / r.n() : loss;
     }
 

@@ -36,6 +36,43 @@ public final class NativeSlices {
     }
 
     /**
+     * Copies the memory of a dense array into {@code dst[off...]}: its elements one after the other
+     * in the array's own order, c or f (a DL4J recurrent array [rows, features, steps] in f order
+     * is [step][feature][row] in memory).
+     */
+    public static void getDense(INDArray v, float[] dst, int off) {
+        int n = checkDense(v, DataType.FLOAT);
+        new FloatPointer(v.data().pointer()).position(v.offset()).get(dst, off, n);
+    }
+
+    public static void getDense(INDArray v, double[] dst, int off) {
+        int n = checkDense(v, DataType.DOUBLE);
+        new DoublePointer(v.data().pointer()).position(v.offset()).get(dst, off, n);
+    }
+
+    /** Copies {@code src[off...]} into the memory of a dense array, in its own order (see {@link #getDense}). */
+    public static void putDense(float[] src, int off, INDArray v) {
+        int n = checkDense(v, DataType.FLOAT);
+        new FloatPointer(v.data().pointer()).position(v.offset()).put(src, off, n);
+    }
+
+    public static void putDense(double[] src, int off, INDArray v) {
+        int n = checkDense(v, DataType.DOUBLE);
+        new DoublePointer(v.data().pointer()).position(v.offset()).put(src, off, n);
+    }
+
+    /** Whether {@code a}'s elements lie one after the other in memory in its own order (c or f). */
+    public static boolean dense(INDArray a) {
+        return a.length() <= 1 || a.elementWiseStride() == 1 && a.length() <= Integer.MAX_VALUE;
+    }
+
+    private static int checkDense(INDArray v, DataType type) {
+        if (v.dataType() != type || !dense(v))
+            throw new IllegalArgumentException("a bulk copy needs a dense " + type + " array, got " + v.dataType() + " " + v.shapeInfoToString());
+        return (int) v.length();
+    }
+
+    /**
      * The memory of a contiguous c-order array (a whole one or a contiguous view), in the machine's
      * byte order, element 0 at byte 0: for kernels that read and write ND4J's memory in place.
      */
