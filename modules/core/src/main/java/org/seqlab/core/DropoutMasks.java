@@ -27,16 +27,37 @@ public final class DropoutMasks {
         return rate;
     }
 
-    /** The next mask of {@code length} values into {@code m} (single precision). */
+    /**
+     * The next mask of {@code length} values into {@code m} (single precision). Each 64-bit draw
+     * decides two units, each by its 32-bit half against (1-p)·2³² (the keep probability to 2e-10):
+     * half the generator's work of a draw per unit, and no branch to mispredict.
+     */
     public void fill(float[] m, int length) {
-        double keep = 1 - rate;
-        float kept = (float) (1 / keep);
-        for (int i = 0; i < length; i++) m[i] = random.nextDouble() < keep ? kept : 0;
+        float kept = (float) (1 / (1 - rate));
+        long threshold = threshold();
+        int i = 0;
+        for (; i + 1 < length; i += 2) {
+            long r = random.nextLong();
+            m[i] = (r & 0xFFFFFFFFL) < threshold ? kept : 0f;
+            m[i + 1] = (r >>> 32) < threshold ? kept : 0f;
+        }
+        if (i < length) m[i] = (random.nextLong() & 0xFFFFFFFFL) < threshold ? kept : 0f;
     }
 
-    /** The next mask of {@code length} values into {@code m} (double precision). */
+    /** The next mask of {@code length} values into {@code m} (double precision), as {@link #fill(float[], int)}. */
     public void fill(double[] m, int length) {
-        double keep = 1 - rate, kept = 1 / keep;
-        for (int i = 0; i < length; i++) m[i] = random.nextDouble() < keep ? kept : 0;
+        double kept = 1 / (1 - rate);
+        long threshold = threshold();
+        int i = 0;
+        for (; i + 1 < length; i += 2) {
+            long r = random.nextLong();
+            m[i] = (r & 0xFFFFFFFFL) < threshold ? kept : 0;
+            m[i + 1] = (r >>> 32) < threshold ? kept : 0;
+        }
+        if (i < length) m[i] = (random.nextLong() & 0xFFFFFFFFL) < threshold ? kept : 0;
+    }
+
+    private long threshold() {
+        return Math.round((1 - rate) * 4294967296.0);
     }
 }

@@ -147,6 +147,12 @@ final class FusedLstmHelper implements LSTMHelper {
         final INDArray xRow3, xRow, zRow3, zRow, dxRow3, dxRow, mask3, ones, biasSum;
         // row-major (kernels): outputs of every step after the initial one, [steps + 1, batch, hidden]; the cells at both ends
         final INDArray hR3, hR, c0R, cLastR, dOutR3, dhR;
+        /**
+         * The output handed to DL4J outside its workspaces, [batch, hidden, steps] in f order,
+         * reused by every pass of this shape: a fresh one per pass was 8% of a training step (its
+         * pages faulted in on every pass). DL4J reads it before the next pass.
+         */
+        final INDArray out3;
         final INDArray[] zRT, hRT;
         // feature-major (ND4J's element-wise ops)
         final INDArray z3, act3, h3, c3, tc3, tcMasked3, p3, q3, tmp3, dz3, dOut3, hRow3, hRow;
@@ -179,6 +185,8 @@ final class FusedLstmHelper implements LSTMHelper {
                 dxRow3 = create(steps, batch, in);
                 dxRow = dxRow3.reshape('c', n, in);
                 mask3 = create(steps, 1, batch);
+                out3 = Nd4j.create(type, new long[]{batch, hidden, steps}, 'f');
+                allocated += out3.length();
                 ones = create(1, n).assign(1);
                 biasSum = create(1, g);
                 hR3 = ew ? null : create(steps + 1, batch, hidden);
@@ -322,7 +330,10 @@ final class FusedLstmHelper implements LSTMHelper {
                 prevMemCellState, mask, steps, batch, in, hidden);
         kept = training && !forBackprop ? pass : null;
         Buffers s = pass.buffers;
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, s.type, new long[]{batch, hidden, steps}, 'f');   // every element written
+        // every element is written: outside DL4J's workspaces, the shape's reused array (DL4J checks
+        // the workspace of what a layer hands on when it keeps activations in one)
+        INDArray out = workspaceMgr.isScopedOut(ArrayType.ACTIVATIONS) || !workspaceMgr.hasConfiguration(ArrayType.ACTIVATIONS)
+                ? s.out3 : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, s.type, new long[]{batch, hidden, steps}, 'f');
         if (s.fused != null) copies.toDl4j(s.outputs(), out);
         else out.assign(s.outputs().permute(2, 1, 0));                       // the same memory order
         pass.fwdPassOutput = out;

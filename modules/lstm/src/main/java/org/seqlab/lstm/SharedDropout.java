@@ -20,9 +20,9 @@ import java.util.Arrays;
  * layers after each LSTM hold one, so the masks fall after every LSTM layer, in network order, as
  * the hand-rolled family draws them.
  * <p>
- * Layouts: a recurrent input [rows, units, steps] takes the mask's [step][row][unit] order through
- * a permuted view; a 2-d input (the output layer's, which DL4J reshapes to [steps·rows, units] with
- * step-major rows) takes it as it is. The model binds the stream after building or loading the
+ * Layouts: a recurrent input [rows, units, steps] and a 2-d input (the output layer's, which DL4J
+ * reshapes to [steps·rows, units] with step-major rows) take the mask's [step][row][unit] values at
+ * the same (step, row, unit), laid out in the input's memory order. The model binds the stream after building or loading the
  * network ({@link #bind}); only the rate is part of DL4J's saved configuration.
  */
 public final class SharedDropout implements IDropout {
@@ -37,11 +37,11 @@ public final class SharedDropout implements IDropout {
     @JsonIgnore
     private transient long[] maskShape;
     @JsonIgnore
-    private transient INDArray maskBuffer;           // reused while the shape stays
+    private transient INDArray maskBuffer;           // reused while the shape and order stay
     @JsonIgnore
-    private transient float[] floats;
+    private transient float[] canonF, memoryF;     // the mask in the stream's order, then in the input's
     @JsonIgnore
-    private transient double[] doubles;
+    private transient double[] canonD, memoryD;
 
     public SharedDropout() {}
 
@@ -68,26 +68,62 @@ public final class SharedDropout implements IDropout {
         long[] shape = input.shape();
         if (shape.length != 2 && shape.length != 3)
             throw new IllegalStateException("dropout expects a [rows, units, steps] or [rows, units] input, got " + Arrays.toString(shape));
-        long[] canonical = shape.length == 3 ? new long[]{shape[2], shape[0], shape[1]} : shape;
+        char order = input.ordering();
         DataType type = input.dataType();
-        if (maskBuffer == null || !Arrays.equals(maskShape, canonical) || maskBuffer.dataType() != type) {
+        if (maskBuffer == null || !Arrays.equals(maskShape, shape) || maskBuffer.ordering() != order || maskBuffer.dataType() != type) {
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                maskBuffer = Nd4j.create(type, canonical);
+                maskBuffer = Nd4j.create(type, shape, order);
             }
-            maskShape = canonical;
+            maskShape = shape.clone();
             int n = (int) maskBuffer.length();
-            floats = type == DataType.FLOAT ? new float[n] : null;
-            doubles = type == DataType.FLOAT ? null : new double[n];
+            canonF = type == DataType.FLOAT ? new float[n] : null;
+            memoryF = type == DataType.FLOAT ? new float[n] : null;
+            canonD = type == DataType.FLOAT ? null : new double[n];
+            memoryD = type == DataType.FLOAT ? null : new double[n];
         }
-        if (floats != null) {
-            masks.fill(floats, floats.length);
-            NativeSlices.put(floats, 0, maskBuffer);
+        // the mask laid out in the input's own memory order, so that the product runs over two
+        // dense arrays alike (ND4J's product with a permuted view walks it element by element)
+        if (canonF != null) {
+            masks.fill(canonF, canonF.length);
+            NativeSlices.putDense(arrange(canonF, memoryF, shape, order), 0, maskBuffer);
         } else {
-            masks.fill(doubles, doubles.length);
-            NativeSlices.put(doubles, 0, maskBuffer);
+            masks.fill(canonD, canonD.length);
+            NativeSlices.putDense(arrange(canonD, memoryD, shape, order), 0, maskBuffer);
         }
-        mask = shape.length == 3 ? maskBuffer.permute(1, 2, 0) : maskBuffer;
+        mask = maskBuffer;
         return input.mul(mask, result);
+    }
+
+    /**
+     * The canonical [step][row][unit] mask as the memory of an array of {@code shape} in
+     * {@code order}: [steps][units][rows] for a recurrent f-order input, [units][rows] for an
+     * f-order 2-d one (rows step-major), [rows][units][steps] for a recurrent c-order one; a
+     * c-order 2-d input's memory is the canonical order itself.
+     */
+    private static float[] arrange(float[] canon, float[] memory, long[] shape, char order) {
+        if (shape.length == 2 && order == 'c') return canon;
+        if (shape.length == 2) TimeMajorCopies.transposePlanes(canon, memory, 1, (int) shape[0], (int) shape[1]);
+        else if (order == 'f') TimeMajorCopies.transposePlanes(canon, memory, (int) shape[2], (int) shape[0], (int) shape[1]);
+        else {
+            int rows = (int) shape[0], units = (int) shape[1], steps = (int) shape[2];
+            for (int t = 0; t < steps; t++)
+                for (int b = 0; b < rows; b++)
+                    for (int u = 0; u < units; u++) memory[(b * units + u) * steps + t] = canon[(t * rows + b) * units + u];
+        }
+        return memory;
+    }
+
+    private static double[] arrange(double[] canon, double[] memory, long[] shape, char order) {
+        if (shape.length == 2 && order == 'c') return canon;
+        if (shape.length == 2) TimeMajorCopies.transposePlanes(canon, memory, 1, (int) shape[0], (int) shape[1]);
+        else if (order == 'f') TimeMajorCopies.transposePlanes(canon, memory, (int) shape[2], (int) shape[0], (int) shape[1]);
+        else {
+            int rows = (int) shape[0], units = (int) shape[1], steps = (int) shape[2];
+            for (int t = 0; t < steps; t++)
+                for (int b = 0; b < rows; b++)
+                    for (int u = 0; u < units; u++) memory[(b * units + u) * steps + t] = canon[(t * rows + b) * units + u];
+        }
+        return memory;
     }
 
     @Override
