@@ -16,8 +16,7 @@ import java.util.List;
  * @param layers        LSTM layers when hidden_sizes is not given
  * @param dropout       inverted dropout on every LSTM layer's output during training (drop
  *                      probability): between stacked layers and before the projection or output
- *                      layer, as handrolled, with the same masks ({@link SharedDropout}: DL4J drops a
- *                      layer's input, so the layers after each LSTM hold it)
+ *                      layer, as handrolled; a handrolled twin of the same seed drops the same units
  * @param weightNoise   std of additive Gaussian weight noise during training (0 = off)
  * @param l2            L2 penalty on the weight matrices, (l2 / 2) * |W|^2 added to the objective (0 = off);
  *                      decoupled weight decay is the optimiser's (training.optimizer.weight_decay)
