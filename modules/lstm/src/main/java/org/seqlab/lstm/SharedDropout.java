@@ -39,6 +39,8 @@ public final class SharedDropout implements IDropout {
     @JsonIgnore
     private transient INDArray maskBuffer;           // reused while the shape and order stay
     @JsonIgnore
+    private transient int[] where;                  // see memoryPositions
+    @JsonIgnore
     private transient float[] canonF, memoryF;     // the mask in the stream's order, then in the input's
     @JsonIgnore
     private transient double[] canonD, memoryD;
@@ -75,7 +77,8 @@ public final class SharedDropout implements IDropout {
                 maskBuffer = Nd4j.create(type, shape, order);
             }
             maskShape = shape.clone();
-            int n = (int) maskBuffer.length();
+            where = memoryPositions(shape, order);
+            int n = where.length;
             canonF = type == DataType.FLOAT ? new float[n] : null;
             memoryF = type == DataType.FLOAT ? new float[n] : null;
             canonD = type == DataType.FLOAT ? null : new double[n];
@@ -85,45 +88,33 @@ public final class SharedDropout implements IDropout {
         // dense arrays alike (ND4J's product with a permuted view walks it element by element)
         if (canonF != null) {
             masks.fill(canonF, canonF.length);
-            NativeSlices.putDense(arrange(canonF, memoryF, shape, order), 0, maskBuffer);
+            for (int i = 0; i < where.length; i++) memoryF[where[i]] = canonF[i];
+            NativeSlices.putDense(memoryF, 0, maskBuffer);
         } else {
             masks.fill(canonD, canonD.length);
-            NativeSlices.putDense(arrange(canonD, memoryD, shape, order), 0, maskBuffer);
+            for (int i = 0; i < where.length; i++) memoryD[where[i]] = canonD[i];
+            NativeSlices.putDense(memoryD, 0, maskBuffer);
         }
         mask = maskBuffer;
         return input.mul(mask, result);
     }
 
     /**
-     * The canonical [step][row][unit] mask as the memory of an array of {@code shape} in
-     * {@code order}: [steps][units][rows] for a recurrent f-order input, [units][rows] for an
-     * f-order 2-d one (rows step-major), [rows][units][steps] for a recurrent c-order one; a
-     * c-order 2-d input's memory is the canonical order itself.
+     * Where the canonical [step][row][unit] mask's i-th value lies in the memory of an array of
+     * {@code shape} in {@code order}: a recurrent input is [rows, units, steps], a 2-d one
+     * [steps·rows, units] with step-major rows.
      */
-    private static float[] arrange(float[] canon, float[] memory, long[] shape, char order) {
-        if (shape.length == 2 && order == 'c') return canon;
-        if (shape.length == 2) TimeMajorCopies.transposePlanes(canon, memory, 1, (int) shape[0], (int) shape[1]);
-        else if (order == 'f') TimeMajorCopies.transposePlanes(canon, memory, (int) shape[2], (int) shape[0], (int) shape[1]);
-        else {
-            int rows = (int) shape[0], units = (int) shape[1], steps = (int) shape[2];
-            for (int t = 0; t < steps; t++)
-                for (int b = 0; b < rows; b++)
-                    for (int u = 0; u < units; u++) memory[(b * units + u) * steps + t] = canon[(t * rows + b) * units + u];
-        }
-        return memory;
-    }
-
-    private static double[] arrange(double[] canon, double[] memory, long[] shape, char order) {
-        if (shape.length == 2 && order == 'c') return canon;
-        if (shape.length == 2) TimeMajorCopies.transposePlanes(canon, memory, 1, (int) shape[0], (int) shape[1]);
-        else if (order == 'f') TimeMajorCopies.transposePlanes(canon, memory, (int) shape[2], (int) shape[0], (int) shape[1]);
-        else {
-            int rows = (int) shape[0], units = (int) shape[1], steps = (int) shape[2];
-            for (int t = 0; t < steps; t++)
-                for (int b = 0; b < rows; b++)
-                    for (int u = 0; u < units; u++) memory[(b * units + u) * steps + t] = canon[(t * rows + b) * units + u];
-        }
-        return memory;
+    static int[] memoryPositions(long[] shape, char order) {
+        boolean recurrent = shape.length == 3;
+        int rows = (int) shape[0], units = (int) shape[1], steps = recurrent ? (int) shape[2] : 1;
+        int[] where = new int[rows * units * steps];
+        for (int t = 0, i = 0; t < steps; t++)
+            for (int b = 0; b < rows; b++)
+                for (int u = 0; u < units; u++, i++)
+                    where[i] = recurrent
+                            ? (order == 'f' ? (t * units + u) * rows + b : (b * units + u) * steps + t)
+                            : (order == 'f' ? u * rows + b : b * units + u);
+        return where;
     }
 
     @Override

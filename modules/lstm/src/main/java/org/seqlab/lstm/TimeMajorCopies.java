@@ -19,47 +19,37 @@ final class TimeMajorCopies {
     /** {@code dl4j} [rows, features, steps] into the c-order [steps, rows, features] array {@code timeMajor}. */
     void toTimeMajor(INDArray dl4j, INDArray timeMajor) {
         int rows = (int) dl4j.size(0), features = (int) dl4j.size(1), steps = (int) dl4j.size(2);
-        if (dl4j.ordering() != 'f' || !NativeSlices.dense(dl4j) || dl4j.dataType() != timeMajor.dataType()) {
-            timeMajor.assign(dl4j.permute(2, 0, 1));
-            return;
-        }
-        if (single(dl4j, steps * rows * features)) {
-            NativeSlices.getDense(dl4j, fromF, 0);
-            transposePlanes(fromF, toF, steps, features, rows);
-            NativeSlices.put(toF, 0, timeMajor);
-        } else {
-            NativeSlices.getDense(dl4j, fromD, 0);
-            transposePlanes(fromD, toD, steps, features, rows);
-            NativeSlices.put(toD, 0, timeMajor);
-        }
+        if (inJava(dl4j, timeMajor)) transpose(dl4j, timeMajor, steps, features, rows);     // [T][F][R] -> [T][R][F]
+        else timeMajor.assign(dl4j.permute(2, 0, 1));
     }
 
     /** The c-order [steps, rows, features] array {@code timeMajor} into {@code dl4j} [rows, features, steps]. */
     void toDl4j(INDArray timeMajor, INDArray dl4j) {
         int rows = (int) dl4j.size(0), features = (int) dl4j.size(1), steps = (int) dl4j.size(2);
-        if (dl4j.ordering() != 'f' || !NativeSlices.dense(dl4j) || dl4j.dataType() != timeMajor.dataType()) {
-            dl4j.assign(timeMajor.permute(1, 2, 0));
-            return;
-        }
-        if (single(dl4j, steps * rows * features)) {
-            NativeSlices.get(timeMajor, fromF, 0);
-            transposePlanes(fromF, toF, steps, rows, features);
-            NativeSlices.putDense(toF, 0, dl4j);
-        } else {
-            NativeSlices.get(timeMajor, fromD, 0);
-            transposePlanes(fromD, toD, steps, rows, features);
-            NativeSlices.putDense(toD, 0, dl4j);
-        }
+        if (inJava(dl4j, timeMajor)) transpose(timeMajor, dl4j, steps, rows, features);     // [T][R][F] -> [T][F][R]
+        else dl4j.assign(timeMajor.permute(1, 2, 0));
     }
 
-    /** Whether the copy is in float; makes the scratch arrays at least {@code n} long. */
-    private boolean single(INDArray a, int n) {
-        if (a.dataType() == DataType.FLOAT) {
+    /** Whether both sides are dense in the orders the Java path assumes (DL4J's f, the buffer's c) and of one precision. */
+    private static boolean inJava(INDArray dl4j, INDArray timeMajor) {
+        return dl4j.ordering() == 'f' && NativeSlices.dense(dl4j) && timeMajor.ordering() == 'c' && NativeSlices.dense(timeMajor)
+                && dl4j.dataType() == timeMajor.dataType();
+    }
+
+    /** The memory of {@code from}, {@code planes} planes of r × c, into the memory of {@code to} as planes of c × r. */
+    private void transpose(INDArray from, INDArray to, int planes, int r, int c) {
+        int n = planes * r * c;
+        if (from.dataType() == DataType.FLOAT) {
             if (fromF == null || fromF.length < n) { fromF = new float[n]; toF = new float[n]; }
-            return true;
+            NativeSlices.getDense(from, fromF, 0);
+            transposePlanes(fromF, toF, planes, r, c);
+            NativeSlices.putDense(toF, 0, to);
+        } else {
+            if (fromD == null || fromD.length < n) { fromD = new double[n]; toD = new double[n]; }
+            NativeSlices.getDense(from, fromD, 0);
+            transposePlanes(fromD, toD, planes, r, c);
+            NativeSlices.putDense(toD, 0, to);
         }
-        if (fromD == null || fromD.length < n) { fromD = new double[n]; toD = new double[n]; }
-        return false;
     }
 
     /** {@code dst[p][c][r] = src[p][r][c]} for {@code planes} planes of {@code r × c}, in 8-row blocks so reads and writes both stay in cache lines. */
