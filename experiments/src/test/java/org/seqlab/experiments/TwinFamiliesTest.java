@@ -37,20 +37,15 @@ class TwinFamiliesTest {
             data:
               source: builtin:markov-names
             models:
-              - {family: handrolled, name: hand, cell: lstm, hidden: 12, layers: 2, precision: PREC, dropout: DROP}
-              - {family: dl4j-lstm, name: dl4j, hidden: 12, layers: 2, precision: PREC, dropout: DROP}
+              - {family: handrolled, name: hand, cell: lstm, hidden: 12, layers: 2, precision: double, dropout: DROP}
+              - {family: dl4j-lstm, name: dl4j, hidden: 12, layers: 2, precision: double, dropout: DROP}
             training:
               lr: 0.01
               init: INIT
             """;
 
     private ExperimentConfig load(InitScheme init, double dropout) throws Exception {
-        return load(init, dropout, "double");
-    }
-
-    private ExperimentConfig load(InitScheme init, double dropout, String precision) throws Exception {
-        Path yaml = Files.writeString(dir.resolve("twins.yaml"), YAML.replace("INIT", init.key()).replace("DROP", String.valueOf(dropout))
-                .replace("PREC", precision));
+        Path yaml = Files.writeString(dir.resolve("twins.yaml"), YAML.replace("INIT", init.key()).replace("DROP", String.valueOf(dropout)));
         return ConfigLoader.load(yaml, List.of()).config();
     }
 

@@ -1,6 +1,5 @@
 package org.seqlab.lstm;
 
-import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
@@ -26,9 +25,10 @@ import java.util.Map;
  * asks for the non-truncated backward pass, which every LSTM layer recomputes from a zero state:
  * the loss is that of the carried state, the gradient that of a fresh one (DL4J's own truncated
  * BPTT has the same flaw; its truncated backward path fails on the output layer). This is DL4J's
- * method with one change: before the backward pass, each LSTM layer's forward pass for backprop is
+ * method with two changes: before the backward pass, each LSTM layer's forward pass for backprop is
  * computed from its {@code stateMap} (which {@link Dl4jLstmModel#trainStep} sets to the carried
- * state) and handed to the layer in the slot its backward pass reads first.
+ * state) and handed to the layer in the slot its backward pass reads first; and the score is the
+ * output head's loss of the gradient's pass ({@link HeadLoss}), not a second, undropped projection.
  */
 final class CarriedStateNetwork extends MultiLayerNetwork {
     CarriedStateNetwork(MultiLayerConfiguration conf) {
@@ -65,17 +65,12 @@ final class CarriedStateNetwork extends MultiLayerNetwork {
             if (tbptt) cacheForwardPassesFromCarriedState();
             Pair<Gradient, INDArray> pair = calcBackpropGradients(null, true, false, false);
             this.gradient = pair == null ? null : pair.getFirst();
-            double r = calcRegularizationScore(true);
-            if (getOutputLayer().conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseOutputLayer o
-                    && o.getLossFn() instanceof HeadLoss h) {
-                // the loss of the gradient's pass, as DL4J's computeScore scales it (summed / rows + the
-                // regularisation term): no second projection, and the output layer's dropout included
-                score = h.gradientPassLossSum() / input.size(0) + r;
-            } else {
-                try (MemoryWorkspace wsFF = mgr.notifyScopeEntered(ArrayType.FF_WORKING_MEM)) {
-                    score = ((IOutputLayer) getOutputLayer()).computeScore(r, true, mgr);
-                }
-            }
+            // the score is the loss of the gradient's own pass, as DL4J's computeScore scales it (summed /
+            // rows + the regularisation term): no second projection, and the output layer's dropout included
+            if (!(getOutputLayer().conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseOutputLayer o
+                    && o.getLossFn() instanceof HeadLoss h))
+                throw new IllegalStateException("the output layer scores with " + getOutputLayer().conf().getLayer() + ", not an output head");
+            score = h.gradientPassLossSum() / input.size(0) + calcRegularizationScore(true);
         }
         getOutputLayer().clearNoiseWeightParams();
     }

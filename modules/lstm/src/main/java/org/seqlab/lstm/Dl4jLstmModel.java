@@ -57,8 +57,8 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 /**
  * Deeplearning4j's LSTM behind {@link SequenceModel}: [one-hot | embedding] → LSTM × depth (dropout
  * on every LSTM's output: between layers and before the projection or output layer, as the
- * hand-rolled family, from the same mask stream) → [projection] → output head ({@link OutputHead}, the same object every family
- * uses). The head's projection q = h Why + by is DL4J's RnnOutputLayer with identity activation (its
+ * hand-rolled family, from the same mask stream) → [projection] → output head ({@link OutputHead},
+ * the same object every family uses). The head's projection q = h Why + by is DL4J's RnnOutputLayer with identity activation (its
  * W and b are the head's Why and by), scored by {@link HeadLoss}, which hands DL4J the head's dL/dq;
  * DL4J back-propagates it and computes the gradients; seqlab's {@link Optimizer} updates the
  * weights, as in every family. A head with tensors of its own (a NADE's Win and Wout) keeps them in
@@ -150,21 +150,16 @@ public final class Dl4jLstmModel implements SequenceModel, NamedWeights {
      * a checkpoint saved with DL4J's own {@code Dropout} (retain probability) gets the same rate.
      */
     private static void bindDropout(MultiLayerNetwork net, DropoutMasks masks) {
-        for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {
-            org.deeplearning4j.nn.api.Layer[] inner = layer instanceof org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer b
-                    ? new org.deeplearning4j.nn.api.Layer[]{FusedLstmHelper.field(b, FusedLstmHelper.BIDIRECTIONAL_FWD), FusedLstmHelper.field(b, FusedLstmHelper.BIDIRECTIONAL_BWD)}
-                    : new org.deeplearning4j.nn.api.Layer[]{layer};
-            for (org.deeplearning4j.nn.api.Layer l : inner) {
-                org.deeplearning4j.nn.conf.layers.Layer conf = l.conf().getLayer();
-                IDropout d = conf.getIDropout();
-                if (d == null) continue;
-                if (d instanceof org.deeplearning4j.nn.conf.dropout.Dropout old && old.getPSchedule() == null)
-                    conf.setIDropout(d = new SharedDropout(1 - old.getP()));
-                if (!(d instanceof SharedDropout shared) || masks == null)
-                    throw new IllegalStateException("layer " + layer.getIndex() + " has dropout " + d + ", the configuration " + (masks == null ? "none" : masks.rate()));
-                shared.bind(masks);
-            }
-        }
+        FusedLstmHelper.forEachLayer(net, (outer, l) -> {
+            org.deeplearning4j.nn.conf.layers.Layer conf = l.conf().getLayer();
+            IDropout d = conf.getIDropout();
+            if (d == null) return;
+            if (d instanceof org.deeplearning4j.nn.conf.dropout.Dropout old && old.getPSchedule() == null)
+                conf.setIDropout(d = new SharedDropout(1 - old.getP()));
+            if (!(d instanceof SharedDropout shared) || masks == null)
+                throw new IllegalStateException("layer " + outer.getIndex() + " has dropout " + d + ", the configuration " + (masks == null ? "none" : masks.rate()));
+            shared.bind(masks);
+        });
     }
 
     /** The loss function of the network's output layer. */

@@ -52,7 +52,7 @@ final class FusedLstmHelper implements LSTMHelper {
     /** DL4J's gate blocks: block input (the layer's activation, tanh), forget, output, input gate. */
     private static final int A = 0, F = 1, O = 2, I = 3;
     private static final Field HELPER = field(LSTM.class, "helper");
-    static final Field BIDIRECTIONAL_FWD = field(BidirectionalLayer.class, "fwd"), BIDIRECTIONAL_BWD = field(BidirectionalLayer.class, "bwd");
+    private static final Field BIDIRECTIONAL_FWD = field(BidirectionalLayer.class, "fwd"), BIDIRECTIONAL_BWD = field(BidirectionalLayer.class, "bwd");
 
     /** Per (steps, batch) shape; the layer's width and the network's precision are fixed. */
     private final ShapeCache<Buffers> cache = new ShapeCache<>();
@@ -69,21 +69,29 @@ final class FusedLstmHelper implements LSTMHelper {
 
     /** Puts a helper into every LSTM layer of {@code net}, both directions of a bidirectional one included; returns how many. */
     static int install(MultiLayerNetwork net) {
-        int n = 0;
+        int[] n = {0};
+        forEachLayer(net, (outer, l) -> {
+            if (!(l instanceof LSTM lstm)) return;
+            try {
+                HELPER.set(lstm, new FusedLstmHelper(outer.getIndex() > 0));
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("DL4J's LSTM changed: " + e, e);
+            }
+            n[0]++;
+        });
+        return n[0];
+    }
+
+    /** Every layer of {@code net} with the network layer that holds it: a bidirectional wrapper's two directions, any other layer itself. */
+    static void forEachLayer(MultiLayerNetwork net, java.util.function.BiConsumer<Layer, Layer> action) {
         for (Layer layer : net.getLayers()) {
-            Layer[] inner = layer instanceof BidirectionalLayer b ? new Layer[]{field(b, BIDIRECTIONAL_FWD), field(b, BIDIRECTIONAL_BWD)}
-                    : new Layer[]{layer};
-            for (Layer l : inner) {
-                if (!(l instanceof LSTM lstm)) continue;
-                try {
-                    HELPER.set(lstm, new FusedLstmHelper(layer.getIndex() > 0));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("DL4J's LSTM changed: " + e, e);
-                }
-                n++;
+            if (layer instanceof BidirectionalLayer b) {
+                action.accept(layer, field(b, BIDIRECTIONAL_FWD));
+                action.accept(layer, field(b, BIDIRECTIONAL_BWD));
+            } else {
+                action.accept(layer, layer);
             }
         }
-        return n;
     }
 
     /** The layers of a bidirectional wrapper (private in DL4J). */

@@ -22,8 +22,9 @@ import java.util.Arrays;
  * <p>
  * Layouts: a recurrent input [rows, units, steps] and a 2-d input (the output layer's, which DL4J
  * reshapes to [steps·rows, units] with step-major rows) take the mask's [step][row][unit] values at
- * the same (step, row, unit), laid out in the input's memory order. The model binds the stream after building or loading the
- * network ({@link #bind}); only the rate is part of DL4J's saved configuration.
+ * the same (step, row, unit), laid out in the input's memory order. The model binds the stream
+ * after building or loading the network ({@link #bind}); only the rate is part of DL4J's saved
+ * configuration.
  */
 public final class SharedDropout implements IDropout {
     private static final long serialVersionUID = 1L;

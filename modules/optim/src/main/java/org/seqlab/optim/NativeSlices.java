@@ -13,26 +13,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class NativeSlices {
     private NativeSlices() {}
 
-    /** Copies all of {@code v} into {@code dst[off...]}. */
+    /** Copies all of {@code v} (a contiguous c-order array) into {@code dst[off...]}. */
     public static void get(INDArray v, float[] dst, int off) {
-        int n = check(v, DataType.FLOAT);
-        new FloatPointer(v.data().pointer()).position(v.offset()).get(dst, off, n);
+        getDense(cOrder(v), dst, off);
     }
 
     public static void get(INDArray v, double[] dst, int off) {
-        int n = check(v, DataType.DOUBLE);
-        new DoublePointer(v.data().pointer()).position(v.offset()).get(dst, off, n);
+        getDense(cOrder(v), dst, off);
     }
 
-    /** Copies {@code src[off...]} into all of {@code v}. */
+    /** Copies {@code src[off...]} into all of {@code v} (a contiguous c-order array). */
     public static void put(float[] src, int off, INDArray v) {
-        int n = check(v, DataType.FLOAT);
-        new FloatPointer(v.data().pointer()).position(v.offset()).put(src, off, n);
+        putDense(src, off, cOrder(v));
     }
 
     public static void put(double[] src, int off, INDArray v) {
-        int n = check(v, DataType.DOUBLE);
-        new DoublePointer(v.data().pointer()).position(v.offset()).put(src, off, n);
+        putDense(src, off, cOrder(v));
     }
 
     /**
@@ -89,10 +85,9 @@ public final class NativeSlices {
         return a.length() <= 1 || a.elementWiseStride() == 1 && (a.ordering() == 'c' || a.isVector());
     }
 
-    private static int check(INDArray v, DataType type) {
-        if (v.dataType() != type || !contiguous(v) || v.length() > Integer.MAX_VALUE)
-            throw new IllegalArgumentException("a bulk copy needs a contiguous c-order " + type + " array, got " + v.dataType() + " "
-                    + v.shapeInfoToString());
-        return (int) v.length();
+    private static INDArray cOrder(INDArray v) {
+        if (!contiguous(v))
+            throw new IllegalArgumentException("a bulk copy needs a contiguous c-order array, got " + v.dataType() + " " + v.shapeInfoToString());
+        return v;
     }
 }
